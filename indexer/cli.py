@@ -1,0 +1,287 @@
+"""The `brieven` command: a thin shell over the index and the search service.
+
+Each subcommand gathers its arguments, calls the library, and prints through one function;
+library errors become click errors whose message says what to do.
+"""
+from __future__ import annotations
+
+import csv
+import functools
+import html
+import io
+import json
+import os
+import re
+import sys
+from pathlib import Path
+
+import click
+
+from indexer.corpus import CorpusMissing, find_letters
+from indexer.dates import parse_date
+from indexer.index import IndexBusy, IndexMissing, update_index
+from indexer.results import BadParameter, SearchRequest, SearchResult, Sort
+from indexer.search import LetterNotFound, SearchService
+from indexer.settings import MAX_PAGE_SIZE, Settings
+from indexer.topics import TaxonomyError
+
+EXPORT_FIELDS = ["letter_id", "paragraph", "title", "date", "date_inferred", "section", "topics", "kind", "text"]
+
+
+def library_errors(fn):
+    """Turn the library's errors into click errors: exit 1 for state, 2 for usage."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except (IndexMissing, IndexBusy, CorpusMissing, TaxonomyError, LetterNotFound) as error:
+            raise click.ClickException(str(error)) from error
+        except BadParameter as error:
+            raise click.UsageError(str(error)) from error
+
+    return wrapper
+
+
+def _date(ctx, param, value):
+    if value is None:
+        return None
+    parsed = parse_date(value)
+    if parsed is None:
+        raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD, e.g. 2022-06-30.")
+    return parsed
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--index", "index_dir", type=click.Path(file_okay=False), help="Index directory [env BRIEVEN_INDEX; default .brieven/index].")
+@click.option("--corpus", "corpus_dir", type=click.Path(file_okay=False), help="Directory of letters [env BRIEVEN_CORPUS; default corpus/].")
+@click.version_option(package_name="brieven")
+@click.pass_context
+def main(ctx, index_dir, corpus_dir):
+    """Search Dutch government letters (Kamerbrieven) down to the paragraph.
+
+    Example: brieven index && brieven search "dialoog met Rusland"
+    """
+    ctx.obj = Settings.resolve(index=index_dir, corpus=corpus_dir, env=os.environ)
+
+
+@main.command()
+@click.option("--rebuild", is_flag=True, help="Build a fresh index instead of updating the current one.")
+@click.pass_obj
+@library_errors
+def index(settings: Settings, rebuild: bool):
+    """Index the corpus: add new letters, replace changed ones, drop removed ones.
+
+    Example: brieven index --rebuild
+    """
+    total = len(find_letters(settings.corpus_dir))
+    with click.progressbar(length=total, label="Indexing", file=sys.stderr) as bar:
+        summary = update_index(
+            settings.index_dir, settings.corpus_dir, rebuild=rebuild, progress=lambda name: bar.update(1)
+        )
+    for name, reason in summary.skipped:
+        click.echo(f"skipped {name}: {reason}", err=True)
+    how = "rebuilt" if summary.rebuilt else (
+        f"{summary.added} added, {summary.changed} changed, {summary.removed} removed, "
+        f"{summary.unchanged} unchanged"
+    )
+    click.echo(
+        f"Indexed {summary.letters} letters, {summary.paragraphs} paragraphs in "
+        f"{summary.seconds:.1f} s ({how}; {len(summary.skipped)} skipped) -> {settings.index_dir}"
+    )
+    if summary.skipped:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("query", nargs=-1)
+@click.option("--topic", "topics", multiple=True, help="Only paragraphs with this topic (name or slug); repeatable.")
+@click.option("--from", "date_from", callback=_date, help="Letters dated on or after (YYYY-MM-DD).")
+@click.option("--to", "date_to", callback=_date, help="Letters dated on or before (YYYY-MM-DD).")
+@click.option("--year", type=click.IntRange(1800, 2200), help="Letters of this year.")
+@click.option("--sort", type=click.Choice([s.value for s in Sort]), default=Sort.RELEVANCE.value, show_default=True)
+@click.option("--limit", type=click.IntRange(1, MAX_PAGE_SIZE), help="Hits per page [default 10, env BRIEVEN_PAGE_SIZE].")
+@click.option("--page", type=click.IntRange(1, None), default=1, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (the same as /api/search).")
+@click.pass_obj
+@library_errors
+def search(settings: Settings, query, topics, date_from, date_to, year, sort, limit, page, as_json):
+    """Search the paragraphs of the letters.
+
+    Example: brieven search '"artikel 5" OF Rusland NIET China' --year 2022
+    """
+    request = SearchRequest(
+        query=" ".join(query), topics=list(topics), date_from=date_from, date_to=date_to,
+        year=year, sort=Sort(sort), page=page, page_size=limit or settings.page_size,
+    )
+    result = SearchService(settings.index_dir).search(request)
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        _print_result(result)
+
+
+def _print_result(result: SearchResult) -> None:
+    what = f" for {result.query!r}" if result.query else ""
+    click.echo(
+        f"{result.total} paragraphs{what} ({result.took_ms:.0f} ms)"
+        + (f", page {result.page} of {result.pages}" if result.total else "")
+    )
+    if result.notice:
+        click.secho(f"Note: {result.notice}", fg="yellow")
+    if result.suggestion:
+        click.secho(f"Bedoelde u: {result.suggestion}?", fg="cyan")
+    first = (result.page - 1) * result.page_size
+    for n, hit in enumerate(result.hits, first + 1):
+        date = hit.date.isoformat() if hit.date else "undated"
+        if hit.date_inferred:
+            date += " (inferred)"
+        click.echo("")
+        click.echo(f"{n:>3}. " + click.style(hit.title, bold=True) + f"  {date}")
+        where = f"{hit.letter_id}#{hit.paragraph}"
+        if hit.section:
+            where += f"  § {hit.section}"
+        if hit.kind != "body":
+            where += f"  [{hit.kind}]"
+        click.echo(f"     {where}")
+        if hit.topics:
+            click.echo("     topics: " + ", ".join(hit.topics))
+        click.echo("     " + _terminal(hit.snippet))
+    for name, label in (("topic", "Topics"), ("year", "Years")):
+        values = result.facets.get(name) or []
+        if values:
+            click.echo("")
+            click.echo(f"{label}: " + " · ".join(f"{v.value} ({v.count})" for v in values))
+
+
+def _terminal(snippet_html: str) -> str:
+    """A snippet for the terminal: matches bold and coloured (click strips that when piped)."""
+    parts = re.split(r"<mark>(.*?)</mark>", snippet_html)
+    return "".join(
+        click.style(html.unescape(p), bold=True, fg="yellow") if i % 2 else html.unescape(p)
+        for i, p in enumerate(parts)
+    )
+
+
+@main.command()
+@click.argument("letter")
+@click.option("--json", "as_json", is_flag=True, help="Print the letter as JSON (the same as /api/brief/ID).")
+@click.pass_obj
+@library_errors
+def show(settings: Settings, letter: str, as_json: bool):
+    """Show a letter as it was read: metadata, then numbered paragraphs.
+
+    Example: brieven show 002_95be2f4c36980282#12
+    """
+    letter_id, _, number = letter.partition("#")
+    if number and not number.isdigit():
+        raise click.UsageError(f"{letter!r}: after # comes a paragraph number, e.g. {letter_id}#3.")
+    view = SearchService(settings.index_dir).letter(letter_id)
+    paragraphs = view.paragraphs
+    if number:
+        paragraphs = [p for p in paragraphs if p.number == int(number)]
+        if not paragraphs:
+            raise click.ClickException(
+                f"Letter {letter_id} has paragraphs 1 to {len(view.paragraphs)}, not {number}."
+            )
+    if as_json:
+        data = view.to_dict()
+        data["paragraphs"] = [p for p in data["paragraphs"] if not number or p["paragraph"] == int(number)]
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    date = view.date.isoformat() if view.date else "undated"
+    click.echo(click.style(view.title, bold=True))
+    click.echo(f"id:          {view.id}  ({view.source})")
+    click.echo(f"date:        {date}" + ("  (inferred from the text)" if view.date_inferred else ""))
+    for s in view.signatories:
+        click.echo(f"signed:      {s.role}, {s.name}")
+    for ref in view.kamerstukken:
+        click.echo(f"refers to:   {ref}")
+    click.echo(f"paragraphs:  {len(view.paragraphs)}")
+    section = object()
+    for p in paragraphs:
+        if p.section != section and p.kind == "body":
+            section = p.section
+            if section:
+                click.echo("\n" + click.style(f"§ {section}", bold=True))
+        label = f"[{p.number}]" + (f" ({p.kind})" if p.kind != "body" else "")
+        topics = f"  {{{', '.join(p.topics)}}}" if p.topics else ""
+        click.echo(f"\n{label}{topics}\n{p.text}")
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+@click.pass_obj
+@library_errors
+def export(settings: Settings, fmt: str):
+    """Print every indexed paragraph with its fields.
+
+    Example: brieven export --format csv > paragraphs.csv
+    """
+    rows = SearchService(settings.index_dir).paragraphs()
+    if fmt == "jsonl":
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False))
+        return
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=EXPORT_FIELDS)
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({**row, "topics": "; ".join(row["topics"])})
+        click.echo(buffer.getvalue(), nl=False)
+        buffer.seek(0)
+        buffer.truncate()
+
+
+@main.command()
+@click.pass_obj
+@library_errors
+def topics(settings: Settings):
+    """List the topics with the number of paragraphs that have each.
+
+    Example: brieven topics
+    """
+    for name, slug, count in SearchService(settings.index_dir).topic_counts():
+        click.echo(f"{count:>6}  {name}  ({slug})")
+
+
+@main.command()
+@click.pass_obj
+@library_errors
+def stats(settings: Settings):
+    """Show what the index holds.
+
+    Example: brieven stats
+    """
+    for key, value in SearchService(settings.index_dir).stats().items():
+        click.echo(f"{key + ':':<12} {value}")
+
+
+@main.command(name="eval")
+@click.argument("qrels", type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+@click.pass_obj
+@library_errors
+def evaluate(settings: Settings, qrels: str, as_json: bool):
+    """Score the ranking against graded judgements: nDCG@10, MRR, recall@20.
+
+    Example: brieven eval ../shared/eval/dev.json
+    """
+    from indexer.evaluation import evaluate as run, load_judgements
+
+    report = run(SearchService(settings.index_dir), load_judgements(Path(qrels)))
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{'query':<6} {'kind':<13} {'nDCG@10':>8} {'MRR':>6} {'R@20':>6}  text")
+    for q in report.queries:
+        click.echo(f"{q.id:<6} {q.kind:<13} {q.ndcg:>8.3f} {q.mrr:>6.3f} {q.recall:>6.3f}  {q.query}")
+    click.echo("")
+    for kind, s in report.by_kind().items():
+        click.echo(f"{'kind':<6} {kind:<13} {s['ndcg']:>8.3f} {s['mrr']:>6.3f} {s['recall']:>6.3f}")
+    m = report.mean()
+    click.echo(f"{'all':<6} {'':<13} {m['ndcg']:>8.3f} {m['mrr']:>6.3f} {m['recall']:>6.3f}")
+
+
+if __name__ == "__main__":
+    main()

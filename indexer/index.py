@@ -1,0 +1,256 @@
+"""The Whoosh index on disk: build it, bring it up to date with the corpus, open it.
+
+The index is a cache of the corpus: it can always be rebuilt from the letters. A rebuild goes
+into a fresh directory that replaces the old one only when it is complete, and an update
+compares letters by content hash, so unchanged letters are not touched.
+
+Whoosh stores pickled Python objects: never open an index directory from an untrusted source.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Callable, Iterable
+
+from whoosh import index as whoosh_index
+from whoosh.index import LockError
+from whoosh.writing import IndexWriter
+
+from indexer.corpus import find_letters
+from indexer.letters import Letter, LetterError, file_sha256, letter_id, read_letter
+from indexer.schema import SCHEMA_VERSION, build_schema
+from indexer.topics import Taxonomy, load_taxonomy
+
+INDEX_NAME = "MAIN"
+VERSION_FILE = "brieven-index.json"
+LOCK_TIMEOUT = 30.0  # seconds to wait for another indexer before giving up
+
+
+class IndexMissing(Exception):
+    """No usable index at the configured path."""
+
+
+class IndexBusy(Exception):
+    """Another indexer holds the write lock."""
+
+
+@dataclass
+class IndexSummary:
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    letters: int = 0  # in the index afterwards
+    paragraphs: int = 0  # in the index afterwards
+    seconds: float = 0.0
+    rebuilt: bool = False
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (file name, reason)
+
+
+Progress = Callable[[str], None]  # called with a file name after each letter is handled
+
+
+def open_index(index_dir: Path):
+    """The index at `index_dir`, or IndexMissing with the command that makes one."""
+    _recover(index_dir)
+    if not whoosh_index.exists_in(str(index_dir), indexname=INDEX_NAME):
+        raise IndexMissing(f"No index at {index_dir}: run `brieven index` first.")
+    version = _read_version(index_dir)
+    if version != SCHEMA_VERSION:
+        raise IndexMissing(
+            f"The index at {index_dir} was built by another version of brieven "
+            f"(schema {version}, this one reads {SCHEMA_VERSION}): run `brieven index --rebuild`."
+        )
+    return whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME)
+
+
+def update_index(
+    index_dir: Path,
+    corpus_dir: Path,
+    rebuild: bool = False,
+    progress: Progress | None = None,
+    taxonomy: Taxonomy | None = None,
+) -> IndexSummary:
+    """Bring the index in line with the corpus: add new letters, replace changed ones, delete
+    removed ones. With `rebuild`, or when there is no usable index, build a fresh one."""
+    started = time.perf_counter()
+    taxonomy = taxonomy or load_taxonomy()
+    files = find_letters(corpus_dir)
+    _recover(index_dir)
+    usable = whoosh_index.exists_in(str(index_dir), indexname=INDEX_NAME) and (
+        _read_version(index_dir) == SCHEMA_VERSION
+    )
+    if rebuild or not usable:
+        summary = _rebuild(index_dir, files, taxonomy, progress)
+    else:
+        summary = _update(index_dir, files, taxonomy, progress)
+    ix = open_index(index_dir)
+    with ix.searcher() as searcher:
+        summary.paragraphs = searcher.doc_count()
+        summary.letters = len(list(searcher.lexicon("letter_id")))
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _rebuild(index_dir: Path, files: list[Path], taxonomy: Taxonomy, progress) -> IndexSummary:
+    summary = IndexSummary(rebuilt=True)
+    fresh = index_dir.with_name(index_dir.name + ".new")
+    shutil.rmtree(fresh, ignore_errors=True)
+    fresh.mkdir(parents=True)
+    ix = whoosh_index.create_in(str(fresh), build_schema(), indexname=INDEX_NAME)
+    writer = ix.writer(limitmb=256)
+    try:
+        for letter in _read_all(files, summary, progress):
+            _add_letter(writer, letter, taxonomy)
+            summary.added += 1
+        writer.commit(optimize=True)
+    except BaseException:
+        writer.cancel()
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
+    (fresh / VERSION_FILE).write_text(json.dumps({"schema_version": SCHEMA_VERSION}))
+    _swap_in(fresh, index_dir)
+    return summary
+
+
+def _update(index_dir: Path, files: list[Path], taxonomy: Taxonomy, progress) -> IndexSummary:
+    summary = IndexSummary()
+    ix = whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME)
+    try:
+        writer = ix.writer(timeout=LOCK_TIMEOUT)
+    except LockError as error:
+        raise IndexBusy(
+            f"Another `brieven` process is writing to {index_dir}; waited {LOCK_TIMEOUT:.0f} s. "
+            "Try again when it has finished."
+        ) from error
+    try:
+        with ix.searcher() as searcher:
+            indexed = _indexed_hashes(searcher)
+        present = set()
+        changed_files = []
+        for path in files:
+            lid = letter_id(path)
+            present.add(lid)
+            try:
+                digest = file_sha256(path)
+            except OSError as error:
+                summary.skipped.append((path.name, f"cannot be read ({error.strerror})"))
+                continue
+            if indexed.get(lid) == digest:
+                summary.unchanged += 1
+                if progress:
+                    progress(path.name)
+            else:
+                changed_files.append(path)
+        for letter in _read_all(changed_files, summary, progress):
+            if letter.id in indexed:
+                writer.delete_by_term("letter_id", letter.id)
+                summary.changed += 1
+            else:
+                summary.added += 1
+            _add_letter(writer, letter, taxonomy)
+        # A letter whose file is gone, or now unreadable, leaves the index only when its file
+        # is gone: an unreadable new version keeps the old one searchable.
+        for lid in indexed.keys() - present:
+            writer.delete_by_term("letter_id", lid)
+            summary.removed += 1
+        writer.commit()
+    except BaseException:
+        writer.cancel()
+        raise
+    return summary
+
+
+def _read_all(files: Iterable[Path], summary: IndexSummary, progress) -> Iterable[Letter]:
+    for path in files:
+        try:
+            yield read_letter(path)
+        except LetterError as error:
+            summary.skipped.append((path.name, str(error)))
+        except OSError as error:
+            summary.skipped.append((path.name, f"cannot be read ({error.strerror})"))
+        finally:
+            if progress:
+                progress(path.name)
+
+
+def _indexed_hashes(searcher) -> dict[str, str]:
+    """letter id -> sha256 of the file it was indexed from, read from the stored fields."""
+    hashes: dict[str, str] = {}
+    reader = searcher.reader()
+    for lid in searcher.lexicon("letter_id"):
+        lid = lid.decode("utf-8") if isinstance(lid, bytes) else lid
+        docnum = searcher.document_number(letter_id=lid)
+        if docnum is not None:
+            hashes[lid] = reader.stored_fields(docnum).get("sha256", "")
+    return hashes
+
+
+def letter_documents(letter: Letter, taxonomy: Taxonomy) -> list[dict]:
+    """The Whoosh documents of a letter: one per paragraph, with the letter's metadata."""
+    meta = json.dumps(
+        {
+            "source": letter.source,
+            "signatories": [{"role": s.role, "name": s.name} for s in letter.signatories],
+            "kamerstukken": letter.kamerstukken,
+        },
+        ensure_ascii=False,
+    )
+    docs = []
+    for p in letter.paragraphs:
+        doc = {
+            "doc_id": f"{letter.id}#{p.number}",
+            "letter_id": letter.id,
+            "paragraph": p.number,
+            "kind": p.kind.value,
+            "text": p.text,
+            "words": p.text,
+            "title": letter.title,
+            "topics": ",".join(taxonomy.assign(p.text, p.section)),
+            "date_inferred": letter.date_inferred,
+            "has_date": int(letter.date is not None),
+            "letter_meta": meta,
+            "sha256": letter.sha256,
+        }
+        if p.section:
+            doc["section"] = p.section
+        if letter.date is not None:
+            doc["date"] = datetime(letter.date.year, letter.date.month, letter.date.day)
+            doc["year"] = str(letter.date.year)
+        docs.append(doc)
+    return docs
+
+
+def _add_letter(writer: IndexWriter, letter: Letter, taxonomy: Taxonomy) -> None:
+    for doc in letter_documents(letter, taxonomy):
+        writer.add_document(**doc)
+
+
+def _read_version(index_dir: Path) -> int | None:
+    try:
+        return json.loads((index_dir / VERSION_FILE).read_text())["schema_version"]
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def _swap_in(fresh: Path, index_dir: Path) -> None:
+    """Replace `index_dir` by `fresh`. The two renames leave at most an instant without an
+    index, and `_recover` finishes the job if the process dies in between."""
+    old = index_dir.with_name(index_dir.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if index_dir.exists():
+        os.rename(index_dir, old)
+    os.rename(fresh, index_dir)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _recover(index_dir: Path) -> None:
+    """Finish a swap that a crash interrupted: a complete fresh index waits beside no index."""
+    fresh = index_dir.with_name(index_dir.name + ".new")
+    if not index_dir.exists() and (fresh / VERSION_FILE).exists():
+        os.rename(fresh, index_dir)

@@ -1,0 +1,391 @@
+"""Read a letter file into a Letter: metadata plus paragraphs, as a careful human would.
+
+The letters are text extracted from PDFs: hyphenated line ends, page breaks (a line that starts
+with a space, or a form feed), footnotes at the bottom of a page, an address block, signatures.
+This module knows nothing of Whoosh; it only turns a file into plain data.
+"""
+from __future__ import annotations
+
+import enum
+import hashlib
+import json
+import re
+import unicodedata
+from collections.abc import Collection
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+
+from indexer import dates, layout
+from indexer.hyphenation import Dehyphenator, HyphenDecision, letter_vocabulary
+
+LETTER_SUFFIXES = (".txt",)
+SIDECAR_SUFFIX = ".meta.json"
+
+
+class LetterError(Exception):
+    """A file that cannot be read as a letter; the message says why and what to do."""
+
+
+class Kind(str, enum.Enum):
+    BODY = "body"
+    FOOTNOTE = "footnote"
+
+
+@dataclass
+class Signatory:
+    role: str  # "De Minister van Defensie"
+    name: str  # "K.H. Ollongren"
+
+
+@dataclass
+class Paragraph:
+    number: int  # 1-based, in reading order; footnotes follow the body
+    text: str  # clean text: lines joined, hyphenation repaired, footnote markers removed
+    kind: Kind = Kind.BODY
+    section: str | None = None  # the heading the paragraph stands under
+    page: int | None = None  # 1-based page the paragraph starts on
+    footnote: int | None = None  # the footnote's own number, for kind FOOTNOTE
+
+
+@dataclass
+class Letter:
+    id: str  # the file name without extension: stable, and what URLs use
+    title: str
+    date: date | None
+    date_inferred: bool
+    paragraphs: list[Paragraph]
+    signatories: list[Signatory] = field(default_factory=list)
+    kamerstukken: list[str] = field(default_factory=list)  # "Kamerstuk 35 925 V, nr. 84"
+    source: str = ""  # file name in the corpus
+    sha256: str = ""  # of the file's bytes: tells a changed letter from an unchanged one
+    # every line-end hyphen and what was made of it: for review, not for the index
+    hyphenations: list[HyphenDecision] = field(default_factory=list, repr=False)
+
+
+def letter_id(path: Path) -> str:
+    return path.name[: -len(path.suffix)] if path.suffix else path.name
+
+
+def file_sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# --- Front matter: lines that are metadata of the letter, not its body -------------------------
+
+# Page furniture: the attachments box, page numbers, the letterhead fields of the right column.
+FURNITURE = re.compile(
+    r"^(?:Bijlage\(n\)|Bijlagen?:?(?: \d+)?|Pagina \d+ van \d+|\d+ van \d+"
+    r"|(?:Ons|Uw) kenmerk\b.*|Uw brief\b.*|Kenmerk\b.*|Contactpersoon\b.*)$"
+)
+# The letterhead before the body: "DEFENSIE", "Ministerie van Buitenlandse Zaken".
+LETTERHEAD = re.compile(r"^(?:[A-ZÀ-Þ][A-ZÀ-Þ&' -]{2,40}|Ministerie van [A-Z][\w ]+)$")
+# The address block: "Aan de Voorzitter van de Tweede Kamer der Staten-Generaal", and the
+# postal lines under it.
+ADDRESS = re.compile(r"^Aan de [Vv]oorzitter van de (?:Tweede|Eerste) Kamer\b.*$")
+ADDRESS_MORE = re.compile(r"^(?:der Staten-Generaal|Postbus \d+|\d{4} ?[A-Z]{2} .+|Binnenhof \d+.*|Plein 2)$")
+SALUTATION = re.compile(r"^(?:Zeer |Hoog)?[Gg]eachte\b[^.]{0,60},?$")
+CLOSING = re.compile(r"^(?:Hoogachtend|Met (?:vriendelijke|hoogachtende) groet(?:en)?|Met de meeste hoogachting),?$")
+# "Betreft Kabinetsappreciatie ..." (the subject line of the letterhead) gives the title.
+SUBJECT = re.compile(r"^(?:Betreft|Onderwerp)\s*:?\s+(?P<subject>\S.*)$")
+# A signature: the office on one line ("De Minister van Buitenlandse Zaken," - the comma is
+# sometimes missing), the name on the next ("W.B. Hoekstra", "Ank Bijleveld-Schouten").
+SIGNATORY_ROLE = re.compile(
+    r"^(?:De|de) (?:[Mm]inister(?:-[Pp]resident)?|[Ss]taatssecretaris)(?: (?:van|voor) [^,.]{2,80})?,?$"
+)
+_INITIALS = r"(?:[A-Z][a-z]{0,2}\.)+"
+_NAME_PART = r"(?:[A-ZÀ-Þ][a-zà-ÿ’']+(?:-[A-ZÀ-Þ][a-zà-ÿ’']+)*)"
+SIGNATORY_NAME = re.compile(
+    rf"^(?:{_INITIALS}|{_NAME_PART})(?: (?:{_INITIALS}|{_NAME_PART}|van|de|der|den|ter|ten|te|in ’t|in 't))*$"
+)
+
+
+@dataclass
+class FrontMatter:
+    """What the letter says about itself outside its body."""
+
+    date: date | None = None
+    subject: str | None = None
+    signatories: list[Signatory] = field(default_factory=list)
+
+
+def take_front_matter(lines: list[layout.Line]) -> tuple[list[layout.Line], FrontMatter]:
+    """Remove address, date line, salutation, closings, signatures and furniture from the lines.
+
+    They are metadata, wherever they occur (000 and 004 have a signed cover letter on page 1,
+    then an annex). The line after a removed one starts a new block.
+    """
+    meta, body = FrontMatter(), []
+    skip_next, gap = False, False
+    for i, line in enumerate(lines):
+        text = layout.visible(line.text)
+        nxt = layout.visible(lines[i + 1].text) if i + 1 < len(lines) else ""
+        if skip_next:
+            skip_next = False
+        elif SIGNATORY_ROLE.match(text) and SIGNATORY_NAME.match(nxt) and len(nxt.split()) <= 6:
+            signatory = Signatory(text.rstrip(","), nxt)
+            if signatory not in meta.signatories:
+                meta.signatories.append(signatory)
+            skip_next = True
+        elif (m := SUBJECT.match(text)) and meta.subject is None:
+            meta.subject = m["subject"]
+        elif (
+            FURNITURE.match(text) or ADDRESS.match(text) or SALUTATION.match(text)
+            or CLOSING.match(text) or (body == [] and LETTERHEAD.match(text))
+            or (gap and ADDRESS_MORE.match(text))
+        ):
+            pass
+        elif (d := dates.parse_date_line(text)) is not None:
+            meta.date = meta.date or d
+        else:
+            body.append(replace(line, gap=line.gap or gap))
+            gap = False
+            continue
+        gap = True
+    return body, meta
+
+
+# --- Kamerstuk references ----------------------------------------------------------------------
+
+# "Kamerstuk 35 925 V, nr. 84", "Kamerstukken II 2017/18, 34 919, nr. 1", "Kamerstuknummer ...".
+KAMERSTUK_KEY = re.compile(r"\bKamerstuk(?:ken|nummer)?\b(?:\s+II)?(?:\s+\d{4}[/-]\d{2,4},?)?")
+# Dossier and number: "35 925 V, nr. 84", "27925 nr. 771".
+DOSSIER_NUMBER = re.compile(r"\b(\d{2}) ?(\d{3})(?: ([IVXLC]+|[A-Z]))?,? nr\.? ?(\d+)\b")
+# The short form: "34919-71", "35570-X-39" (the latter is distinctive enough to find anywhere).
+DOSSIER_DASH = re.compile(r"\b(\d{2})(\d{3})-(?:([IVXLC]+|[A-Z])-)?(\d+)\b")
+ROMAN_DASH = re.compile(r"\b(\d{2})(\d{3})-([IVXLC]+)-(\d+)\b")
+# A document number of the Tweede Kamer: "2021D12041", "2021Z07953".
+DOCUMENT_NUMBER = re.compile(r"\b(?:19|20)\d\d[A-Z]\d{5}\b")
+# A reference list after "Kamerstuk" ends at a closing bracket or at the end of the sentence.
+REFERENCE_END = re.compile(r"[)\]]|;|\.\s+[A-Z]|$")
+
+
+def _normal_reference(m: re.Match[str]) -> str:
+    if m.re is DOCUMENT_NUMBER:
+        return f"Kamerstuk {m.group()}"
+    part = f" {m[3]}" if m[3] else ""
+    return f"Kamerstuk {m[1]} {m[2]}{part}, nr. {m[4]}"
+
+
+def find_kamerstukken(text: str) -> list[str]:
+    """Kamerstuk references, normalised to "Kamerstuk 35 925 V, nr. 84", in order, no repeats."""
+    found: list[tuple[int, str]] = []
+    for key in KAMERSTUK_KEY.finditer(text):
+        window = text[key.end():REFERENCE_END.search(text, key.end()).start()]
+        for pattern in (DOSSIER_NUMBER, DOSSIER_DASH, DOCUMENT_NUMBER):
+            for m in pattern.finditer(window):
+                found.append((key.end() + m.start(), _normal_reference(m)))
+    for m in ROMAN_DASH.finditer(text):
+        found.append((m.start(), _normal_reference(m)))
+    return list(dict.fromkeys(ref for _, ref in sorted(found)))
+
+
+# --- Title -------------------------------------------------------------------------------------
+
+TITLE_MAX = 120
+# Abbreviations after which a period does not end a sentence ("nr. 106", "o.a. de VS", "d.d.").
+ABBREVIATIONS = {
+    "nr", "nrs", "o.a", "d.d", "art", "blz", "jl", "a.s", "w.o", "m.b.t", "i.v.m", "e.d", "e.a",
+    "resp", "bijv", "ca", "dhr", "mevr", "prof", "dr", "mr", "ir", "drs", "t.a.v", "vs", "incl",
+    "excl", "evt", "mln", "mld", "min", "z.g", "zgn", "t/m", "n.a.v",
+}
+# The sentence that hands the letter's subject over: "In de bijlage treft u ... aan",
+# "Hierbij ontvangt u ...", "Hierbij biedt het kabinet ...", "Hierbij bieden wij u ...".
+OFFER = re.compile(
+    r"\b(?:treft u|ontvangt u|(?:biedt|zendt|stuurt) (?:het kabinet|de regering)|biedt hij"
+    r"|(?:bied|zend|stuur|informeer) ik|(?:bieden|zenden|sturen|informeren) wij)\b"
+)
+# What stands between the verb and its object: "u", "hierbij", ", mede namens de Minister van
+# Buitenlandse Zaken,", adverbs like "onderstaand", "bijgaand", "graag".
+OFFER_FILLER = re.compile(
+    r"^(?:,|u\b|hierbij\b|onderstaand\b|bijgaand\b|graag\b|ter informatie\b"
+    r"|mede namens (?:de|het) \w+(?: (?:van|voor) [A-Z][\w-]*(?: (?:en )?[A-Z][\w-]*)*)?)\s*"
+)
+LEADING_ARTICLE = re.compile(r"^(?:de|het|een|zijn|haar|hun|mijn|ons|onze)\s+", re.IGNORECASE)
+# The separable particle of "aanbieden"/"aantreffen": "... de agenda aan voor de NAVO ...".
+PARTICLE = re.compile(r"\s+aan(?=\s+(?:van|voor|op|over|met|inzake|betreffende|ten)\b|\W*$)")
+
+
+def sentences(text: str) -> list[str]:
+    """Split text into sentences, not at "nr. 106", "o.a.", "d.d." or initials ("W.B. Hoekstra")."""
+    out, start = [], 0
+    for m in re.finditer(r"[.!?][\"'”’»)]*\s+(?=[\"'“‘«(]?[A-Z\u00c0-\u00de])", text):
+        token = text[:m.start()].split()[-1] if text[:m.start()].split() else ""
+        token = token.lstrip("(\"'“‘«")
+        if token.lower() in ABBREVIATIONS or re.fullmatch(r"(?:[A-Za-z]{1,2}\.)*[A-Za-z]", token):
+            continue
+        out.append(text[start:m.end()].strip())
+        start = m.end()
+    if text[start:].strip():
+        out.append(text[start:].strip())
+    return out
+
+
+def shorten(text: str, limit: int = TITLE_MAX) -> str:
+    """Cut at a word boundary near `limit` characters, marking the cut with "…"."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit + 1].rsplit(" ", 1)[0].rstrip(" ,;:–-")
+    return cut + "…"
+
+
+def offered_object(sentence: str) -> str | None:
+    """The object of an offering sentence, as a title; None when the sentence offers nothing."""
+    m = OFFER.search(sentence)
+    if not m:
+        return None
+    rest = sentence[m.end():].strip()
+    while (f := OFFER_FILLER.match(rest)) and f.end():
+        rest = rest[f.end():]
+    rest = LEADING_ARTICLE.sub("", rest, count=1)
+    rest = PARTICLE.sub("", rest, count=1).strip().rstrip(".!?:; ")
+    if len(rest.split()) < 2:
+        return None
+    return rest[0].upper() + rest[1:]
+
+
+def derive_title(paragraphs: list[Paragraph]) -> str:
+    """The subject offered in the letter's first sentences, else its first sentence."""
+    body = [p.text for p in paragraphs if p.kind is Kind.BODY][:10]
+    for text in body:
+        for sentence in sentences(text)[:4]:
+            if title := offered_object(sentence):
+                return shorten(title)
+    first = sentences(body[0])[0].rstrip(".") if body else ""
+    return shorten(first)
+
+
+# --- Reading a letter --------------------------------------------------------------------------
+
+
+def _join_lines(lines: list[str], dehyphenator: Dehyphenator) -> str:
+    """One paragraph's lines as one string, line-end hyphens repaired."""
+    text = lines[0]
+    for line in lines[1:]:
+        if layout.ends_with_break_hyphen(text):
+            text = dehyphenator.join(text[:-1], line)
+        else:
+            text = f"{text} {line}"
+    return text
+
+
+def _clean(text: str) -> str:
+    """Footnote sentinels out, spaces collapsed, NFC."""
+    text = layout.MARK.sub("", text)
+    return unicodedata.normalize("NFC", " ".join(text.split()))
+
+
+def parse_letter(
+    text: str,
+    letter_id: str,
+    sidecar: dict | None = None,
+    vocabulary: Collection[str] | None = None,
+) -> Letter:
+    """Turn a letter's extracted text into a Letter (the work of read_letter, minus the file).
+
+    `vocabulary`: lowercase words known from other letters, evidence for line-end hyphens.
+    `sidecar`: metadata that wins over what we find in the text (already validated).
+    """
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = text.replace("\t", " ").replace("\u00a0", " ")
+    pages, notes = layout.take_footnotes(layout.split_pages(text))
+    lines, meta = take_front_matter(layout.page_lines(pages))
+    width = layout.page_width([line.text for line in lines])
+    dehyphenator = Dehyphenator(letter_vocabulary(text.split("\n")), vocabulary)
+
+    paragraphs: list[Paragraph] = []
+    marker_section: dict[int, str | None] = {}
+    section: str | None = None
+    for block in layout.blocks(lines, width):
+        joined = _join_lines([line.text for line in block.lines], dehyphenator)
+        if block.heading:
+            section = _clean(joined)
+            continue
+        for number in layout.MARK.findall(joined):
+            marker_section[int(number)] = section
+        paragraphs.append(Paragraph(len(paragraphs) + 1, _clean(joined), Kind.BODY, section,
+                                    block.lines[0].page))
+    for note in notes:
+        paragraphs.append(Paragraph(
+            len(paragraphs) + 1, _clean(_join_lines(note.lines, dehyphenator)), Kind.FOOTNOTE,
+            marker_section.get(note.number), note.page, note.number,
+        ))
+
+    sidecar = sidecar or {}
+    all_text = "\n".join(p.text for p in paragraphs)
+    letter_date, inferred = meta.date, False
+    if sidecar.get("date"):
+        letter_date = dates.parse_iso_date(sidecar["date"])
+    elif letter_date is None:
+        letter_date = dates.infer_date(all_text)
+        inferred = letter_date is not None
+    signatories = [Signatory(s["role"], s["name"]) for s in sidecar.get("signatories", [])]
+    return Letter(
+        id=letter_id,
+        title=sidecar.get("title") or meta.subject or derive_title(paragraphs),
+        date=letter_date,
+        date_inferred=inferred,
+        paragraphs=paragraphs,
+        signatories=signatories or meta.signatories,
+        kamerstukken=list(dict.fromkeys([*sidecar.get("kamerstukken", []),
+                                         *find_kamerstukken(all_text)])),
+        hyphenations=dehyphenator.decisions,
+    )
+
+
+def sidecar_path(path: Path) -> Path:
+    """Where a letter's metadata lives: "brief.txt" -> "brief.meta.json"."""
+    return path.with_name(letter_id(path) + SIDECAR_SUFFIX)
+
+
+def load_sidecar(path: Path) -> dict | None:
+    """The letter's sidecar metadata, checked; None when there is none."""
+    meta_path = sidecar_path(path)
+    if not meta_path.exists():
+        return None
+    fix = f"fix or delete {meta_path}"
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise LetterError(f"Sidecar {meta_path} is not valid UTF-8 JSON ({e}); {fix}.") from e
+    if not isinstance(meta, dict):
+        raise LetterError(f"Sidecar {meta_path} must hold a JSON object; {fix}.")
+    problems = []
+    if "title" in meta and not isinstance(meta["title"], str):
+        problems.append("'title' must be a string")
+    if "date" in meta and not (isinstance(meta["date"], str) and dates.parse_iso_date(meta["date"])):
+        problems.append(f"'date' must be a real date written YYYY-MM-DD, not {meta['date']!r}")
+    if "kamerstukken" in meta and not (
+        isinstance(meta["kamerstukken"], list) and all(isinstance(k, str) for k in meta["kamerstukken"])
+    ):
+        problems.append("'kamerstukken' must be a list of strings")
+    if "signatories" in meta and not (
+        isinstance(meta["signatories"], list) and all(
+            isinstance(s, dict) and isinstance(s.get("role"), str) and isinstance(s.get("name"), str)
+            for s in meta["signatories"])
+    ):
+        problems.append("'signatories' must be a list of {\"role\": ..., \"name\": ...}")
+    if problems:
+        raise LetterError(f"Sidecar {meta_path}: {'; '.join(problems)}; {fix}.")
+    return meta
+
+
+def read_letter(path: Path, vocabulary: Collection[str] | None = None) -> Letter:
+    """Read a letter file (UTF-8 text extracted from a PDF) and its optional sidecar."""
+    data = path.read_bytes()
+    if b"\x00" in data:
+        raise LetterError(f"{path} contains NUL bytes: it is a binary file, not extracted text. "
+                          "Extract the text (e.g. pdftotext) and save it as UTF-8 .txt.")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise LetterError(f"{path} is not valid UTF-8 (byte {e.start}: {e.reason}). "
+                          "Convert it to UTF-8, e.g. iconv -f cp1252 -t utf-8.") from e
+    text = text.removeprefix("\ufeff")
+    if not text.strip():
+        raise LetterError(f"{path} is empty or holds only whitespace: "
+                          "put the letter's text in it, or remove it from the corpus.")
+    letter = parse_letter(text, letter_id(path), load_sidecar(path), vocabulary)
+    letter.source = path.name
+    letter.sha256 = hashlib.sha256(data).hexdigest()
+    return letter

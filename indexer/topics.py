@@ -1,0 +1,96 @@
+"""Topics: a readable taxonomy (indexer/data/topics.toml) matched on analysed tokens.
+
+A paragraph gets every topic one of whose terms occurs in its text or its section heading.
+Terms go through the same Dutch analysis as the search, so "dreiging" matches "dreigingen" and
+"Oekraine" matches "Oekraïne"; a multi-word term must occur as consecutive words.
+"""
+from __future__ import annotations
+
+import tomllib
+from collections import defaultdict
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from indexer.dutch import analyze, analyze_positions, fold
+
+
+class TaxonomyError(ValueError):
+    """The topics file is malformed; the message names the entry."""
+
+
+@dataclass(frozen=True)
+class Topic:
+    name: str  # "Weerbaarheid en hybride dreigingen"
+    slug: str  # "weerbaarheid"
+    terms: tuple[tuple[str, ...], ...]  # each term as its sequence of analysed tokens
+
+
+class Taxonomy:
+    def __init__(self, topics: list[Topic]):
+        self.topics = topics
+        self._by_key = {}
+        for topic in topics:
+            self._by_key[fold(topic.slug)] = topic
+            self._by_key[fold(topic.name)] = topic
+
+    def find(self, name_or_slug: str) -> Topic | None:
+        """The topic a user means by a name or a slug, in any case, with or without diacritics."""
+        return self._by_key.get(fold(name_or_slug.strip()))
+
+    def by_slug(self, slug: str) -> Topic | None:
+        return self._by_key.get(fold(slug))
+
+    def assign(self, text: str, section: str | None = None) -> list[str]:
+        """The slugs of the topics of a paragraph, in taxonomy order."""
+        positions: dict[int, set[str]] = defaultdict(set)
+        offset = 0
+        for part in (section or "", text):
+            last = -1
+            for term, pos, _, _ in analyze_positions(part):
+                positions[offset + pos].add(term)
+                last = max(last, pos)
+            offset += last + 2  # a gap, so a term cannot run from the heading into the text
+        present = set().union(*positions.values()) if positions else set()
+        found = []
+        for topic in self.topics:
+            if any(_occurs(term, positions, present) for term in topic.terms):
+                found.append(topic.slug)
+        return found
+
+
+def _occurs(term: tuple[str, ...], positions: dict[int, set[str]], present: set[str]) -> bool:
+    if not all(t in present for t in term):
+        return False
+    if len(term) == 1:
+        return True
+    return any(
+        all(term[i] in positions.get(start + i, ()) for i in range(len(term)))
+        for start, tokens in positions.items()
+        if term[0] in tokens
+    )
+
+
+def load_taxonomy(path: Path | None = None) -> Taxonomy:
+    """Read the taxonomy; the default is the one shipped in indexer/data/topics.toml."""
+    if path is None:
+        raw = resources.files("indexer").joinpath("data", "topics.toml").read_bytes()
+        source = "indexer/data/topics.toml"
+    else:
+        raw, source = Path(path).read_bytes(), str(path)
+    try:
+        entries = tomllib.loads(raw.decode("utf-8"))["topic"]
+    except (tomllib.TOMLDecodeError, KeyError, UnicodeDecodeError) as error:
+        raise TaxonomyError(f"{source}: not a valid topics file ({error})") from error
+    topics, slugs = [], set()
+    for n, entry in enumerate(entries, 1):
+        try:
+            name, slug, terms = entry["name"], entry["slug"], entry["terms"]
+        except KeyError as error:
+            raise TaxonomyError(f"{source}: topic {n} has no {error.args[0]!r}") from error
+        if slug in slugs:
+            raise TaxonomyError(f"{source}: slug {slug!r} is used twice")
+        slugs.add(slug)
+        analysed = tuple(tuple(analyze(t, mode="query")) for t in terms)
+        topics.append(Topic(name=name, slug=slug, terms=tuple(t for t in analysed if t)))
+    return Taxonomy(topics)

@@ -1,0 +1,103 @@
+"""The `brieven` command, through click's runner and once as a real subprocess."""
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+
+from click.testing import CliRunner
+
+from indexer.cli import main
+
+
+def run(index_dir, *args, corpus_dir=None):
+    opts = ["--index", str(index_dir)] + (["--corpus", str(corpus_dir)] if corpus_dir else [])
+    return CliRunner().invoke(main, opts + list(args))
+
+
+def test_search_prints_ranked_paragraphs_with_title_date_section_topics_and_facets(index_dir):
+    result = run(index_dir, "search", "dialoog met Rusland", "--limit", "3")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert out.splitlines()[0].startswith(tuple("0123456789"))
+    assert "  1. " in out and "  3. " in out and "  4. " not in out
+    assert "Topics:" in out and "Years:" in out
+    assert "§ " in out and "topics: " in out
+    assert "\x1b[" not in out, "piped output is plain"
+
+
+def test_search_json_is_the_contract(index_dir):
+    result = run(index_dir, "search", "Oekraine", "--json", "--limit", "2", "--sort", "date-desc")
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    assert data["sort"] == "date-desc" and data["page_size"] == 2 and len(data["hits"]) == 2
+    assert "<mark>" in data["hits"][0]["snippet"]
+
+
+def test_search_filters(index_dir):
+    data = json.loads(run(index_dir, "search", "NAVO", "--year", "2022", "--json").output)
+    assert data["filters"]["year"] == 2022
+    assert all(h["date"].startswith("2022") for h in data["hits"])
+    data = json.loads(run(index_dir, "search", "NAVO", "--from", "2021-01-01", "--to", "2021-12-31", "--json").output)
+    assert data["total"] > 0 and all(h["date"].startswith("2021") for h in data["hits"])
+
+
+def test_usage_errors_exit_2_with_a_message(index_dir):
+    result = run(index_dir, "search", "NAVO", "--sort", "random")
+    assert result.exit_code == 2 and "random" in result.output
+    result = run(index_dir, "search", "NAVO", "--from", "2022-13-45")
+    assert result.exit_code == 2 and "YYYY-MM-DD" in result.output
+    result = run(index_dir, "search", "NAVO", "--page", "-1")
+    assert result.exit_code == 2
+    result = run(index_dir, "search", "NAVO", "--topic", "atlantis")
+    assert result.exit_code == 2 and "known topics" in result.output
+
+
+def test_missing_index_says_run_brieven_index_first(tmp_path):
+    result = run(tmp_path / "nothing", "search", "NAVO")
+    assert result.exit_code == 1
+    assert "run `brieven index` first" in result.output
+
+
+def test_show_prints_the_letter_as_read(index_dir):
+    result = run(index_dir, "show", "000_57bdeaef467bd125")
+    assert result.exit_code == 0
+    assert "2022-06-08" in result.output and "Ollongren" in result.output
+    assert "[1]" in result.output and "(footnote)" in result.output
+    one = run(index_dir, "show", "000_57bdeaef467bd125#2")
+    assert one.exit_code == 0 and "[2]" in one.output and "[3]" not in one.output
+    assert run(index_dir, "show", "nope").exit_code == 1
+
+
+def test_export_jsonl_and_csv_have_every_paragraph(index_dir, service):
+    total = service.stats()["paragraphs"]
+    lines = run(index_dir, "export").output.splitlines()
+    assert len(lines) == total
+    first = json.loads(lines[0])
+    assert set(first) == {"letter_id", "paragraph", "title", "date", "date_inferred", "section", "topics", "kind", "text"}
+    rows = list(csv.DictReader(io.StringIO(run(index_dir, "export", "--format", "csv").output)))
+    assert len(rows) == total
+
+
+def test_topics_and_stats(index_dir):
+    out = run(index_dir, "topics").output
+    assert "Rusland" in out
+    stats = run(index_dir, "stats").output
+    assert "letters:" in stats and "5" in stats
+
+
+def test_index_updates_incrementally(tmp_path, corpus_dir):
+    first = run(tmp_path / "ix", "index", corpus_dir=corpus_dir)
+    assert first.exit_code == 0, first.output
+    assert "Indexed 5 letters" in first.output
+    again = run(tmp_path / "ix", "index", corpus_dir=corpus_dir)
+    assert "0 added, 0 changed, 0 removed, 5 unchanged" in again.output
+
+
+def test_real_subprocess(index_dir):
+    env = dict(os.environ, BRIEVEN_INDEX=str(index_dir))
+    proc = subprocess.run([sys.executable, "-m", "indexer.cli", "search", "Borrell", "--json"],
+                          capture_output=True, text=True, env=env, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["total"] >= 1

@@ -1,0 +1,62 @@
+"""Dutch analysis: a string goes in, the exact terms come out (index and query mode)."""
+import pickle
+
+from indexer.dutch import analyze, analyze_positions, dutch_analyzer, fold, stem
+
+
+def test_inflections_share_a_stem():
+    assert analyze("bondgenoot") == analyze("bondgenoten")
+    assert analyze("dreiging") == analyze("dreigingen")
+    assert analyze("nucleair") == analyze("nucleaire")
+
+
+def test_diacritics_are_folded():
+    assert analyze("Oekraine") == analyze("Oekraïne")
+    assert analyze("cooperatieve") == analyze("coöperatieve")
+    assert fold("Geïntegreerde Ministeriële") == "geintegreerde ministeriele"
+
+
+def test_possessives_keep_the_word():
+    assert analyze("China's") == analyze("China") == ["china"]
+    assert analyze("EDT’s") == ["edt"]
+
+
+def test_hyphenated_compound_is_indexed_whole_and_by_parts_at_one_position():
+    assert analyze_positions("defensie-uitgaven stijgen") == [
+        ("defensieuitgav", 0, 0, 17),
+        ("defensie", 0, 0, 17),
+        ("uitgav", 0, 0, 17),
+        ("stijg", 1, 18, 25),
+    ]
+
+
+def test_query_keeps_the_whole_compound_only():
+    assert analyze("defensie-uitgaven", mode="query") == ["defensieuitgav"]
+    # ... which is also what the closed spelling is indexed under
+    assert analyze("defensieuitgaven") == ["defensieuitgav"]
+
+
+def test_stopwords_leave_no_gap_and_compound_parts_that_are_stopwords_are_dropped():
+    assert analyze_positions("dialoog met Rusland", mode="query") == [
+        ("dialog", 0, 0, 7), ("rusland", 1, 12, 19)]
+    assert analyze("niet-statelijke") == ["nietstat", "statelijk"]
+
+
+def test_stem_overrides_and_trema_plurals():
+    assert stem("fiets") == stem("fietsen") == "fiets"
+    assert stem("kinderen") == stem("kind") == "kind"
+    assert analyze("technologieën") == analyze("technologie")
+    assert analyze("ideeën") == analyze("idee")
+
+
+def test_numbers_and_codes_are_kept():
+    assert analyze("artikel 5 van NAVO2030") == ["artikel", "5", "navo2030"]
+
+
+def test_nfkc_normalisation():
+    assert analyze("ﬁnanciering") == analyze("financiering")
+
+
+def test_analyzer_survives_pickling_as_the_index_schema_does():
+    analyzer = pickle.loads(pickle.dumps(dutch_analyzer()))
+    assert [t.text for t in analyzer("Oekraïne's bondgenoten")] == ["oekrain", "bondgenot"]
