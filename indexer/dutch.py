@@ -1,7 +1,7 @@
 """Dutch analysis: one analyzer for indexing and for queries, composed of small filters.
 
     tokenize -> NFKC -> possessive 's -> lowercase -> fold diacritics -> Dutch stopwords
-             -> hyphenated compounds -> Snowball stem (with overrides)
+             -> hyphenated compounds -> closed compounds -> Snowball stem (with overrides)
 
 Stopwords leave no gap in the positions, so the phrase "dialoog met Rusland" matches the words
 dialoog and rusland side by side.
@@ -19,6 +19,8 @@ import unicodedata
 from importlib import resources
 
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StopFilter
+
+from indexer.compounds import split_compound
 
 # Words with inner hyphens or apostrophes stay one token: "defensie-uitgaven", "China's".
 WORD_PATTERN = r"\w+(?:[-‐‑'’]\w+)*"
@@ -109,14 +111,33 @@ class HyphenCompoundFilter(Filter):
 
     def __call__(self, tokens):
         for t in tokens:
+            t.has_parts = False
             if "-" not in t.text:
                 yield t
                 continue
             parts = [p for p in t.text.split("-") if p]
             t.text = "".join(parts)
+            t.has_parts = True  # CompoundFilter need not split the whole again
             yield t
+            t.has_parts = False
             if t.mode != "query":
                 for part in parts:
+                    if part not in stopwords():
+                        t.text = part
+                        yield t
+
+
+class CompoundFilter(Filter):
+    """A closed compound is indexed whole and by its parts, at the word's position:
+    "cyberdreigingen" -> cyberdreigingen, cyber, dreigingen (each then stemmed). Queries keep
+    the whole word; the search service decides how to use the parts of a query word."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            text, done = t.text, getattr(t, "has_parts", False)
+            yield t
+            if t.mode != "query" and not t.stopped and not done:
+                for part in split_compound(text):
                     if part not in stopwords():
                         t.text = part
                         yield t
@@ -150,6 +171,7 @@ def dutch_analyzer():
         | FoldFilter()
         | StopFilter(stoplist=stopwords(), minsize=1)
         | HyphenCompoundFilter()
+        | CompoundFilter()
         | DutchStemFilter()
     )
 
@@ -167,6 +189,12 @@ def _analyzer():
 def analyze(text: str, mode: str = "index") -> list[str]:
     """The terms `text` is indexed (mode="index") or searched (mode="query") under."""
     return [t.text for t in _analyzer()(text, mode=mode)]
+
+
+def query_compound_parts(word: str) -> list[str]:
+    """The stems of the parts of a closed compound typed in a query ([] when it is none)."""
+    folded = fold(word)
+    return [stem(p) for p in split_compound(folded) if p not in stopwords()]
 
 
 def analyze_positions(text: str, mode: str = "index") -> list[tuple[str, int, int, int]]:

@@ -17,7 +17,7 @@ from whoosh import query as wq
 from whoosh import sorting
 
 from indexer import query as ql
-from indexer.dutch import analyze, fold, stem
+from indexer.dutch import analyze, fold, query_compound_parts, stem
 from indexer.index import open_index
 from indexer.letters import Signatory
 from indexer.results import (
@@ -33,6 +33,7 @@ from indexer.snippets import highlight, snippet
 from indexer.topics import Taxonomy, load_taxonomy
 
 SECTION_BOOST = 0.5  # a word in the section heading counts, less than in the paragraph itself
+PARTS_BOOST = 0.5  # the parts of a compound query word found apart count half
 COORDINATION = 0.9  # plain words: each extra word present raises the score
 SUGGEST_BELOW = 5  # offer "Bedoelde u" only when the query finds fewer paragraphs than this
 
@@ -227,7 +228,11 @@ class SearchService:
                 return None  # a stopword
             if len(terms) > 1:  # "9/11", "1,85": the parts side by side
                 return wq.Phrase("text", terms)
-            return wq.Or([wq.Term("text", terms[0]), wq.Term("section", terms[0], boost=SECTION_BOOST)])
+            whole = [wq.Term("text", terms[0]), wq.Term("section", terms[0], boost=SECTION_BOOST)]
+            parts = query_compound_parts(node.text)
+            if parts:  # "conceptteksten" also finds "concept" and "teksten" apart, ranked lower
+                whole.append(wq.And([wq.Term("text", p) for p in parts], boost=PARTS_BOOST))
+            return wq.Or(whole)
         if isinstance(node, ql.Phrase):
             terms = analyze(node.text, mode="query")
             if not terms:

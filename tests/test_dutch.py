@@ -32,8 +32,8 @@ def test_hyphenated_compound_is_indexed_whole_and_by_parts_at_one_position():
 
 def test_query_keeps_the_whole_compound_only():
     assert analyze("defensie-uitgaven", mode="query") == ["defensieuitgav"]
-    # ... which is also what the closed spelling is indexed under
-    assert analyze("defensieuitgaven") == ["defensieuitgav"]
+    # ... which is also what the closed spelling is indexed under (with its parts)
+    assert analyze("defensieuitgaven") == ["defensieuitgav", "defensie", "uitgav"]
 
 
 def test_stopwords_leave_no_gap_and_compound_parts_that_are_stopwords_are_dropped():
@@ -60,3 +60,18 @@ def test_nfkc_normalisation():
 def test_analyzer_survives_pickling_as_the_index_schema_does():
     analyzer = pickle.loads(pickle.dumps(dutch_analyzer()))
     assert [t.text for t in analyzer("Oekraïne's bondgenoten")] == ["oekrain", "bondgenot"]
+
+
+def test_closed_compounds_are_indexed_whole_and_by_parts():
+    assert analyze("cyberdreigingen")[1:] == analyze("cyber") + analyze("dreigingen")
+    assert analyze_positions("klimaatverandering raakt") == [
+        ("klimaatverander", 0, 0, 18), ("klimat", 0, 0, 18), ("verander", 0, 0, 18),
+        ("raakt", 1, 19, 24)]
+    # a query keeps the whole word
+    assert analyze("cyberdreigingen", mode="query") == analyze("cyberdreigingen")[:1]
+
+
+def test_words_that_only_look_like_compounds_stay_whole():
+    for word in ("bondgenoot", "bondgenootschap", "weerbaarheid", "omstandigheden",
+                 "samenwerking", "onderhandelingen", "uitgaven"):
+        assert len(analyze(word)) == 1, word

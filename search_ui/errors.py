@@ -1,0 +1,77 @@
+"""The web app's own errors, and the one handler that turns every error into a page or JSON.
+
+Every error a visitor can cause carries a `status` and a Dutch message that says what to do.
+The library's errors (BadParameter, LetterNotFound, IndexMissing) are answered by the same
+handler, so no view needs a try/except and no bad parameter can become a 500.
+"""
+from __future__ import annotations
+
+from flask import Flask, Response, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from indexer.index import IndexBusy, IndexMissing
+from indexer.results import BadParameter
+from indexer.search import LetterNotFound
+
+
+class WebError(Exception):
+    """An error with an HTTP status and a message meant for the visitor (in Dutch)."""
+
+    status = 500
+
+    def __init__(self, message: str, status: int | None = None):
+        super().__init__(message)
+        self.message = message
+        if status is not None:
+            self.status = status
+
+
+class BadRequest(WebError):
+    status = 400
+
+
+class NotFound(WebError):
+    status = 404
+
+
+# Statuses of Werkzeug's own errors (unknown URL, wrong method, a crash), in Dutch.
+HTTP_MESSAGES = {
+    404: "Deze pagina bestaat niet. Zoek vanaf de startpagina of lees de zoekhulp.",
+    405: "Deze pagina kan alleen gelezen worden (GET).",
+    500: "Er ging iets mis aan onze kant. Probeer het later opnieuw.",
+}
+
+TITLES = {400: "Dat kan zo niet", 404: "Niet gevonden", 503: "Nog niet klaar"}
+
+
+def describe(error: Exception) -> tuple[int, str]:
+    """The status and the visitor's message for any error the handler receives."""
+    if isinstance(error, WebError):
+        return error.status, error.message
+    if isinstance(error, LetterNotFound):
+        return 404, "Deze brief staat niet in de index. Zoek de brief op via de zoekpagina."
+    if isinstance(error, BadParameter):
+        # The service's own checks (in English) come after ours; keep its text, add a Dutch lead.
+        return 400, f"Deze zoekopdracht kan niet worden uitgevoerd: {error}"
+    if isinstance(error, IndexMissing):
+        return 503, "Er is nog geen zoekindex. Maak die eerst met `brieven index`."
+    if isinstance(error, IndexBusy):
+        return 503, "De zoekindex wordt op dit moment bijgewerkt. Probeer het zo opnieuw."
+    if isinstance(error, HTTPException):
+        code = error.code or 500
+        return code, HTTP_MESSAGES.get(code, error.description or "Dat ging mis.")
+    return 500, HTTP_MESSAGES[500]
+
+
+def handle_error(error: Exception) -> tuple[Response | str, int]:
+    """The one error handler: JSON under /api/, an HTML page everywhere else."""
+    status, message = describe(error)
+    if request.blueprint == "api" or request.path.startswith("/api/"):
+        return jsonify({"error": {"status": status, "message": message}}), status
+    title = TITLES.get(status, "Er ging iets mis")
+    return render_template("error.html", status=status, title=title, message=message), status
+
+
+def register_error_handler(app: Flask) -> None:
+    for kind in (WebError, BadParameter, LetterNotFound, IndexMissing, IndexBusy, HTTPException):
+        app.register_error_handler(kind, handle_error)
