@@ -13,20 +13,18 @@ import json
 import os
 import re
 import sys
+import time
 from pathlib import Path
 
 import click
 
-from indexer.corpus import CorpusMissing, find_letters
+from indexer.corpus import CorpusMissing, add_to_corpus, find_letters
 from indexer.dates import parse_date
-from indexer.index import IndexBusy, IndexMissing, update_index
-from indexer.results import BadParameter, SearchRequest, SearchResult, Sort
+from indexer.index import IndexBusy, IndexMissing, IndexSummary, update_index
+from indexer.results import EXPORT_FIELDS, BadParameter, SearchRequest, SearchResult, Sort
 from indexer.search import LetterNotFound, SearchService
 from indexer.settings import MAX_PAGE_SIZE, Settings
 from indexer.topics import TaxonomyError
-
-EXPORT_FIELDS = ["letter_id", "paragraph", "title", "date", "date_inferred", "section", "topics", "kind", "text"]
-
 
 def library_errors(fn):
     """Turn the library's errors into click errors: exit 1 for state, 2 for usage."""
@@ -79,18 +77,75 @@ def index(settings: Settings, rebuild: bool):
         summary = update_index(
             settings.index_dir, settings.corpus_dir, rebuild=rebuild, progress=lambda name: bar.update(1)
         )
+    _report(summary, settings)
+    if summary.skipped:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.pass_obj
+@library_errors
+def add(settings: Settings, files: tuple[Path, ...]):
+    """Copy letters into the corpus and index them (the originals stay where they are).
+
+    Example: brieven add ~/Downloads/kamerbrief-navo-top.pdf
+    """
+    report = add_to_corpus(list(files), settings.corpus_dir)
+    for name in report.copied:
+        click.echo(f"added {name} to {settings.corpus_dir}")
+    for name, existing in report.duplicates:
+        click.echo(f"{name} is already in the corpus as {existing}: indexed once", err=True)
+    for name, reason in report.refused:
+        click.echo(f"not added {name}: {reason}", err=True)
+    summary = update_index(settings.index_dir, settings.corpus_dir)
+    _report(summary, settings)
+    if report.refused or summary.skipped:
+        sys.exit(1)
+
+
+@main.command()
+@click.pass_obj
+@library_errors
+def watch(settings: Settings):
+    """Watch the corpus and index letters as they arrive, change or disappear (Ctrl-C stops).
+
+    Example: BRIEVEN_CORPUS=/data/kamerbrieven brieven watch
+    """
+    from indexer.watch import watch as run_watch
+
+    click.echo(f"Watching {settings.corpus_dir} (Ctrl-C stops)", err=True)
+
+    def report(summary: IndexSummary) -> None:
+        for kind, ids in (("added", summary.added), ("changed", summary.changed), ("removed", summary.removed)):
+            for letter_id in ids:
+                click.echo(f"{time.strftime('%H:%M:%S')} {kind} {letter_id}")
+        if summary.added or summary.changed or summary.removed or summary.skipped or summary.rebuilt:
+            _report(summary, settings)
+
+    def on_error(error: Exception) -> None:
+        click.echo(f"{time.strftime('%H:%M:%S')} error: {error}", err=True)
+
+    try:
+        run_watch(settings.corpus_dir, settings.index_dir, report, on_error)
+    except KeyboardInterrupt:
+        click.echo("Stopped watching.", err=True)
+
+
+def _report(summary: IndexSummary, settings: Settings) -> None:
+    """What indexing did, in one summary line; skipped files and notes on stderr."""
+    for name, note in summary.notes:
+        click.echo(f"note: {name}: {note}", err=True)
     for name, reason in summary.skipped:
         click.echo(f"skipped {name}: {reason}", err=True)
     how = "rebuilt" if summary.rebuilt else (
-        f"{summary.added} added, {summary.changed} changed, {summary.removed} removed, "
+        f"{len(summary.added)} added, {len(summary.changed)} changed, {len(summary.removed)} removed, "
         f"{summary.unchanged} unchanged"
     )
     click.echo(
         f"Indexed {summary.letters} letters, {summary.paragraphs} paragraphs in "
         f"{summary.seconds:.1f} s ({how}; {len(summary.skipped)} skipped) -> {settings.index_dir}"
     )
-    if summary.skipped:
-        sys.exit(1)
 
 
 @main.command()

@@ -1,27 +1,81 @@
-"""The corpus directory: which files in it are letters."""
+"""The corpus directory: which files in it are letters, and putting new letters into it."""
 from __future__ import annotations
 
+import shutil
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer.letters import LETTER_SUFFIXES, SIDECAR_SUFFIX
+from indexer.letters import LETTER_SUFFIXES, SIDECAR_SUFFIX, file_sha256
 
 
 class CorpusMissing(Exception):
     """The corpus directory does not exist."""
 
 
+def is_letter_file(path: Path) -> bool:
+    return (
+        not path.name.startswith(".")
+        and path.suffix.lower() in LETTER_SUFFIXES
+        and not path.name.endswith(SIDECAR_SUFFIX)
+    )
+
+
 def find_letters(corpus_dir: Path) -> list[Path]:
     """Letter files, sorted by name; sidecars, hidden files and other files are left out."""
     if not corpus_dir.is_dir():
         raise CorpusMissing(
-            f"No corpus directory at {corpus_dir}: create it and put letters (.txt) in it, "
+            f"No corpus directory at {corpus_dir}: create it and put letters (.txt, .pdf) in it, "
             "or point --corpus / BRIEVEN_CORPUS at the right place."
         )
-    return sorted(
-        p
-        for p in corpus_dir.iterdir()
-        if p.is_file()
-        and not p.name.startswith(".")
-        and p.suffix.lower() in LETTER_SUFFIXES
-        and not p.name.endswith(SIDECAR_SUFFIX)
-    )
+    return sorted(p for p in corpus_dir.iterdir() if is_letter_file(p) and not p.is_dir())
+
+
+@dataclass
+class AddReport:
+    copied: list[str] = field(default_factory=list)  # file names now in the corpus
+    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (file, letter it repeats)
+    refused: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+
+
+def add_to_corpus(files: list[Path], corpus_dir: Path) -> AddReport:
+    """Copy letters into the corpus (the originals stay where they are). A file whose content
+    is already in the corpus, under any name, is reported and not copied again; a different
+    letter under a name the corpus already uses is refused rather than overwritten."""
+    report = AddReport()
+    corpus_dir.mkdir(parents=True, exist_ok=True)
+    known = {}
+    for existing in find_letters(corpus_dir):
+        try:
+            known[file_sha256(existing)] = existing.name
+        except OSError:
+            continue
+    for source in files:
+        if not source.is_file():
+            report.refused.append((str(source), "no such file"))
+            continue
+        if not is_letter_file(source):
+            kinds = ", ".join(LETTER_SUFFIXES)
+            report.refused.append((str(source), f"not a letter file (brieven reads {kinds})"))
+            continue
+        try:
+            digest = file_sha256(source)
+        except OSError as error:
+            report.refused.append((str(source), f"cannot be read ({error.strerror})"))
+            continue
+        if digest in known:
+            report.duplicates.append((str(source), known[digest]))
+            continue
+        target = corpus_dir / source.name
+        if target.exists():
+            report.refused.append((
+                str(source),
+                f"the corpus already has a different letter named {source.name}; rename the file",
+            ))
+            continue
+        shutil.copy2(source, target)
+        sidecar = source.with_name(source.name[: -len(source.suffix)] + SIDECAR_SUFFIX)
+        if sidecar.is_file():
+            shutil.copy2(sidecar, corpus_dir / sidecar.name)
+        known[digest] = target.name
+        report.copied.append(target.name)
+    return report

@@ -8,6 +8,8 @@ Whoosh stores pickled Python objects: never open an index directory from an untr
 """
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import shutil
@@ -41,15 +43,16 @@ class IndexBusy(Exception):
 
 @dataclass
 class IndexSummary:
-    added: int = 0
-    changed: int = 0
-    removed: int = 0
+    added: list[str] = field(default_factory=list)  # letter ids
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
     unchanged: int = 0
     letters: int = 0  # in the index afterwards
     paragraphs: int = 0  # in the index afterwards
     seconds: float = 0.0
     rebuilt: bool = False
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (file name, reason)
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (file name, what was odd)
 
 
 Progress = Callable[[str], None]  # called with a file name after each letter is handled
@@ -75,20 +78,22 @@ def update_index(
     rebuild: bool = False,
     progress: Progress | None = None,
     taxonomy: Taxonomy | None = None,
+    lock_timeout: float = LOCK_TIMEOUT,
 ) -> IndexSummary:
     """Bring the index in line with the corpus: add new letters, replace changed ones, delete
     removed ones. With `rebuild`, or when there is no usable index, build a fresh one."""
     started = time.perf_counter()
     taxonomy = taxonomy or load_taxonomy()
     files = find_letters(corpus_dir)
-    _recover(index_dir)
-    usable = whoosh_index.exists_in(str(index_dir), indexname=INDEX_NAME) and (
-        _read_version(index_dir) == SCHEMA_VERSION
-    )
-    if rebuild or not usable:
-        summary = _rebuild(index_dir, files, taxonomy, progress)
-    else:
-        summary = _update(index_dir, files, taxonomy, progress)
+    with index_lock(index_dir, lock_timeout):
+        _recover(index_dir)
+        usable = whoosh_index.exists_in(str(index_dir), indexname=INDEX_NAME) and (
+            _read_version(index_dir) == SCHEMA_VERSION
+        )
+        if rebuild or not usable:
+            summary = _rebuild(index_dir, files, taxonomy, progress)
+        else:
+            summary = _update(index_dir, files, taxonomy, progress)
     ix = open_index(index_dir)
     with ix.searcher() as searcher:
         summary.paragraphs = searcher.doc_count()
@@ -107,7 +112,7 @@ def _rebuild(index_dir: Path, files: list[Path], taxonomy: Taxonomy, progress) -
     try:
         for letter in _read_all(files, summary, progress):
             _add_letter(writer, letter, taxonomy)
-            summary.added += 1
+            summary.added.append(letter.id)
         writer.commit(optimize=True)
     except BaseException:
         writer.cancel()
@@ -123,11 +128,8 @@ def _update(index_dir: Path, files: list[Path], taxonomy: Taxonomy, progress) ->
     ix = whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME)
     try:
         writer = ix.writer(timeout=LOCK_TIMEOUT)
-    except LockError as error:
-        raise IndexBusy(
-            f"Another `brieven` process is writing to {index_dir}; waited {LOCK_TIMEOUT:.0f} s. "
-            "Try again when it has finished."
-        ) from error
+    except LockError as error:  # only a writer outside brieven's own lock gets here
+        raise IndexBusy(f"Something else is writing to {index_dir}: try again later.") from error
     try:
         with ix.searcher() as searcher:
             indexed = _indexed_hashes(searcher)
@@ -150,15 +152,15 @@ def _update(index_dir: Path, files: list[Path], taxonomy: Taxonomy, progress) ->
         for letter in _read_all(changed_files, summary, progress):
             if letter.id in indexed:
                 writer.delete_by_term("letter_id", letter.id)
-                summary.changed += 1
+                summary.changed.append(letter.id)
             else:
-                summary.added += 1
+                summary.added.append(letter.id)
             _add_letter(writer, letter, taxonomy)
         # A letter whose file is gone, or now unreadable, leaves the index only when its file
         # is gone: an unreadable new version keeps the old one searchable.
-        for lid in indexed.keys() - present:
+        for lid in sorted(indexed.keys() - present):
             writer.delete_by_term("letter_id", lid)
-            summary.removed += 1
+            summary.removed.append(lid)
         writer.commit()
     except BaseException:
         writer.cancel()
@@ -168,8 +170,10 @@ def _update(index_dir: Path, files: list[Path], taxonomy: Taxonomy, progress) ->
 
 def _read_all(files: Iterable[Path], summary: IndexSummary, progress) -> Iterable[Letter]:
     for path in files:
+        notes: list[str] = []
         try:
-            yield read_letter(path)
+            yield read_letter(path, notes=notes)
+            summary.notes.extend((path.name, note) for note in notes)
         except LetterError as error:
             summary.skipped.append((path.name, str(error)))
         except OSError as error:
@@ -229,6 +233,32 @@ def letter_documents(letter: Letter, taxonomy: Taxonomy) -> list[dict]:
 def _add_letter(writer: IndexWriter, letter: Letter, taxonomy: Taxonomy) -> None:
     for doc in letter_documents(letter, taxonomy):
         writer.add_document(**doc)
+
+
+@contextlib.contextmanager
+def index_lock(index_dir: Path, timeout: float = LOCK_TIMEOUT):
+    """One indexer at a time per index: an OS lock on a file beside the index directory, which
+    the OS releases when the process dies, so a crash never leaves a stale lock. A second
+    indexer waits up to `timeout` seconds, then stops with IndexBusy."""
+    index_dir.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = index_dir.with_name(f".{index_dir.name}.lock")
+    with open(lock_path, "a") as handle:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise IndexBusy(
+                        f"Another `brieven` process (index, add or watch) is updating {index_dir}; "
+                        f"waited {timeout:.0f} s. Try again when it has finished."
+                    ) from None
+                time.sleep(0.1)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _read_version(index_dir: Path) -> int | None:

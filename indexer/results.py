@@ -10,6 +10,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 
+# The columns of an exported paragraph (`brieven export`, /export.csv), in this order.
+EXPORT_FIELDS = ["letter_id", "paragraph", "title", "date", "date_inferred", "section", "topics", "kind", "text"]
+
+
 class BadParameter(ValueError):
     """A request the service cannot answer as asked; the message says what is allowed."""
 

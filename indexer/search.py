@@ -311,8 +311,7 @@ class SearchService:
 
     def _facet_postings(self, searcher) -> tuple[dict[str, frozenset], dict[str, frozenset]]:
         """Which paragraphs carry each topic and each year, read once per index generation."""
-        key = searcher.reader().generation() if hasattr(searcher.reader(), "generation") else None
-        key = (key, searcher.doc_count_all())
+        key = _reader_key(searcher.reader())
         if self._facet_cache and self._facet_cache[0] == key:
             return self._facet_cache[1], self._facet_cache[2]
         reader = searcher.reader()
@@ -431,6 +430,15 @@ def _or(queries: list[wq.Query]) -> wq.Query | None:
     if not queries:
         return None
     return queries[0] if len(queries) == 1 else wq.Or(queries)
+
+
+def _reader_key(reader) -> tuple:
+    """Identifies what a reader sees: its segments (random ids, new after any rebuild) and
+    their deletions. Equal keys mean equal postings."""
+    return tuple(
+        (leaf.segment().segment_id(), leaf.segment().deleted_count())
+        for leaf, _ in reader.leaf_readers()
+    )
 
 
 def _text(term) -> str:
