@@ -1,9 +1,13 @@
-# Two commands do all the set-up:  make run  (index corpus/ and try it)  and  make test.
+# Two commands do all the set-up:  make run  (index corpus/, serve the site)  and  make test.
 PYTHON ?= python3
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+# The browser tests drive Debian's Chromium; `make test` installs it (as root, or with sudo).
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test install install-test clean
+.PHONY: run test install install-test browser clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "brieven needs Python 3.11 or newer (set PYTHON=...)"'
@@ -24,10 +28,16 @@ install: $(VENV)/.installed
 run: $(VENV)/.installed
 	$(BIN)/brieven index
 	$(BIN)/brieven search "dialoog met Rusland" --limit 3
-	$(BIN)/brieven search '"artikel 5"' --limit 3
-	$(BIN)/brieven search "defensie-uitgaven" --year 2022 --limit 3
+	$(BIN)/brieven serve --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.installed-test
+# Tests only: a system browser for the browser tests (Playwright's own download cannot work here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium; }
+
+test: $(VENV)/.installed-test browser
 	$(BIN)/python -m pytest
 
 clean:

@@ -289,6 +289,25 @@ def export(settings: Settings, fmt: str):
 
 
 @main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
+@click.option("--port", type=click.IntRange(1, 65535), default=5000, show_default=True)
+@click.option("--debug", is_flag=True, help="Flask's development server with the debugger: never on a public address.")
+@click.pass_obj
+@library_errors
+def serve(settings: Settings, host: str, port: int, debug: bool):
+    """Serve the search site (waitress; Flask's development server with --debug).
+
+    Example: brieven serve --port 8080
+    """
+    from search_ui import create_app
+    from search_ui.serve import serve as run_server
+
+    app = create_app({"INDEX_DIR": settings.index_dir, "PAGE_SIZE": settings.page_size})
+    click.echo(f"Serving {settings.index_dir} on http://{host}:{port}/ (Ctrl-C stops)", err=True)
+    run_server(app, host=host, port=port, debug=debug)
+
+
+@main.command()
 @click.pass_obj
 @library_errors
 def topics(settings: Settings):

@@ -1,0 +1,27 @@
+"""One SearchService per app, attached when the app is made and shared by every request.
+
+The service opens a fresh searcher for each call, so it is safe across threads and a re-index
+on disk is seen by the next request without a restart.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, current_app
+
+from indexer.search import SearchService
+
+EXTENSION_KEY = "brieven.search"
+
+
+def init_service(app: Flask) -> None:
+    """Attach the search service for app.config['INDEX_DIR'] (nothing is opened until a request)."""
+    app.extensions[EXTENSION_KEY] = SearchService(Path(app.config["INDEX_DIR"]))
+
+
+def get_service() -> SearchService:
+    return current_app.extensions[EXTENSION_KEY]
+
+
+def page_size() -> int:
+    return int(current_app.config["PAGE_SIZE"])

@@ -1,0 +1,245 @@
+"""The state of a search as it lives in the URL, read and checked with Dutch messages.
+
+`?q=&onderwerp=&jaar=&van=&tot=&sort=&pagina=&aantal=` is the whole state of the search page:
+`SearchState.from_args` reads it (a bad value is a BadRequest that says what is allowed), and
+`SearchState.url` writes it back, so a copied URL reproduces the page and every link that
+changes a filter starts again at page 1.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import date
+from typing import Mapping
+
+from flask import url_for
+from werkzeug.datastructures import MultiDict
+
+from indexer.dates import parse_date
+from indexer.query import MAX_QUERY_LENGTH
+from indexer.results import SearchRequest, Sort
+from indexer.settings import MAX_PAGE_SIZE
+from indexer.topics import Taxonomy
+
+from search_ui.errors import BadRequest
+
+# The URL's sort values (Dutch, canonical) and the API's values (accepted too).
+SORT_VALUES: dict[str, Sort] = {
+    "relevantie": Sort.RELEVANCE,
+    "nieuwste": Sort.DATE_DESC,
+    "oudste": Sort.DATE_ASC,
+    **{s.value: s for s in Sort},
+}
+SORT_NAMES: dict[Sort, str] = {Sort.RELEVANCE: "relevantie", Sort.DATE_DESC: "nieuwste", Sort.DATE_ASC: "oudste"}
+SORT_LABELS: dict[Sort, str] = {
+    Sort.RELEVANCE: "relevantie",
+    Sort.DATE_DESC: "nieuwste eerst",
+    Sort.DATE_ASC: "oudste eerst",
+}
+MIN_YEAR, MAX_YEAR = 1800, 2200
+MAX_PARAM_CHARS = 200  # any parameter but q: a year, a date, a topic slug, a number
+
+
+@dataclass(frozen=True)
+class SearchState:
+    q: str = ""
+    topics: tuple[str, ...] = ()  # slugs, in the order chosen
+    year: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    sort: Sort = Sort.RELEVANCE
+    page: int = 1
+    page_size: int | None = None  # None: the app's default (not written into URLs)
+
+    # -- reading ---------------------------------------------------------------------------
+    @classmethod
+    def from_args(cls, args: MultiDict | Mapping, taxonomy: Taxonomy) -> "SearchState":
+        """The state a URL asks for; BadRequest (in Dutch, saying what is allowed) if it cannot be."""
+        get = args.get
+        topics: list[str] = []
+        for value in _getlist(args, "onderwerp"):
+            if not value.strip():
+                continue
+            topic = taxonomy.find(_short(value, "onderwerp"))
+            if topic is None:
+                known = ", ".join(t.slug for t in taxonomy.topics)
+                raise BadRequest(f"Onbekend onderwerp ‘{value}’. Kies uit: {known}.")
+            topics.append(topic.slug)
+        date_from = _date(get("van"), "van")
+        date_to = _date(get("tot"), "tot")
+        if date_from and date_to and date_from > date_to:
+            raise BadRequest(
+                f"De periode klopt niet: ‘van’ ({date_from.isoformat()}) ligt na ‘tot’ "
+                f"({date_to.isoformat()}). Verwissel de twee data."
+            )
+        return cls(
+            q=query_text(args),
+            topics=tuple(dict.fromkeys(topics)),
+            year=_year(get("jaar")),
+            date_from=date_from,
+            date_to=date_to,
+            sort=_sort(get("sort")),
+            page=_whole(get("pagina"), "pagina", "het paginanummer", 1, None) or 1,
+            page_size=_whole(get("aantal"), "aantal", "het aantal per pagina", 1, MAX_PAGE_SIZE),
+        )
+
+    def to_request(self, default_page_size: int) -> SearchRequest:
+        return SearchRequest(
+            query=self.q,
+            topics=list(self.topics),
+            date_from=self.date_from,
+            date_to=self.date_to,
+            year=self.year,
+            sort=self.sort,
+            page=self.page,
+            page_size=self.page_size or default_page_size,
+        )
+
+    @property
+    def has_filters(self) -> bool:
+        return bool(self.topics or self.year is not None or self.date_from or self.date_to)
+
+    @property
+    def is_empty(self) -> bool:
+        """Nothing asked yet: the start page."""
+        return not self.q.strip() and not self.has_filters
+
+    # -- writing ---------------------------------------------------------------------------
+    def args(self, keep_page: bool = True) -> dict[str, object]:
+        """The URL parameters of this state, defaults left out."""
+        args: dict[str, object] = {}
+        if self.q:
+            args["q"] = self.q
+        if self.topics:
+            args["onderwerp"] = list(self.topics)
+        if self.year is not None:
+            args["jaar"] = str(self.year)
+        if self.date_from:
+            args["van"] = self.date_from.isoformat()
+        if self.date_to:
+            args["tot"] = self.date_to.isoformat()
+        if self.sort is not Sort.RELEVANCE:
+            args["sort"] = SORT_NAMES[self.sort]
+        if keep_page and self.page > 1:
+            args["pagina"] = str(self.page)
+        if self.page_size:
+            args["aantal"] = str(self.page_size)
+        return args
+
+    def url(self, endpoint: str = "pages.search", **changes) -> str:
+        """The URL of this state with `changes`; any change but a page number starts at page 1."""
+        if "page" not in changes:
+            changes["page"] = 1
+        return url_for(endpoint, **dataclasses.replace(self, **changes).args())
+
+    def filter_url(self, endpoint: str) -> str:
+        """This search on another endpoint (feed, export): no page, no page size."""
+        return url_for(endpoint, **dataclasses.replace(self, page=1, page_size=None).args())
+
+    def page_url(self, page: int) -> str:
+        return self.url(page=page)
+
+    def toggle_topic(self, slug: str) -> str:
+        topics = tuple(t for t in self.topics if t != slug) if slug in self.topics else self.topics + (slug,)
+        return self.url(topics=topics)
+
+    def toggle_year(self, year: int | str) -> str:
+        year = int(year)
+        return self.url(year=None if self.year == year else year)
+
+    def sort_url(self, sort: Sort) -> str:
+        return self.url(sort=sort)
+
+    def without(self, what: str) -> str:
+        """A URL without one kind of filter: 'q', 'jaar', 'van', 'tot', 'periode' or 'alles'."""
+        changes = {
+            "q": {"q": ""},
+            "jaar": {"year": None},
+            "van": {"date_from": None},
+            "tot": {"date_to": None},
+            "periode": {"date_from": None, "date_to": None},
+            "filters": {"topics": (), "year": None, "date_from": None, "date_to": None},
+        }[what]
+        return self.url(**changes)
+
+
+def query_text(args: MultiDict | Mapping) -> str:
+    """The q parameter, checked for length (the query language reads at most MAX_QUERY_LENGTH)."""
+    text = args.get("q") or ""
+    if len(text) > MAX_QUERY_LENGTH:
+        raise BadRequest(
+            f"De zoekvraag is te lang ({_thousands(len(text))} tekens; hoogstens "
+            f"{_thousands(MAX_QUERY_LENGTH)}). Gebruik minder of kortere woorden."
+        )
+    return text
+
+
+def _thousands(number: int) -> str:
+    """10000 -> '10.000', as Dutch writes it."""
+    return f"{number:,}".replace(",", ".")
+
+
+def _getlist(args: MultiDict | Mapping, name: str) -> list[str]:
+    if hasattr(args, "getlist"):
+        return args.getlist(name)
+    value = args.get(name)
+    return [] if value is None else list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+def _short(value: str, name: str) -> str:
+    if len(value) > MAX_PARAM_CHARS:
+        raise BadRequest(f"De waarde van ‘{name}’ is te lang ({len(value)} tekens).")
+    return value
+
+
+def _whole(value: str | None, name: str, what: str, low: int, high: int | None) -> int | None:
+    """A whole number from `low` (to `high`), or None when absent."""
+    if value is None or value.strip() == "":
+        return None
+    text = _short(value, name).strip()
+    allowed = f"een heel getal vanaf {low}" if high is None else f"een heel getal van {low} tot en met {high}"
+    if not text.lstrip("-").isdigit():
+        raise BadRequest(f"‘{_shown(value)}’ is geen geldig getal voor {what} (‘{name}’); gebruik {allowed}.")
+    number = int(text)
+    if number < low or (high is not None and number > high):
+        raise BadRequest(f"{number} kan niet als {what} (‘{name}’); gebruik {allowed}.")
+    return number
+
+
+def _year(value: str | None) -> int | None:
+    if value is None or value.strip() == "":
+        return None
+    text = _short(value, "jaar").strip()
+    if not (text.isdigit() and len(text) == 4 and MIN_YEAR <= int(text) <= MAX_YEAR):
+        raise BadRequest(
+            f"‘{_shown(value)}’ is geen jaartal. Gebruik vier cijfers, bijvoorbeeld jaar=2022."
+        )
+    return int(text)
+
+
+def _date(value: str | None, name: str) -> date | None:
+    if value is None or value.strip() == "":
+        return None
+    parsed = parse_date(_short(value, name))
+    if parsed is None:
+        raise BadRequest(
+            f"‘{_shown(value)}’ is geen geldige datum voor ‘{name}’. "
+            "Gebruik JJJJ-MM-DD, bijvoorbeeld 2022-06-30, of ‘30 juni 2022’."
+        )
+    return parsed
+
+
+def _sort(value: str | None) -> Sort:
+    if value is None or value.strip() == "":
+        return Sort.RELEVANCE
+    try:
+        return SORT_VALUES[value.strip().lower()]
+    except KeyError:
+        raise BadRequest(
+            f"Onbekende sortering ‘{_shown(value)}’. Kies relevantie, nieuwste of oudste."
+        ) from None
+
+
+def _shown(value: str, limit: int = 40) -> str:
+    """A bad value as quoted in a message: short enough to read."""
+    return value if len(value) <= limit else value[:limit] + "…"

@@ -1,0 +1,62 @@
+"""The HTML pages: search, letter, help, and the feed and export of a search."""
+from __future__ import annotations
+
+import dataclasses
+
+from flask import Blueprint, Response, redirect, render_template, request, stream_with_context
+from werkzeug.wrappers import Response as BaseResponse
+
+from indexer.settings import MAX_PAGE_SIZE
+
+from search_ui.feeds import all_hits, atom_feed, csv_rows, feed_entries
+from search_ui.pages import build_letter_page, build_search_page
+from search_ui.service import get_service
+from search_ui.state import SearchState
+
+bp = Blueprint("pages", __name__)
+
+
+@bp.get("/")
+def search() -> str | BaseResponse:
+    """The search page. A page number past the last page, and the empty fields a form sends
+    (`van=&tot=`), are corrected by a redirect, so the URL a visitor copies is clean and names
+    a page that exists."""
+    page = build_search_page(request.args)
+    blank_fields = any(not value.strip() for _, value in request.args.items(multi=True))
+    if page.beyond_last or blank_fields:
+        return redirect(page.state.page_url(min(page.state.page, page.result.pages)))
+    return render_template("search.html", page=page, state=page.state, result=page.result)
+
+
+@bp.get("/brief/<letter_id>")
+def letter(letter_id: str) -> str:
+    """A whole letter; with ?q= its matching words are marked and the first match is linked."""
+    page = build_letter_page(letter_id, request.args)
+    return render_template("letter.html", page=page, view=page.view)
+
+
+@bp.get("/hulp")
+def help_page() -> str:
+    """The query language in Dutch: linked from the search box, readable without searching."""
+    return render_template("help.html")
+
+
+@bp.get("/feed.atom")
+def feed() -> Response:
+    """An Atom feed of a saved search: one entry per letter, so a reader notices new letters."""
+    service = get_service()
+    state = SearchState.from_args(request.args, service.taxonomy)
+    title = f"brieven: {state.q}" if state.q.strip() else "brieven: nieuwe Kamerbrieven"
+    body = atom_feed(state, feed_entries(service, state), title)
+    return Response(body, content_type="application/atom+xml; charset=utf-8")
+
+
+@bp.get("/export.csv")
+def export() -> Response:
+    """All hits of a search as CSV, streamed page by page so a large export needs no memory."""
+    service = get_service()
+    state = SearchState.from_args(request.args, service.taxonomy)
+    hits = all_hits(service, dataclasses.replace(state, page=1).to_request(MAX_PAGE_SIZE))
+    response = Response(stream_with_context(csv_rows(hits)), content_type="text/csv; charset=utf-8")
+    response.headers["Content-Disposition"] = 'attachment; filename="brieven-export.csv"'
+    return response
