@@ -334,27 +334,39 @@ def stats(settings: Settings):
 @main.command(name="eval")
 @click.argument("qrels", type=click.Path(exists=True, dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+@click.option("--no-baseline", is_flag=True, help="Skip the reference ranking (plain analysis, BM25).")
 @click.pass_obj
 @library_errors
-def evaluate(settings: Settings, qrels: str, as_json: bool):
-    """Score the ranking against graded judgements: nDCG@10, MRR, recall@20.
+def evaluate(settings: Settings, qrels: str, as_json: bool, no_baseline: bool):
+    """Score the ranking against graded judgements: nDCG@10, MRR, recall@20, beside a
+    reference ranking (Lucene-style Dutch analysis and plain BM25 over the same paragraphs).
 
     Example: brieven eval ../shared/eval/dev.json
     """
-    from indexer.evaluation import evaluate as run, load_judgements
+    from indexer.evaluation import Report, evaluate as run, load_judgements
 
-    report = run(SearchService(settings.index_dir), load_judgements(Path(qrels)))
+    report = run(SearchService(settings.index_dir), load_judgements(Path(qrels)), baseline=not no_baseline)
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
         return
-    click.echo(f"{'query':<6} {'kind':<13} {'nDCG@10':>8} {'MRR':>6} {'R@20':>6}  text")
-    for q in report.queries:
-        click.echo(f"{q.id:<6} {q.kind:<13} {q.ndcg:>8.3f} {q.mrr:>6.3f} {q.recall:>6.3f}  {q.query}")
+    base = Report(report.baseline) if report.baseline else None
+    head = f"{'':<6} {'':<13} {'nDCG@10':>8} {'MRR':>6} {'R@20':>6}"
+    click.echo(head + (f"  | baseline: {'nDCG@10':>8} {'MRR':>6} {'R@20':>6}" if base else "") + "  query")
+
+    def row(label: str, kind: str, s: dict, b: dict | None, text: str = "") -> str:
+        line = f"{label:<6} {kind:<13} {s['ndcg']:>8.3f} {s['mrr']:>6.3f} {s['recall']:>6.3f}"
+        if b is not None:
+            line += f"  | {'':>10}{b['ndcg']:>8.3f} {b['mrr']:>6.3f} {b['recall']:>6.3f}"
+        return line + (f"  {text}" if text else "")
+
+    for i, q in enumerate(report.queries):
+        b = base.queries[i].__dict__ if base else None
+        click.echo(row(q.id, q.kind, q.__dict__, b, q.query))
     click.echo("")
+    base_kinds = base.by_kind() if base else {}
     for kind, s in report.by_kind().items():
-        click.echo(f"{'kind':<6} {kind:<13} {s['ndcg']:>8.3f} {s['mrr']:>6.3f} {s['recall']:>6.3f}")
-    m = report.mean()
-    click.echo(f"{'all':<6} {'':<13} {m['ndcg']:>8.3f} {m['mrr']:>6.3f} {m['recall']:>6.3f}")
+        click.echo(row("kind", kind, s, base_kinds.get(kind)))
+    click.echo(row("all", "", report.mean(), base.mean() if base else None))
 
 
 if __name__ == "__main__":

@@ -44,6 +44,7 @@ def _best_split(word: str, depth: int) -> tuple[tuple[str, ...], float] | None:
     will do), and among those the one whose rarest part is most frequent."""
     rules = _rules()
     best: tuple[tuple[str, ...], float] | None = None
+    best_key: tuple = ()
     for i in range(MIN_PART if depth == 0 else MIN_HEAD, len(word) - MIN_HEAD + 1):
         modifier = word[:i]
         if modifier in rules["not_a_modifier"] or zipf(modifier) < MIN_PART_ZIPF:
@@ -64,6 +65,9 @@ def _best_split(word: str, depth: int) -> tuple[tuple[str, ...], float] | None:
                     candidates.append(deeper)
             for parts, score in candidates:
                 score = min(score, zipf(modifier))
-                if best is None or (-len(parts), score) > (1 - len(best[0]), best[1]):
-                    best = ((modifier,) + parts, score)
+                # fewest parts, then the most frequent rarest part, then the longest first part
+                # ("pers-agentschappen" rather than "per-s-agentschappen")
+                key = (-len(parts), score, len(modifier))
+                if best is None or key > best_key:
+                    best, best_key = ((modifier,) + parts, score), key
     return best

@@ -49,6 +49,7 @@ class QueryScore:
 @dataclass
 class Report:
     queries: list[QueryScore]
+    baseline: list[QueryScore] = field(default_factory=list)  # same queries, reference ranking
 
     def mean(self, scores: list[QueryScore] | None = None) -> dict[str, float]:
         scores = self.queries if scores is None else scores
@@ -66,11 +67,16 @@ class Report:
         return {kind: self.mean(scores) for kind, scores in sorted(kinds.items())}
 
     def to_dict(self) -> dict:
-        return {
+        data = {
             "mean": self.mean(),
             "by_kind": self.by_kind(),
             "queries": [s.__dict__ for s in self.queries],
         }
+        if self.baseline:
+            base = Report(self.baseline)
+            data["baseline"] = {"mean": base.mean(), "by_kind": base.by_kind(),
+                                "queries": [s.__dict__ for s in self.baseline]}
+        return data
 
 
 def load_judgements(path: Path) -> list[JudgedQuery]:
@@ -126,11 +132,23 @@ def _dcg(gains: list[float]) -> float:
     return sum(g / math.log2(rank + 1) for rank, g in enumerate(gains, 1))
 
 
-def evaluate(service, judgements: list[JudgedQuery]) -> Report:
-    """Run every judged query through the search service and score the top 20."""
+def evaluate(service, judgements: list[JudgedQuery], baseline: bool = True) -> Report:
+    """Run every judged query through the search service and score the top 20; with
+    `baseline`, also through the reference ranking over the same paragraphs."""
     scores = []
     for judged in judgements:
         result = service.search(SearchRequest(query=judged.query, page_size=RECALL_AT))
         ranking = [(h.letter_id, h.text) for h in result.hits]
         scores.append(score_ranking(ranking, judged))
-    return Report(scores)
+    report = Report(scores)
+    if baseline:
+        from indexer.baseline import BaselineRanker
+
+        ranker = BaselineRanker(service.paragraphs())
+        try:
+            report.baseline = [
+                score_ranking(ranker.rank(j.query, RECALL_AT), j) for j in judgements
+            ]
+        finally:
+            ranker.close()
+    return report

@@ -202,6 +202,7 @@ def letter_documents(letter: Letter, taxonomy: Taxonomy) -> list[dict]:
             "source": letter.source,
             "signatories": [{"role": s.role, "name": s.name} for s in letter.signatories],
             "kamerstukken": letter.kamerstukken,
+            "abbreviations": letter.abbreviations,
         },
         ensure_ascii=False,
     )

@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 
 from indexer import dates, layout
+from indexer.abbreviations import find_abbreviations
 from indexer.hyphenation import Dehyphenator, HyphenDecision, letter_vocabulary
 
 LETTER_SUFFIXES = (".txt", ".pdf")
@@ -60,6 +61,8 @@ class Letter:
     kamerstukken: list[str] = field(default_factory=list)  # "Kamerstuk 35 925 V, nr. 84"
     source: str = ""  # file name in the corpus
     sha256: str = ""  # of the file's bytes: tells a changed letter from an unchanged one
+    # (abbreviation, long form) pairs the letter defines: "NRI" -> "NATO Readiness Initiative"
+    abbreviations: list[tuple[str, str]] = field(default_factory=list)
     # every line-end hyphen and what was made of it: for review, not for the index
     hyphenations: list[HyphenDecision] = field(default_factory=list, repr=False)
 
@@ -336,6 +339,7 @@ def parse_letter(
         kamerstukken=list(dict.fromkeys([*sidecar.get("kamerstukken", []),
                                          *find_kamerstukken(all_text)])),
         hyphenations=dehyphenator.decisions,
+        abbreviations=find_abbreviations(all_text),
     )
 
 

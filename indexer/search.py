@@ -14,10 +14,12 @@ from pathlib import Path
 from typing import Iterator
 
 from whoosh import query as wq
-from whoosh import sorting
+from whoosh import scoring, sorting
 
 from indexer import query as ql
-from indexer.dutch import analyze, fold, query_compound_parts, stem
+from indexer.compiler import Compiler, and_all
+from indexer.dutch import fold
+from indexer.expansion import Expander, synonym_groups
 from indexer.index import open_index
 from indexer.letters import Signatory
 from indexer.results import (
@@ -32,9 +34,7 @@ from indexer.settings import MAX_PAGE_SIZE
 from indexer.snippets import highlight, snippet
 from indexer.topics import Taxonomy, load_taxonomy
 
-SECTION_BOOST = 0.5  # a word in the section heading counts, less than in the paragraph itself
-PARTS_BOOST = 0.5  # the parts of a compound query word found apart count half
-COORDINATION = 0.9  # plain words: each extra word present raises the score
+BM25_B, BM25_K1 = 0.4, 1.2  # B below Lucene's 0.75: see README (Search quality)
 SUGGEST_BELOW = 5  # offer "Bedoelde u" only when the query finds fewer paragraphs than this
 
 
@@ -86,11 +86,14 @@ class SearchService:
     """Answers queries over one index. Share one service; it opens a searcher per call, so it
     is safe across threads and sees a re-indexed corpus on the next call."""
 
-    def __init__(self, index_dir: Path, taxonomy: Taxonomy | None = None):
+    def __init__(self, index_dir: Path, taxonomy: Taxonomy | None = None,
+                 synonyms: list[list[str]] | None = None):
         self.index_dir = Path(index_dir)
         self.taxonomy = taxonomy or load_taxonomy()
+        self.synonyms = synonyms if synonyms is not None else synonym_groups()
         self._ix = None
         self._facet_cache: tuple[object, dict, dict] | None = None
+        self._expander_cache: tuple[object, Expander] | None = None
 
     # -- opening ---------------------------------------------------------------------------
     def _index(self):
@@ -99,7 +102,7 @@ class SearchService:
         return self._ix
 
     def _searcher(self):
-        return self._index().searcher()
+        return self._index().searcher(weighting=scoring.BM25F(B=BM25_B, K1=BM25_K1))
 
     # -- search ----------------------------------------------------------------------------
     def search(self, request: SearchRequest) -> SearchResult:
@@ -109,9 +112,9 @@ class SearchService:
         notices = [parsed.notice] if parsed.notice else []
         filters = self._merge_filters(request, parsed.filters, notices)
         with self._searcher() as searcher:
-            text_query, positives = self._compile(parsed.node)
+            text_query, positives = Compiler(self._expander(searcher), searcher.reader()).compile(parsed.node)
             filter_query = self._filter_query(filters)
-            matching = _and([text_query or wq.Every(), filter_query])
+            matching = and_all([text_query or wq.Every(), filter_query])
             docnums = set(searcher.docs_for_query(matching))
             total = len(docnums)
             page = request.page
@@ -189,66 +192,21 @@ class SearchService:
         topic = self.taxonomy.by_slug(slug)
         return topic.name if topic else slug
 
-    # -- compiling the query language to Whoosh --------------------------------------------
-    def _compile(self, node: ql.Node | None) -> tuple[wq.Query | None, list[wq.Query]]:
-        """The Whoosh query, and the positive parts of it (the words to highlight)."""
-        positives: list[wq.Query] = []
-        compiled = self._node(node, positives) if node is not None else None
-        return compiled, positives
-
-    def _node(self, node: ql.Node, positives: list[wq.Query], negated: bool = False) -> wq.Query | None:
-        if isinstance(node, ql.AnyOf):
-            parts = [q for q in (self._node(n, positives, negated) for n in node.nodes) if q]
-            return wq.Or(parts) if parts else None
-        if isinstance(node, ql.Group):
-            should, must, must_not = [], [], []
-            for occur, child in node.clauses:
-                q = self._node(child, positives, negated or occur is ql.Occur.MUST_NOT)
-                if q is None:
-                    continue
-                {ql.Occur.SHOULD: should, ql.Occur.MUST: must, ql.Occur.MUST_NOT: must_not}[occur].append(q)
-            if not (should or must):
-                return wq.AndNot(wq.Every(), wq.Or(must_not)) if must_not else None
-            if must:
-                core = _and(must)
-                if should:
-                    core = wq.AndMaybe(core, wq.Or(should, scale=COORDINATION))
-            else:
-                core = should[0] if len(should) == 1 else wq.Or(should, scale=COORDINATION)
-            return wq.AndNot(core, wq.Or(must_not)) if must_not else core
-        q = self._leaf(node)
-        if q is not None and not negated:
-            positives.append(q)
-        return q
-
-    def _leaf(self, node: ql.Node) -> wq.Query | None:
-        if isinstance(node, ql.Word):
-            terms = analyze(node.text, mode="query")
-            if not terms:
-                return None  # a stopword
-            if len(terms) > 1:  # "9/11", "1,85": the parts side by side
-                return wq.Phrase("text", terms)
-            whole = [wq.Term("text", terms[0]), wq.Term("section", terms[0], boost=SECTION_BOOST)]
-            parts = query_compound_parts(node.text)
-            if parts:  # "conceptteksten" also finds "concept" and "teksten" apart, ranked lower
-                whole.append(wq.And([wq.Term("text", p) for p in parts], boost=PARTS_BOOST))
-            return wq.Or(whole)
-        if isinstance(node, ql.Phrase):
-            terms = analyze(node.text, mode="query")
-            if not terms:
-                return None
-            return wq.Phrase("text", terms) if len(terms) > 1 else wq.Term("text", terms[0])
-        if isinstance(node, ql.Prefix):
-            folded = fold(node.text).replace("-", "")
-            stems = {folded, stem(folded)} if folded.isalpha() else {folded}
-            prefixes = [wq.Prefix("text", p) for p in sorted(stems) if p]
-            return _or(prefixes)
-        if isinstance(node, ql.Fuzzy):
-            terms = analyze(node.text, mode="query")
-            if not terms:
-                return None
-            return wq.FuzzyTerm("text", terms[0], maxdist=node.distance, prefixlength=1)
-        raise TypeError(f"unknown query node {node!r}")
+    # -- query expansion ---------------------------------------------------------------------
+    def _expander(self, searcher) -> Expander:
+        """Synonyms, the abbreviations the indexed letters define, and topics; per index state."""
+        key = _reader_key(searcher.reader())
+        if self._expander_cache and self._expander_cache[0] == key:
+            return self._expander_cache[1]
+        abbreviations = []
+        for lid in searcher.lexicon("letter_id"):
+            docnum = searcher.document_number(letter_id=_text(lid))
+            if docnum is not None:
+                meta = json.loads(searcher.stored_fields(docnum).get("letter_meta") or "{}")
+                abbreviations.extend(tuple(pair) for pair in meta.get("abbreviations", []))
+        expander = Expander(self.synonyms, abbreviations, self.taxonomy)
+        self._expander_cache = (key, expander)
+        return expander
 
     @staticmethod
     def _filter_query(filters: ql.Filters) -> wq.Query | None:
@@ -259,7 +217,7 @@ class SearchService:
             start = datetime.combine(filters.date_from, datetime.min.time()) if filters.date_from else None
             end = datetime.combine(filters.date_to, datetime.max.time()) if filters.date_to else None
             parts.append(wq.DateRange("date", start, end))
-        return _and(parts) if parts else None
+        return and_all(parts) if parts else None
 
     # -- ranked page, facets, suggestions --------------------------------------------------
     def _page(self, searcher, matching, positives, request: SearchRequest, page: int) -> list[Hit]:
@@ -350,7 +308,7 @@ class SearchService:
             ]
             terms: set[str] = set()
             if query:
-                _, positives = self._compile(ql.parse(query).node)
+                _, positives = Compiler(self._expander(searcher), searcher.reader()).compile(ql.parse(query).node)
                 terms = _highlight_terms(searcher, positives)
         if not docs:
             raise LetterNotFound(f"There is no letter {letter_id!r} in the index.")
@@ -417,19 +375,6 @@ class SearchService:
         with self._searcher() as searcher:
             by_topic, _ = self._facet_postings(searcher)
         return [(t.name, t.slug, len(by_topic.get(t.slug, ()))) for t in self.taxonomy.topics]
-
-
-def _and(queries: list[wq.Query | None]) -> wq.Query | None:
-    queries = [q for q in queries if q is not None]
-    if not queries:
-        return None
-    return queries[0] if len(queries) == 1 else wq.And(queries)
-
-
-def _or(queries: list[wq.Query]) -> wq.Query | None:
-    if not queries:
-        return None
-    return queries[0] if len(queries) == 1 else wq.Or(queries)
 
 
 def _reader_key(reader) -> tuple:

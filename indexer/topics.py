@@ -24,6 +24,7 @@ class Topic:
     name: str  # "Weerbaarheid en hybride dreigingen"
     slug: str  # "weerbaarheid"
     terms: tuple[tuple[str, ...], ...]  # each term as its sequence of analysed tokens
+    written: tuple[str, ...] = ()  # the terms as the file writes them
 
 
 class Taxonomy:
@@ -92,5 +93,6 @@ def load_taxonomy(path: Path | None = None) -> Taxonomy:
             raise TaxonomyError(f"{source}: slug {slug!r} is used twice")
         slugs.add(slug)
         analysed = tuple(tuple(analyze(t, mode="query")) for t in terms)
-        topics.append(Topic(name=name, slug=slug, terms=tuple(t for t in analysed if t)))
+        topics.append(Topic(name=name, slug=slug, terms=tuple(t for t in analysed if t),
+                            written=tuple(terms)))
     return Taxonomy(topics)

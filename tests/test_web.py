@@ -154,15 +154,15 @@ def test_start_page_is_dutch_with_labelled_controls_and_a_skip_link(client):
 def test_search_shows_hits_with_marked_snippets_and_links_to_the_paragraph(client, service):
     expected = service.search(SearchRequest(query="rusland"))
     html = text(client.get("/?q=rusland"))
-    assert "22 alinea&#39;s" in html or "22 alinea's" in html
-    assert expected.total == 22
+    assert f"{expected.total} alinea&#39;s" in html or f"{expected.total} alinea's" in html
+    assert expected.total > 20, "more than two pages of hits"
     assert "<mark>Rusland</mark>" in html
     first = expected.hits[0]
     assert f'href="/brief/{first.letter_id}?q=rusland#p{first.paragraph}"' in html
     assert first.title in html
     assert "8 juni 2022" in html  # the date, in Dutch
     assert "§ Rusland" in html  # the section
-    assert "Pagina 1 van 3" in html
+    assert f"Pagina 1 van {expected.pages}" in html
 
 
 def test_inferred_dates_are_marked_in_hits(client):
@@ -170,31 +170,32 @@ def test_inferred_dates_are_marked_in_hits(client):
     assert "(datum afgeleid)" in html
 
 
-def test_facet_links_add_and_remove_a_filter_and_reset_the_page(client):
+def test_facet_links_add_and_remove_a_filter_and_reset_the_page(client, service):
     page = parse(text(client.get("/?q=rusland&pagina=2")))
     adds = [link for link in page.links if "onderwerp=china" in link]
     assert adds, "a link that adds the China topic"
     assert all("pagina" not in link for link in adds)
     filtered = text(client.get(adds[0]))
-    assert "4 alinea" in filtered
+    assert f"{service.search(SearchRequest('rusland', topics=['china'])).total} alinea" in filtered
     assert "Onderwerp: China" in filtered  # the chip
     removes = [link for link in parse(filtered).links if "onderwerp" not in link and "q=rusland" in link
                and link.startswith("/?")]
     assert removes, "the chip and the active facet link remove the filter"
-    assert "22 alinea" in text(client.get(removes[0]))
+    assert f"{service.search(SearchRequest('rusland')).total} alinea" in text(client.get(removes[0]))
 
 
-def test_year_histogram_bars_link_to_years_with_the_count_as_text(client):
+def test_year_histogram_bars_link_to_years_with_the_count_as_text(client, service):
     html = text(client.get("/?q=rusland"))
+    years = {v.value: v.count for v in service.search(SearchRequest("rusland")).facets["year"]}
     bars = re.findall(r'<a href="([^"]*jaar=(\d{4})[^"]*)" class="histogram-link[^"]*">(.*?)</a>', html, re.S)
-    assert {year for _, year, _ in bars} == {"2018", "2020", "2021", "2022"}
+    assert {year for _, year, _ in bars} == set(years) == {"2018", "2020", "2021", "2022"}
     for href, year, inner in bars:
         words = re.sub(r"<[^>]+>", " ", inner).split()
         assert year in words and any(w.isdigit() and w != year for w in words)  # "6 alinea's in 2018"
     assert "h0" in html  # 2019: an empty year keeps its place, without a link
     href_2018 = next(href for href, year, _ in bars if year == "2018")
     html_2018 = text(client.get(href_2018.replace("&amp;", "&")))
-    assert "6 alinea" in html_2018 and "Jaar: 2018" in html_2018
+    assert f"{years['2018']} alinea" in html_2018 and "Jaar: 2018" in html_2018
 
 
 def test_date_range_filters_and_shows_as_chips(client, service):
@@ -225,15 +226,17 @@ def test_sort_values_in_dutch_and_as_in_the_api(client, service, value, sort):
     ]
 
 
-def test_sort_links_and_paging(client):
+def test_sort_links_and_paging(client, service):
+    expected = service.search(SearchRequest("rusland"))
+    total, pages = expected.total, expected.pages
     html = text(client.get("/?q=rusland"))
     assert 'href="/?q=rusland&amp;sort=nieuwste"' in html
     assert 'rel="next" href="/?q=rusland&amp;pagina=2"' in html
     second = text(client.get("/?q=rusland&pagina=2"))
-    assert 'start="11"' in second and "Pagina 2 van 3" in second
+    assert 'start="11"' in second and f"Pagina 2 van {pages}" in second
     assert 'rel="prev"' in second
-    last = text(client.get("/?q=rusland&pagina=3"))
-    assert 'rel="next"' not in last and "21–22 van 22" in last
+    last = text(client.get(f"/?q=rusland&pagina={pages}"))
+    assert 'rel="next"' not in last and f"{(pages - 1) * 10 + 1}–{total} van {total}" in last
 
 
 def test_suggestion_links_to_the_corrected_query(client):
@@ -260,10 +263,11 @@ def test_feed_is_linked_from_the_search_page(client):
     assert 'href="/export.csv?q=rusland&amp;jaar=2022"' in html
 
 
-def test_a_page_past_the_last_redirects_to_the_last(client):
+def test_a_page_past_the_last_redirects_to_the_last(client, service):
     response = client.get("/?q=rusland&pagina=1000000000")
     assert response.status_code == 302
-    assert query_of(response.headers["Location"]) == {"q": ["rusland"], "pagina": ["3"]}
+    last = str(service.search(SearchRequest("rusland")).pages)
+    assert query_of(response.headers["Location"]) == {"q": ["rusland"], "pagina": [last]}
     empty = client.get("/?q=xyzzyqq&pagina=4")
     assert empty.status_code == 302 and "pagina" not in empty.headers["Location"]
 
@@ -274,9 +278,9 @@ def test_empty_form_fields_redirect_to_a_clean_url(client):
     assert response.headers["Location"] == "/?q=rusland&pagina=2"
 
 
-def test_api_past_the_last_page_answers_like_the_cli(client):
+def test_api_past_the_last_page_answers_like_the_cli(client, service):
     data = api(client, "/api/search?q=rusland&pagina=1000000000")
-    assert data["hits"] == [] and data["total"] == 22
+    assert data["hits"] == [] and data["total"] == service.search(SearchRequest("rusland")).total
     assert "bestaat niet" in data["notice"]
 
 

@@ -1,0 +1,329 @@
+"""brieven at scale: index, size, memory, adding a letter, query latency.
+
+    python -m benchmarks.run --paragraphs 100000
+
+Steps (each as the user runs brieven, `python -m indexer.cli` subprocesses):
+1. letters of about N paragraphs made from ../shared/scale/ (benchmarks/corpus.py; cached in
+   benchmarks/data/corpus-N/);
+2. `brieven index --rebuild` into a fresh benchmarks/data/index-N/: wall time, paragraphs/s, index
+   size on disk, peak RSS of the indexer process (os.wait4);
+3. `brieven serve` on a free port; the fixed mix of 50 queries (benchmarks/queries.py) over HTTP
+   (/api/search, page 1 with highlights and full facet counts): one warm-up pass, then
+   measured passes; p50/p95/p99; the server's peak RSS (VmHWM) after the passes;
+4. the same queries in this process through SearchService.search (no HTTP, no JSON);
+5. one new letter: `brieven add FILE` while polling the running server for a word only that
+   letter has (seconds from the start of `add` to the first hit), then another one through the
+   command line (`brieven add`, then `brieven search`).
+
+Prints the figures as JSON and as a table beside the targets, and saves the JSON to
+benchmarks/results/<timestamp>-<N>.json.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import shutil
+import sys
+import tempfile
+import time
+from datetime import date, datetime
+from pathlib import Path
+
+from benchmarks import adding, corpus as bench_corpus
+from benchmarks.harness import Server, cli, dir_size, git_commit, machine, run, summary_ms
+from benchmarks.queries import QUERIES, api_params, label, search_request
+
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+MB = 2**20
+
+# The targets of issue 6, for 100,000 paragraphs on 2 cores.
+TARGETS = {
+    "query_p95_ms": ("<=", 50.0),
+    "query_p99_ms": ("<=", 150.0),
+    "index_paragraphs_per_s": (">=", 3000.0),
+    "add_searchable_s": ("<=", 2.0),
+    "server_peak_rss_mb": ("<=", 300.0),
+}
+TARGET_SCALE = 100_000
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def pick_queries(count: int) -> list[dict]:
+    """`count` queries of the mix, spread over its kinds (all 50 by default)."""
+    if count >= len(QUERIES):
+        return list(QUERIES)
+    step = len(QUERIES) / count
+    return [QUERIES[int(i * step)] for i in range(count)]
+
+
+def measure_index(index_dir: Path, corpus_dir: Path) -> dict:
+    shutil.rmtree(index_dir, ignore_errors=True)
+    shutil.rmtree(index_dir.with_name(index_dir.name + ".new"), ignore_errors=True)
+    log(f"indexing {corpus_dir} -> {index_dir}")
+    finished = run(cli(index_dir, corpus_dir, "index", "--rebuild"))
+    if finished.returncode != 0:
+        raise RuntimeError(f"brieven index failed ({finished.returncode}):\n{finished.stderr[-3000:]}")
+    reported = adding.indexed_summary(finished)
+    paragraphs = reported.get("paragraphs", 0)
+    size = dir_size(index_dir)
+    figures = {
+        "seconds": round(finished.seconds, 2),
+        "indexer_seconds": reported.get("indexer_seconds"),
+        "letters": reported.get("letters"),
+        "paragraphs": paragraphs,
+        "paragraphs_per_s": round(paragraphs / finished.seconds, 1),
+        "size_bytes": size,
+        "size_mb": round(size / MB, 1),
+        "bytes_per_paragraph": round(size / paragraphs, 1) if paragraphs else None,
+        "peak_rss_mb": round(finished.peak_rss_bytes / MB, 1),
+        "command": " ".join(finished.command),
+    }
+    log(f"indexed {paragraphs} paragraphs in {finished.seconds:.1f} s, "
+        f"{figures['size_mb']} MB, peak RSS {figures['peak_rss_mb']} MB")
+    return figures
+
+
+def measure_http(server: Server, queries: list[dict], passes: int, warmup: int) -> dict:
+    for _ in range(warmup):
+        for q in queries:
+            server.search(api_params(q))
+    samples: dict[int, list[float]] = {i: [] for i in range(len(queries))}
+    took: list[float] = []
+    totals: dict[int, int] = {}
+    for _ in range(passes):
+        for i, q in enumerate(queries):
+            result, seconds = server.search(api_params(q))
+            samples[i].append(seconds)
+            took.append(result["took_ms"] / 1000)
+            totals[i] = result["total"]
+    every = [s for values in samples.values() for s in values]
+    per_query = [
+        {"query": label(q), "total": totals[i],
+         "median_ms": round(sorted(samples[i])[len(samples[i]) // 2] * 1000, 2),
+         "max_ms": round(max(samples[i]) * 1000, 2)}
+        for i, q in enumerate(queries)
+    ]
+    return {
+        "http": summary_ms(every),
+        "service_took_ms": summary_ms(took),  # took_ms as the service reports it, inside the server
+        "per_query": per_query,
+    }
+
+
+def measure_in_process(index_dir: Path, queries: list[dict], passes: int, warmup: int) -> dict:
+    from indexer.search import SearchService
+
+    service = SearchService(index_dir)
+    started = time.perf_counter()
+    service.search(search_request(queries[0]))
+    first = time.perf_counter() - started  # opening the index and reading the facet postings
+    for _ in range(warmup):
+        for q in queries:
+            service.search(search_request(q))
+    samples = []
+    for _ in range(passes):
+        for q in queries:
+            t = time.perf_counter()
+            service.search(search_request(q))
+            samples.append(time.perf_counter() - t)
+    return {**summary_ms(samples), "first_search_ms": round(first * 1000, 1)}
+
+
+def check(name: str, value: float | None) -> dict:
+    op, target = TARGETS[name]
+    met = None if value is None else (value <= target if op == "<=" else value >= target)
+    return {"value": value, "target": f"{op} {target:g}", "met": met}
+
+
+def benchmark(args: argparse.Namespace) -> dict:
+    data_dir = Path(args.data_dir)
+    queries = pick_queries(args.queries)
+    figures: dict = {
+        "benchmark": "brieven scale benchmark",
+        "started": datetime.now().isoformat(timespec="seconds"),
+        "command": " ".join(["python -m benchmarks.run", *sys.argv[1:]]),
+        "machine": machine(),
+        "code": git_commit(),
+    }
+    log(f"corpus of {args.paragraphs} paragraphs")
+    corp = bench_corpus.build_corpus(args.paragraphs, data_dir, log=log)
+    figures["corpus"] = corp.describe()
+    log(f"corpus: {corp.letters} letters, {corp.paragraphs} paragraphs (reader's count), "
+        f"{corp.documents_used} documents used {figures['corpus']['repeats_per_document']} times each"
+        + (" (cached)" if corp.cached else ""))
+    index_dir = data_dir / f"index-{args.paragraphs}"
+    figures["index"] = measure_index(index_dir, corp.directory)
+
+    work = Path(tempfile.mkdtemp(prefix="brieven-bench-"))
+    rng = random.Random()
+    docs = bench_corpus.load_documents()
+    try:
+        log("starting the server")
+        with Server(index_dir, corp.directory) as server:
+            startup = server.memory()
+            log(f"server up in {server.startup_seconds:.1f} s on port {server.port}; "
+                f"{len(queries)} queries, {args.warmup} warm-up pass(es), {args.passes} measured")
+            http = measure_http(server, queries, args.passes, args.warmup)
+            memory = server.memory()
+            figures["queries"] = {
+                "count": len(queries),
+                "passes": args.passes,
+                "warmup_passes": args.warmup,
+                "page_size": 10,
+                "what": "GET /api/search, page 1 with highlighted snippets and facet counts over all "
+                        "hits, one keep-alive connection, times from request sent to body read",
+                **http,
+            }
+            figures["server"] = {
+                "startup_seconds": round(server.startup_seconds, 2),
+                "rss_after_startup_mb": round(startup.get("VmRSS", 0) / MB, 1),
+                "peak_rss_mb": round(memory.get("VmHWM", 0) / MB, 1),
+                "rss_mb": round(memory.get("VmRSS", 0) / MB, 1),
+                "command": " ".join(server.command),
+            }
+            log(f"HTTP p50 {http['http']['p50_ms']} ms, p95 {http['http']['p95_ms']} ms, "
+                f"p99 {http['http']['p99_ms']} ms; server peak RSS {figures['server']['peak_rss_mb']} MB")
+            log("the same queries in-process (SearchService.search)")
+            figures["queries"]["in_process"] = measure_in_process(index_dir, queries, args.passes, args.warmup)
+            log(f"in-process p50 {figures['queries']['in_process']['p50_ms']} ms, "
+                f"p95 {figures['queries']['in_process']['p95_ms']} ms")
+            if not args.skip_add:
+                log("adding a letter while polling the server")
+                doc = rng.choice(docs)
+                via_server = adding.add_via_server(
+                    server, index_dir, corp.directory, work, bench_corpus.unique_word(rng),
+                    date(2024, 12, 31), doc, poll_interval=args.poll_interval)
+                log(f"  add {via_server['add_seconds']} s, searchable after {via_server['searchable_seconds']} s")
+                log("adding a letter through the command line")
+                via_cli = adding.add_via_cli(index_dir, corp.directory, work, bench_corpus.unique_word(rng),
+                                             date(2024, 12, 30), rng.choice(docs))
+                log(f"  add {via_cli['add_seconds']} s, searchable after {via_cli['searchable_seconds']} s")
+                figures["add_letter"] = {
+                    "index_paragraphs": figures["index"]["paragraphs"],
+                    "server": via_server,
+                    "cli": via_cli,
+                }
+    finally:
+        bench_corpus.remove_new_letters(corp.directory)  # keep the cached corpus as generated
+        shutil.rmtree(work, ignore_errors=True)
+        if not args.keep_index:
+            shutil.rmtree(index_dir, ignore_errors=True)
+
+    figures["targets"] = {
+        "scale": f"targets are for {TARGET_SCALE:,} paragraphs on 2 cores"
+                 + ("" if args.paragraphs == TARGET_SCALE else f"; this run has {args.paragraphs:,}"),
+        "query_p95_ms": check("query_p95_ms", figures["queries"]["http"]["p95_ms"]),
+        "query_p99_ms": check("query_p99_ms", figures["queries"]["http"]["p99_ms"]),
+        "index_paragraphs_per_s": check("index_paragraphs_per_s", figures["index"]["paragraphs_per_s"]),
+        "add_searchable_s": check(
+            "add_searchable_s",
+            figures["add_letter"]["server"]["searchable_seconds"] if "add_letter" in figures else None),
+        "server_peak_rss_mb": check("server_peak_rss_mb", figures["server"]["peak_rss_mb"]),
+    }
+    figures["finished"] = datetime.now().isoformat(timespec="seconds")
+    return figures
+
+
+def table(f: dict) -> str:
+    """The figures as a plain-text table, targets beside them."""
+    t = f["targets"]
+    m, c, ix, q, s = f["machine"], f["corpus"], f["index"], f["queries"], f["server"]
+
+    def mark(name: str) -> str:
+        met = t[name]["met"]
+        return "" if met is None else ("yes" if met else "NO")
+
+    rows = [
+        ("Index (brieven index --rebuild)", "", "", ""),
+        ("  paragraphs / letters", f"{ix['paragraphs']:,} / {ix['letters']:,}", "", ""),
+        ("  wall time", f"{ix['seconds']:.1f} s", "", ""),
+        ("  paragraphs/s", f"{ix['paragraphs_per_s']:,.0f}", t["index_paragraphs_per_s"]["target"],
+         mark("index_paragraphs_per_s")),
+        ("  size on disk", f"{ix['size_mb']:.1f} MB ({ix['bytes_per_paragraph']:.0f} B/paragraph)", "", ""),
+        ("  indexer peak RSS", f"{ix['peak_rss_mb']:.0f} MB", "", ""),
+        (f"Queries over HTTP ({q['count']} queries x {q['passes']} passes, warm)", "", "", ""),
+        ("  p50", f"{q['http']['p50_ms']:.1f} ms", "", ""),
+        ("  p95", f"{q['http']['p95_ms']:.1f} ms", t["query_p95_ms"]["target"], mark("query_p95_ms")),
+        ("  p99", f"{q['http']['p99_ms']:.1f} ms", t["query_p99_ms"]["target"], mark("query_p99_ms")),
+        ("  max", f"{q['http']['max_ms']:.1f} ms", "", ""),
+        ("  took_ms in server p50/p95/p99",
+         f"{q['service_took_ms']['p50_ms']:.1f} / {q['service_took_ms']['p95_ms']:.1f} / "
+         f"{q['service_took_ms']['p99_ms']:.1f} ms", "", ""),
+        ("In-process SearchService.search p50/p95/p99",
+         f"{q['in_process']['p50_ms']:.1f} / {q['in_process']['p95_ms']:.1f} / "
+         f"{q['in_process']['p99_ms']:.1f} ms", "", ""),
+        ("Server peak RSS (VmHWM) after the passes", f"{s['peak_rss_mb']:.0f} MB",
+         t["server_peak_rss_mb"]["target"], mark("server_peak_rss_mb")),
+    ]
+    if "add_letter" in f:
+        a = f["add_letter"]
+        rows += [
+            ("One new letter (brieven add FILE)", "", "", ""),
+            ("  add, wall time (server running)", f"{a['server']['add_seconds']:.2f} s", "", ""),
+            ("  searchable via server after", f"{a['server']['searchable_seconds']:.2f} s",
+             t["add_searchable_s"]["target"], mark("add_searchable_s")),
+            ("  add, wall time (CLI path)", f"{a['cli']['add_seconds']:.2f} s", "", ""),
+            ("  + brieven search (CLI) wall time", f"{a['cli']['search_seconds']:.2f} s", "", ""),
+            ("  searchable via CLI after", f"{a['cli']['searchable_seconds']:.2f} s", "", ""),
+        ]
+    w0 = max(len(r[0]) for r in rows)
+    w1 = max(len(r[1]) for r in rows)
+    w2 = max(len(r[2]) for r in rows)
+    head = [
+        f"brieven benchmark: {ix['paragraphs']:,} paragraphs ({c['letters']:,} letters; "
+        f"{c['documents_used']:,} documents of the scale data, each used {c['repeats_per_document']}x)",
+        f"machine: {m['cores']} cores ({m['cpu']}), {m['memory_gb']} GB, Python {m['python']}; "
+        f"code {f['code']['commit']}" + (" + uncommitted changes" if f['code']['uncommitted_changes'] else ""),
+        f"({t['scale']})",
+        "",
+        f"{'figure':<{w0}}  {'value':<{w1}}  {'target':<{w2}}  met",
+    ]
+    lines = [f"{a:<{w0}}  {b:<{w1}}  {cc:<{w2}}  {d}".rstrip() for a, b, cc, d in rows]
+    slow = sorted(q["per_query"], key=lambda p: -p["median_ms"])[:5]
+    tail = ["", "slowest queries (median over the passes, HTTP):"] + [
+        f"  {p['median_ms']:>8.1f} ms  {p['total']:>7,} hits  {p['query']}" for p in slow
+    ]
+    return "\n".join(head + lines + tail)
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--paragraphs", type=int, default=10_000, help="size of the corpus (default 10000)")
+    parser.add_argument("--queries", type=int, default=len(QUERIES),
+                        help=f"how many of the {len(QUERIES)} queries of the mix (default all)")
+    parser.add_argument("--passes", type=int, default=5, help="measured passes over the queries (default 5)")
+    parser.add_argument("--warmup", type=int, default=1, help="warm-up passes (default 1)")
+    parser.add_argument("--poll-interval", type=float, default=0.05,
+                        help="seconds between polls of the server after `add` (default 0.05)")
+    parser.add_argument("--skip-add", action="store_true", help="leave out the new-letter timing")
+    parser.add_argument("--keep-index", action="store_true", help="keep benchmarks/data/index-N afterwards")
+    parser.add_argument("--data-dir", default=str(bench_corpus.DATA_DIR), help="for corpora and indexes")
+    parser.add_argument("--results-dir", default=str(RESULTS_DIR), help="where the JSON is saved")
+    args = parser.parse_args(argv)
+    if args.paragraphs < 1 or args.queries < 1 or args.passes < 1 or args.warmup < 0:
+        parser.error("--paragraphs, --queries and --passes must be at least 1, --warmup at least 0")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    figures = benchmark(args)
+    results = Path(args.results_dir)
+    results.mkdir(parents=True, exist_ok=True)
+    path = results / f"{time.strftime('%Y%m%d-%H%M%S')}-{args.paragraphs}.json"
+    figures["saved_to"] = str(path)
+    text = json.dumps(figures, ensure_ascii=False, indent=2)
+    path.write_text(text + "\n", encoding="utf-8")
+    print(text)
+    print()
+    print(table(figures))
+    print(f"\nsaved to {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,121 @@
+"""The benchmarks run end to end (a smoke run at a small size) and print well-formed figures.
+
+Nothing here asserts on timings: the figures themselves come from `python -m benchmarks.run
+--paragraphs 100000` (benchmarks/README.md).
+"""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from benchmarks import corpus as bench_corpus
+from benchmarks.harness import percentile, summary_ms
+
+ROOT = Path(__file__).resolve().parent.parent
+
+needs_scale_data = pytest.mark.skipif(
+    not bench_corpus.SCALE_DATA.exists(), reason=f"no scale data at {bench_corpus.SCALE_DATA}"
+)
+
+
+def _run(tmp_path: Path, module: str, *args: str) -> tuple[subprocess.CompletedProcess, dict]:
+    results = tmp_path / "results"
+    proc = subprocess.run(
+        [sys.executable, "-m", module, "--data-dir", str(tmp_path / "data"),
+         "--results-dir", str(results), *args],
+        cwd=ROOT, capture_output=True, text=True, timeout=240,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    saved = list(results.glob("*.json"))
+    assert len(saved) == 1
+    figures = json.loads(saved[0].read_text())
+    # stdout: the same JSON first, then the table
+    printed = json.JSONDecoder().raw_decode(proc.stdout)[0]
+    assert printed == figures
+    return proc, figures
+
+
+def _positive(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
+
+
+@needs_scale_data
+def test_scale_benchmark_smoke_run(tmp_path):
+    proc, f = _run(tmp_path, "benchmarks.run", "--paragraphs", "2000", "--queries", "6", "--passes", "1")
+
+    assert f["machine"]["cores"] >= 1 and f["machine"]["python"].count(".") == 2
+    c = f["corpus"]
+    assert c["target_paragraphs"] == 2000 and c["paragraphs"] >= 2000 and c["letters"] > 0
+    assert c["repeats_per_document"] == "1" and "blank line" in c["how"]
+    ix = f["index"]
+    for key in ("seconds", "paragraphs", "letters", "paragraphs_per_s", "size_bytes", "size_mb", "peak_rss_mb"):
+        assert _positive(ix[key]), key
+    assert ix["paragraphs"] == c["paragraphs"]  # the reader's count at generation = the index's
+
+    q = f["queries"]
+    assert q["count"] == 6 and q["passes"] == 1 and len(q["per_query"]) == 6
+    for block in (q["http"], q["service_took_ms"], q["in_process"]):
+        assert block["n"] == 6
+        for key in ("p50_ms", "p95_ms", "p99_ms", "mean_ms", "max_ms"):
+            assert _positive(block[key]), key
+        assert block["p50_ms"] <= block["p95_ms"] <= block["p99_ms"] <= block["max_ms"]
+    assert any(p["total"] > 0 for p in q["per_query"])
+
+    s = f["server"]
+    assert _positive(s["peak_rss_mb"]) and s["peak_rss_mb"] >= s["rss_after_startup_mb"] > 0
+
+    a = f["add_letter"]
+    for key in ("add_seconds", "searchable_seconds", "polls"):
+        assert _positive(a["server"][key]), key
+    for key in ("add_seconds", "search_seconds", "searchable_seconds"):
+        assert _positive(a["cli"][key]), key
+    assert a["cli"]["searchable_seconds"] >= a["cli"]["add_seconds"]
+    assert a["server"]["add_reported"]["paragraphs"] > ix["paragraphs"]
+
+    assert set(f["targets"]) >= {"query_p95_ms", "query_p99_ms", "index_paragraphs_per_s",
+                                 "add_searchable_s", "server_peak_rss_mb"}
+    for name, t in f["targets"].items():
+        if name != "scale":
+            assert _positive(t["value"]) and isinstance(t["met"], bool), name
+    for words in ("paragraphs/s", "p95", "p99", "Server peak RSS", "searchable via server", "target"):
+        assert words in proc.stdout
+    # the cached corpus is left as generated: the letters the benchmark added are gone
+    assert not list((tmp_path / "data" / "corpus-2000").glob(bench_corpus.NEW_LETTER_PREFIX + "*"))
+
+
+@needs_scale_data
+def test_add_letter_benchmark_smoke_run(tmp_path):
+    proc, f = _run(tmp_path, "benchmarks.add_letter", "--paragraphs", "600", "--repeats", "1")
+    assert set(f["indexes"]) == {"seed letters", "scale data"}
+    assert f["indexes"]["seed letters"]["index"]["letters"] == 5
+    for name, r in f["indexes"].items():
+        assert _positive(r["server"]["searchable_seconds_median"]), name
+        assert _positive(r["server"]["add_seconds_median"]), name
+        assert _positive(r["cli"]["searchable_seconds_median"]), name
+    assert "server sees it" in proc.stdout
+
+
+def test_letters_made_from_the_scale_data_read_as_letters():
+    from indexer.letters import parse_letter
+
+    doc = bench_corpus.Document("55-TEST", "Er zijn verminderingen.Het doel is duidelijk. Dat is het. "
+                                           "Een vierde zin volgt hier.En een vijfde. " + "Lang woord " * 40)
+    seps = [sep for sep, _ in bench_corpus.split_sentences(doc.text)]
+    assert seps[:3] == ["", "", " "]  # glued sentences kept glued
+    text = bench_corpus.letter_text(bench_corpus.paragraphs_of(doc), bench_corpus.letter_date("55-TEST", 2))
+    assert all(len(line) <= bench_corpus.LINE_WIDTH for line in text.splitlines())
+    assert "\n\n" in text.split("Den Haag", 1)[1]  # blank lines between paragraphs
+    letter = parse_letter(text, "x")
+    assert letter.date == bench_corpus.letter_date("55-TEST", 2) and not letter.date_inferred
+    assert 2015 <= letter.date.year <= 2024
+    assert len(letter.paragraphs) == bench_corpus.count_paragraphs(doc) >= 2
+    assert bench_corpus.letter_date("55-TEST", 1) != bench_corpus.letter_date("55-TEST", 2)
+
+
+def test_percentiles_are_nearest_rank():
+    values = [i / 1000 for i in range(1, 101)]  # 1..100 ms
+    assert percentile([v * 1000 for v in values], 50) == 50
+    s = summary_ms(values)
+    assert (s["p50_ms"], s["p95_ms"], s["p99_ms"], s["max_ms"]) == (50, 95, 99, 100)
