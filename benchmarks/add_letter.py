@@ -92,21 +92,26 @@ def measure(name: str, corpus_dir: Path, index_dir: Path, repeats: int, poll_int
 def table(f: dict) -> str:
     m = f["machine"]
     target = TARGETS["add_searchable_s"]
+    labels = {
+        name: f"{name} ({r['index'].get('letters', '?'):,} letters, {r['index'].get('paragraphs', 0):,} paragraphs)"
+        for name, r in f["indexes"].items()
+    }
+    w = max(len(label) for label in labels.values())
     lines = [
         "brieven: one new letter (brieven add FILE), medians of "
         f"{f['repeats']} tries; target: searchable {target[0]} {target[1]:g} s after `add` starts "
         "(at 100,000 paragraphs)",
-        f"machine: {m['cores']} cores ({m['cpu']}), Python {m['python']}; code {f['code']['commit']}",
+        f"machine: {m['cores']} cores ({m['cpu']}), Python {m['python']}; code {f['code']['commit']} "
+        f"(source {f['code'].get('source_digest')})",
         "",
-        f"{'index':<34} {'add (server up)':>15} {'server sees it':>15} {'add (CLI)':>10} "
-        f"{'+ search':>9} {'CLI sees it':>12}",
+        f"{'index':<{w}}  {'add (server up)':>15}  {'server sees it':>14}  {'add (CLI)':>9}  "
+        f"{'+ search':>8}  {'CLI sees it':>11}",
     ]
     for name, r in f["indexes"].items():
-        label = f"{name} ({r['index'].get('letters', '?')} letters, {r['index'].get('paragraphs', '?'):,} par.)"
         lines.append(
-            f"{label:<34} {r['server']['add_seconds_median']:>13.2f} s {r['server']['searchable_seconds_median']:>13.2f} s "
-            f"{r['cli']['add_seconds_median']:>8.2f} s {r['cli']['search_seconds_median']:>7.2f} s "
-            f"{r['cli']['searchable_seconds_median']:>10.2f} s"
+            f"{labels[name]:<{w}}  {r['server']['add_seconds_median']:>13.2f} s  "
+            f"{r['server']['searchable_seconds_median']:>12.2f} s  {r['cli']['add_seconds_median']:>7.2f} s  "
+            f"{r['cli']['search_seconds_median']:>6.2f} s  {r['cli']['searchable_seconds_median']:>9.2f} s"
         )
     return "\n".join(lines)
 

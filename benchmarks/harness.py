@@ -6,6 +6,7 @@ Only the standard library: peak RSS of a finished child comes from os.wait4's ru
 """
 from __future__ import annotations
 
+import hashlib
 import http.client
 import json
 import math
@@ -47,31 +48,63 @@ class Finished:
     stdout: str
     stderr: str
     ended_at: float  # time.perf_counter() at exit
+    peak_tree_rss_bytes: int | None = None  # largest sum of RSS over the process tree (sampled)
+    processes: int = 1  # most processes seen in the tree at once (sampled)
 
 
-def run(command: list[str], timeout: float | None = None) -> Finished:
-    """Run a command to its end; its wall time and peak RSS (os.wait4: only this child)."""
+def run(command: list[str], timeout: float | None = None, sample_tree: bool = False) -> Finished:
+    """Run a command to its end; its wall time and peak RSS. os.wait4 gives the largest peak of
+    the process and its reaped children (ru_maxrss: a maximum, not a sum); with `sample_tree`,
+    the RSS of the process and all its descendants is also summed every 50 ms, and the largest
+    sum is `peak_tree_rss_bytes` (what a machine must have when the indexer uses workers)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         proc = subprocess.Popen(command, stdout=out, stderr=err, cwd=ROOT, env=cli_env())
         deadline = None if timeout is None else started + timeout
+        tree_peak, processes = 0, 1
         while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG if deadline else 0)
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 break
-            if time.perf_counter() > deadline:
+            if deadline is not None and time.perf_counter() > deadline:
                 proc.kill()
                 pid, status, usage = os.wait4(proc.pid, 0)
                 proc.returncode = os.waitstatus_to_exitcode(status)
                 raise TimeoutError(f"{' '.join(command)} did not finish in {timeout} s")
-            time.sleep(0.005)
+            if sample_tree:
+                pids = process_tree(proc.pid)
+                processes = max(processes, len(pids))
+                tree_peak = max(tree_peak, sum(proc_status(p).get("VmRSS", 0) for p in pids))
+                time.sleep(0.05)
+            else:
+                time.sleep(0.005)
         ended = time.perf_counter()
         proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
         out.seek(0)
         err.seek(0)
         return Finished(command, proc.returncode, ended - started, usage.ru_maxrss * 1024,
                         out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
-                        ended)
+                        ended, max(tree_peak, usage.ru_maxrss * 1024) if sample_tree else None,
+                        processes)
+
+
+def process_tree(pid: int) -> list[int]:
+    """The process and its descendants (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as handle:
+                    ppid = int(handle.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        todo.extend(children.get(current, []))
+    return found
 
 
 class Background:
@@ -144,16 +177,21 @@ class Server:
         started = time.perf_counter()
         while True:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"the server stopped (exit {self.proc.returncode}):\n{self.log()}")
+                log = self.log()
+                self.stop()
+                raise RuntimeError(f"the server stopped (exit {self.proc.returncode}):\n{log}")
             try:
-                status, _, _ = self.get("/api/search", {"q": ""})
+                # the help page: the server answers, without a search (the first search, which
+                # opens the index, is part of the warm-up)
+                status, _, _ = self.get("/hulp")
                 if status == 200:
                     break
             except OSError:
                 self._conn = None
             if time.perf_counter() - started > startup_timeout:
+                log = self.log()
                 self.stop()
-                raise RuntimeError(f"the server did not answer within {startup_timeout} s:\n{self.log()}")
+                raise RuntimeError(f"the server did not answer within {startup_timeout} s:\n{log}")
             time.sleep(0.05)
         self.startup_seconds = time.perf_counter() - started
 
@@ -162,7 +200,7 @@ class Server:
         url = path + ("?" + urllib.parse.urlencode(params) if params else "")
         for attempt in (1, 2):
             if self._conn is None:
-                self._conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+                self._conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=900)
             try:
                 started = time.perf_counter()
                 self._conn.request("GET", url)
@@ -193,6 +231,8 @@ class Server:
         if self._conn is not None:
             self._conn.close()
             self._conn = None
+        if self._log.closed:
+            return
         if self.proc.poll() is None:
             self.proc.terminate()
             try:
@@ -262,7 +302,16 @@ def machine() -> dict:
         "python": platform.python_version(),
         "python_implementation": platform.python_implementation(),
         "platform": platform.platform(),
+        "load_average": load_average(),
     }
+
+
+def load_average() -> list[float] | None:
+    """1, 5 and 15 minute load averages: other work on the machine disturbs the figures."""
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return None
 
 
 def git_commit() -> dict:
@@ -272,6 +321,18 @@ def git_commit() -> dict:
                                 text=True, timeout=10).stdout.strip() or None
         dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
                                capture_output=True, text=True, timeout=10).stdout.strip()
-        return {"commit": commit, "uncommitted_changes": bool(dirty)}
     except (OSError, subprocess.SubprocessError):
-        return {"commit": None, "uncommitted_changes": None}
+        commit, dirty = None, None
+    return {"commit": commit, "uncommitted_changes": None if dirty is None else bool(dirty),
+            "source_digest": source_digest()}
+
+
+def source_digest() -> str:
+    """A digest of the code and data measured (indexer/, search_ui/): two runs with the same
+    digest measured the same code, whatever git says."""
+    digest = hashlib.sha256()
+    for base in ("indexer", "search_ui"):
+        for path in sorted((ROOT / base).rglob("*")):
+            if path.is_file() and path.suffix in (".py", ".toml", ".txt", ".html", ".css", ".js"):
+                digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]

@@ -31,7 +31,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from benchmarks import adding, corpus as bench_corpus
-from benchmarks.harness import Server, cli, dir_size, git_commit, machine, run, summary_ms
+from benchmarks.harness import Server, cli, dir_size, git_commit, load_average, machine, run, summary_ms
 from benchmarks.queries import QUERIES, api_params, label, search_request
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
@@ -64,7 +64,7 @@ def measure_index(index_dir: Path, corpus_dir: Path) -> dict:
     shutil.rmtree(index_dir, ignore_errors=True)
     shutil.rmtree(index_dir.with_name(index_dir.name + ".new"), ignore_errors=True)
     log(f"indexing {corpus_dir} -> {index_dir}")
-    finished = run(cli(index_dir, corpus_dir, "index", "--rebuild"))
+    finished = run(cli(index_dir, corpus_dir, "index", "--rebuild"), sample_tree=True)
     if finished.returncode != 0:
         raise RuntimeError(f"brieven index failed ({finished.returncode}):\n{finished.stderr[-3000:]}")
     reported = adding.indexed_summary(finished)
@@ -79,7 +79,11 @@ def measure_index(index_dir: Path, corpus_dir: Path) -> dict:
         "size_bytes": size,
         "size_mb": round(size / MB, 1),
         "bytes_per_paragraph": round(size / paragraphs, 1) if paragraphs else None,
-        "peak_rss_mb": round(finished.peak_rss_bytes / MB, 1),
+        "peak_rss_mb": round(finished.peak_tree_rss_bytes / MB, 1),
+        "peak_rss_one_process_mb": round(finished.peak_rss_bytes / MB, 1),
+        "processes": finished.processes,
+        "peak_rss_how": "largest sum of VmRSS over the indexer and its worker processes, sampled "
+                        "every 50 ms (at least ru_maxrss of os.wait4, the largest single process)",
         "command": " ".join(finished.command),
     }
     log(f"indexed {paragraphs} paragraphs in {finished.seconds:.1f} s, "
@@ -212,6 +216,7 @@ def benchmark(args: argparse.Namespace) -> dict:
         shutil.rmtree(work, ignore_errors=True)
         if not args.keep_index:
             shutil.rmtree(index_dir, ignore_errors=True)
+            index_dir.with_name(f".{index_dir.name}.lock").unlink(missing_ok=True)
 
     figures["targets"] = {
         "scale": f"targets are for {TARGET_SCALE:,} paragraphs on 2 cores"
@@ -225,6 +230,7 @@ def benchmark(args: argparse.Namespace) -> dict:
         "server_peak_rss_mb": check("server_peak_rss_mb", figures["server"]["peak_rss_mb"]),
     }
     figures["finished"] = datetime.now().isoformat(timespec="seconds")
+    figures["machine"]["load_average_at_end"] = load_average()
     return figures
 
 
@@ -244,7 +250,7 @@ def table(f: dict) -> str:
         ("  paragraphs/s", f"{ix['paragraphs_per_s']:,.0f}", t["index_paragraphs_per_s"]["target"],
          mark("index_paragraphs_per_s")),
         ("  size on disk", f"{ix['size_mb']:.1f} MB ({ix['bytes_per_paragraph']:.0f} B/paragraph)", "", ""),
-        ("  indexer peak RSS", f"{ix['peak_rss_mb']:.0f} MB", "", ""),
+        (f"  indexer peak RSS ({ix.get('processes', 1)} process(es))", f"{ix['peak_rss_mb']:.0f} MB", "", ""),
         (f"Queries over HTTP ({q['count']} queries x {q['passes']} passes, warm)", "", "", ""),
         ("  p50", f"{q['http']['p50_ms']:.1f} ms", "", ""),
         ("  p95", f"{q['http']['p95_ms']:.1f} ms", t["query_p95_ms"]["target"], mark("query_p95_ms")),
@@ -277,7 +283,10 @@ def table(f: dict) -> str:
         f"brieven benchmark: {ix['paragraphs']:,} paragraphs ({c['letters']:,} letters; "
         f"{c['documents_used']:,} documents of the scale data, each used {c['repeats_per_document']}x)",
         f"machine: {m['cores']} cores ({m['cpu']}), {m['memory_gb']} GB, Python {m['python']}; "
-        f"code {f['code']['commit']}" + (" + uncommitted changes" if f['code']['uncommitted_changes'] else ""),
+        f"code {f['code']['commit']}" + (" + uncommitted changes" if f['code']['uncommitted_changes'] else "")
+        + f" (source {f['code'].get('source_digest')})",
+        f"load average at start {m.get('load_average')}, at end {m.get('load_average_at_end')} "
+        "(other work on the machine disturbs the figures)",
         f"({t['scale']})",
         "",
         f"{'figure':<{w0}}  {'value':<{w1}}  {'target':<{w2}}  met",

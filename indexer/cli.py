@@ -75,7 +75,8 @@ def index(settings: Settings, rebuild: bool):
     total = len(find_letters(settings.corpus_dir))
     with click.progressbar(length=total, label="Indexing", file=sys.stderr) as bar:
         summary = update_index(
-            settings.index_dir, settings.corpus_dir, rebuild=rebuild, progress=lambda name: bar.update(1)
+            settings.index_dir, settings.corpus_dir, rebuild=rebuild, progress=lambda name: bar.update(1),
+            parallel=True,  # this process runs no other threads
         )
     _report(summary, settings)
     if summary.skipped:
@@ -179,7 +180,7 @@ def search(settings: Settings, query, topics, date_from, date_to, year, sort, li
 def _print_result(result: SearchResult) -> None:
     what = f" for {result.query!r}" if result.query else ""
     click.echo(
-        f"{result.total} paragraphs{what} ({result.took_ms:.0f} ms)"
+        f"{result.total} paragraph{'' if result.total == 1 else 's'}{what} ({result.took_ms:.0f} ms)"
         + (f", page {result.page} of {result.pages}" if result.total else "")
     )
     if result.notice:

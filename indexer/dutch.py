@@ -1,14 +1,13 @@
-"""Dutch analysis: one analyzer for indexing and for queries, composed of small filters.
+"""Dutch analysis: one analyzer for indexing and for queries.
 
-    tokenize -> NFKC -> possessive 's -> lowercase -> fold diacritics -> Dutch stopwords
+    tokenize -> per word: NFKC -> possessive 's -> lowercase and fold diacritics -> stopwords
              -> hyphenated compounds -> closed compounds -> Snowball stem (with overrides)
 
-Stopwords leave no gap in the positions, so the phrase "dialoog met Rusland" matches the words
-dialoog and rusland side by side.
-
-The rules a reader may want to change live in `indexer/data/` (stopwords, stem overrides); the
-filters here are tiny generators in the style of `whoosh.analysis`, so each rule can be tested by
-putting a string in and comparing the tokens that come out.
+Each step is a small function; `word_terms` composes them for one word and caches the result,
+because a corpus repeats the same words endlessly (analysis was most of the indexing time when
+each step was a separate token filter). The rules a reader may want to change live in
+`indexer/data/` (stopwords, stem overrides, compounds); tests put a string in and compare the
+terms that come out.
 """
 from __future__ import annotations
 
@@ -18,13 +17,12 @@ import tomllib
 import unicodedata
 from importlib import resources
 
-from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StopFilter
+from whoosh.analysis import Filter, RegexTokenizer
 
 from indexer.compounds import split_compound
 
 # Words with inner hyphens or apostrophes stay one token: "defensie-uitgaven", "China's".
 WORD_PATTERN = r"\w+(?:[-‐‑'’]\w+)*"
-HYPHENS = "-‐‑"
 STEMMER = "dutch_porter"  # measured against "dutch" (Kraaij-Pohlmann): see README, Search quality
 
 
@@ -72,113 +70,106 @@ def stem(word: str) -> str:
     return _stemmer().stemWord(word)
 
 
-class NormalizeFilter(Filter):
-    """Unicode NFKC per token ("ﬁ" -> "fi"), and one kind of apostrophe and hyphen."""
-
-    def __call__(self, tokens):
-        for t in tokens:
-            text = unicodedata.normalize("NFKC", t.text)
-            t.text = text.replace("’", "'").replace("‐", "-").replace("‑", "-")
-            yield t
+# -- the rules, one small step each --------------------------------------------------------
+def normalize(word: str) -> str:
+    """Unicode NFKC ("ﬁ" -> "fi"), and one kind of apostrophe and hyphen."""
+    word = unicodedata.normalize("NFKC", word)
+    return word.replace("’", "'").replace("‐", "-").replace("‑", "-")
 
 
-class PossessiveFilter(Filter):
+def drop_possessive(word: str) -> str:
     """ "China's" -> "China", "EDT's" -> "EDT", "scenario's" -> "scenario" (also the plural)."""
-
-    def __call__(self, tokens):
-        for t in tokens:
-            if t.text.endswith("'s"):
-                t.text = t.text[:-2]
-            t.text = t.text.strip("'")
-            if t.text:
-                yield t
+    if word.endswith("'s"):
+        word = word[:-2]
+    return word.strip("'")
 
 
-class FoldFilter(Filter):
-    """Drop diacritics, so that "Oekraine" finds "Oekraïne"."""
-
-    def __call__(self, tokens):
-        for t in tokens:
-            t.text = fold(t.text)
-            yield t
+def hyphen_parts(word: str) -> list[str]:
+    """ "defensie-uitgaven" -> [defensie, uitgaven]; [] for a word without hyphens."""
+    return [p for p in word.split("-") if p] if "-" in word else []
 
 
-class HyphenCompoundFilter(Filter):
-    """A hyphenated compound is indexed whole (hyphens removed) and by its parts, all at the
-    word's position: "defensie-uitgaven" -> defensieuitgaven, defensie, uitgaven. A query
-    keeps the whole word only, which matches both spellings ("defensie-uitgaven" and
-    "defensieuitgaven") and nothing looser."""
+@functools.lru_cache(maxsize=300_000)
+def word_terms(word: str, query: bool = False) -> tuple[str, ...]:
+    """Every term one written word is indexed under (or, with `query`, searched as).
 
-    def __call__(self, tokens):
-        for t in tokens:
-            t.has_parts = False
-            if "-" not in t.text:
-                yield t
+    A stopword gives none. A hyphenated compound is indexed whole (hyphens removed) and by its
+    parts: "defensie-uitgaven" -> defensieuitgaven, defensie, uitgaven; a closed compound the
+    same way (cyberdreigingen -> cyberdreigingen, cyber, dreigingen). A query keeps the whole
+    word only: it matches both spellings ("defensie-uitgaven", "defensieuitgaven") and nothing
+    looser; the search service decides how to use a query word's parts. Cached per word: the
+    same words come back all the time, so each is analysed once.
+    """
+    folded = fold(drop_possessive(normalize(word)))
+    if not folded or folded in stopwords():
+        return ()
+    parts = hyphen_parts(folded)
+    whole = "".join(parts) if parts else folded
+    forms = [whole]
+    if not query:
+        for part in parts or [whole]:
+            if part in stopwords():
                 continue
-            parts = [p for p in t.text.split("-") if p]
-            t.text = "".join(parts)
-            t.has_parts = True  # CompoundFilter need not split the whole again
-            yield t
-            t.has_parts = False
-            if t.mode != "query":
-                for part in parts:
-                    if part not in stopwords():
-                        t.text = part
-                        yield t
+            if parts:
+                forms.append(part)
+            forms.extend(p for p in split_compound(part) if p not in stopwords())
+    return tuple(dict.fromkeys(stem(f) for f in forms))
 
 
-class CompoundFilter(Filter):
-    """A closed compound is indexed whole and by its parts, at the word's position:
-    "cyberdreigingen" -> cyberdreigingen, cyber, dreigingen (each then stemmed). Queries keep
-    the whole word; the search service decides how to use the parts of a query word."""
-
-    def __call__(self, tokens):
-        for t in tokens:
-            text, done = t.text, getattr(t, "has_parts", False)
-            yield t
-            if t.mode != "query" and not t.stopped and not done:
-                for part in split_compound(text):
-                    if part not in stopwords():
-                        t.text = part
-                        yield t
+@functools.lru_cache(maxsize=300_000)
+def surface_terms(word: str) -> tuple[str, ...]:
+    """Words as written, folded but not stemmed (whole and hyphen parts): the vocabulary that
+    spelling suggestions are drawn from."""
+    folded = fold(drop_possessive(normalize(word)))
+    parts = hyphen_parts(folded)
+    return tuple(dict.fromkeys(["".join(parts), *parts] if parts else [folded] if folded else []))
 
 
-class DutchStemFilter(Filter):
-    """Snowball stemming with overrides. Stateless, so the index schema pickles only the class
-    name: the stem data is read from `indexer/data/` when the filter runs."""
+class DutchWordFilter(Filter):
+    """Each token becomes its terms (`word_terms`), all at the token's position. Stopwords are
+    dropped without leaving a gap, so the phrase "dialoog met Rusland" matches dialoog and
+    rusland side by side."""
 
     is_morph = True
 
     def __eq__(self, other):
-        return isinstance(other, DutchStemFilter)
+        return isinstance(other, DutchWordFilter)
+
+    def __call__(self, tokens):
+        pos = 0
+        for t in tokens:
+            terms = word_terms(t.text, t.mode == "query")
+            if not terms:
+                continue
+            if t.positions:
+                t.pos = pos
+            pos += 1
+            for term in terms:
+                t.text = term
+                yield t
+
+
+class SurfaceWordFilter(Filter):
+    """Each token becomes its surface forms (`surface_terms`)."""
+
+    def __eq__(self, other):
+        return isinstance(other, SurfaceWordFilter)
 
     def __call__(self, tokens):
         for t in tokens:
-            if not t.stopped:
-                t.text = stem(t.text)
-            yield t
-
-
-def _front():
-    return RegexTokenizer(WORD_PATTERN) | NormalizeFilter() | PossessiveFilter()
+            for term in surface_terms(t.text):
+                t.text = term
+                yield t
 
 
 def dutch_analyzer():
     """The analyzer of every searchable text field, at index and at query time."""
-    return (
-        _front()
-        | LowercaseFilter()
-        | FoldFilter()
-        | StopFilter(stoplist=stopwords(), minsize=1)
-        | HyphenCompoundFilter()
-        | CompoundFilter()
-        | DutchStemFilter()
-    )
+    return RegexTokenizer(WORD_PATTERN) | DutchWordFilter()
 
 
 def words_analyzer():
     """Surface words, folded but not stemmed: the vocabulary for spelling suggestions."""
-    return _front() | LowercaseFilter() | FoldFilter() | HyphenCompoundFilter()
+    return RegexTokenizer(WORD_PATTERN) | SurfaceWordFilter()
 
 
 @functools.cache

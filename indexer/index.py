@@ -9,10 +9,14 @@ Whoosh stores pickled Python objects: never open an index directory from an untr
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
 import fcntl
 import json
 import os
 import shutil
+import signal
+import sys
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -24,13 +28,17 @@ from whoosh.index import LockError
 from whoosh.writing import IndexWriter
 
 from indexer.corpus import find_letters
-from indexer.letters import Letter, LetterError, file_sha256, letter_id, read_letter
+from indexer.letters import Kind, Letter, LetterError, file_sha256, letter_id, read_letter
 from indexer.schema import SCHEMA_VERSION, build_schema
 from indexer.topics import Taxonomy, load_taxonomy
 
 INDEX_NAME = "MAIN"
 VERSION_FILE = "brieven-index.json"
 LOCK_TIMEOUT = 30.0  # seconds to wait for another indexer before giving up
+# A parallel rebuild forks worker processes: safe only in a process without other threads
+# (a fork copies locks that another thread may hold), so only `brieven index` asks for it.
+PARALLEL_PROCS = max(1, min(2, os.cpu_count() or 1))
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
 class IndexMissing(Exception):
@@ -59,17 +67,31 @@ Progress = Callable[[str], None]  # called with a file name after each letter is
 
 
 def open_index(index_dir: Path):
-    """The index at `index_dir`, or IndexMissing with the command that makes one."""
-    _recover(index_dir)
-    if not whoosh_index.exists_in(str(index_dir), indexname=INDEX_NAME):
-        raise IndexMissing(f"No index at {index_dir}: run `brieven index` first.")
+    """The index at `index_dir`, or IndexMissing with the command that makes one. Readers
+    never change the index directory: finishing an interrupted rebuild is the indexer's job."""
     version = _read_version(index_dir)
+    if version is None:
+        raise IndexMissing(f"No index at {index_dir}: run `brieven index` first.")
     if version != SCHEMA_VERSION:
+        # checked before Whoosh unpickles the schema, which may name classes that are gone
         raise IndexMissing(
             f"The index at {index_dir} was built by another version of brieven "
             f"(schema {version}, this one reads {SCHEMA_VERSION}): run `brieven index --rebuild`."
         )
-    return whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME)
+    try:
+        return whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME)
+    except Exception as error:  # a damaged TOC or schema: Whoosh raises many kinds
+        raise IndexMissing(
+            f"The index at {index_dir} cannot be opened ({error}): run `brieven index --rebuild`."
+        ) from error
+
+
+def _usable(index_dir: Path) -> bool:
+    try:
+        open_index(index_dir)
+        return True
+    except IndexMissing:
+        return False
 
 
 def update_index(
@@ -79,6 +101,7 @@ def update_index(
     progress: Progress | None = None,
     taxonomy: Taxonomy | None = None,
     lock_timeout: float = LOCK_TIMEOUT,
+    parallel: bool = False,
 ) -> IndexSummary:
     """Bring the index in line with the corpus: add new letters, replace changed ones, delete
     removed ones. With `rebuild`, or when there is no usable index, build a fresh one."""
@@ -87,11 +110,8 @@ def update_index(
     files = find_letters(corpus_dir)
     with index_lock(index_dir, lock_timeout):
         _recover(index_dir)
-        usable = whoosh_index.exists_in(str(index_dir), indexname=INDEX_NAME) and (
-            _read_version(index_dir) == SCHEMA_VERSION
-        )
-        if rebuild or not usable:
-            summary = _rebuild(index_dir, files, taxonomy, progress)
+        if rebuild or not _usable(index_dir):
+            summary = _rebuild(index_dir, files, taxonomy, progress, PARALLEL_PROCS if parallel else 1)
         else:
             summary = _update(index_dir, files, taxonomy, progress)
     ix = open_index(index_dir)
@@ -102,13 +122,35 @@ def update_index(
     return summary
 
 
-def _rebuild(index_dir: Path, files: list[Path], taxonomy: Taxonomy, progress) -> IndexSummary:
+def _die_with_parent() -> None:
+    """In a forked worker: ask Linux to end this process when its parent dies, so that a killed
+    indexer leaves no orphaned workers behind. Elsewhere, a no-op."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+
+
+_fork_hook_installed = False
+
+
+def _install_fork_hook() -> None:
+    global _fork_hook_installed
+    if not _fork_hook_installed and sys.platform.startswith("linux"):
+        os.register_at_fork(after_in_child=_die_with_parent)
+        _fork_hook_installed = True
+
+
+def _rebuild(index_dir: Path, files: list[Path], taxonomy: Taxonomy, progress, procs: int) -> IndexSummary:
     summary = IndexSummary(rebuilt=True)
     fresh = index_dir.with_name(index_dir.name + ".new")
     shutil.rmtree(fresh, ignore_errors=True)
     fresh.mkdir(parents=True)
     ix = whoosh_index.create_in(str(fresh), build_schema(), indexname=INDEX_NAME)
-    writer = ix.writer(limitmb=256)
+    if procs > 1:
+        _install_fork_hook()
+    writer = ix.writer(limitmb=256, procs=procs, multisegment=procs > 1)
     try:
         for letter in _read_all(files, summary, progress):
             _add_letter(writer, letter, taxonomy)
@@ -223,7 +265,9 @@ def letter_documents(letter: Letter, taxonomy: Taxonomy) -> list[dict]:
             "sha256": letter.sha256,
         }
         if p.section:
-            doc["section"] = p.section
+            doc["section_label"] = p.section
+            if p.kind is Kind.BODY:
+                doc["section"] = p.section
         if letter.date is not None:
             doc["date"] = datetime(letter.date.year, letter.date.month, letter.date.day)
             doc["year"] = str(letter.date.year)
@@ -240,16 +284,18 @@ def _add_letter(writer: IndexWriter, letter: Letter, taxonomy: Taxonomy) -> None
 def index_lock(index_dir: Path, timeout: float = LOCK_TIMEOUT):
     """One indexer at a time per index: an OS lock on a file beside the index directory, which
     the OS releases when the process dies, so a crash never leaves a stale lock. A second
-    indexer waits up to `timeout` seconds, then stops with IndexBusy."""
+    indexer waits up to `timeout` seconds, then stops with IndexBusy. It is a POSIX record lock
+    (lockf), which belongs to this process alone: worker processes forked by a parallel rebuild
+    do not inherit it, so a killed indexer's orphans cannot keep the index locked."""
     index_dir.parent.mkdir(parents=True, exist_ok=True)
     lock_path = index_dir.with_name(f".{index_dir.name}.lock")
-    with open(lock_path, "a") as handle:
+    with open(lock_path, "a+") as handle:
         deadline = time.monotonic() + timeout
         while True:
             try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
-            except BlockingIOError:
+            except OSError:  # EAGAIN or EACCES: held by another process
                 if time.monotonic() >= deadline:
                     raise IndexBusy(
                         f"Another `brieven` process (index, add or watch) is updating {index_dir}; "
@@ -259,7 +305,7 @@ def index_lock(index_dir: Path, timeout: float = LOCK_TIMEOUT):
         try:
             yield
         finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            fcntl.lockf(handle, fcntl.LOCK_UN)
 
 
 def _read_version(index_dir: Path) -> int | None:

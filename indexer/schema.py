@@ -11,7 +11,7 @@ from whoosh import fields
 from indexer.dutch import dutch_analyzer, words_analyzer
 
 # Bump when the schema or the analysis changes in a way that needs `brieven index --rebuild`.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def build_schema() -> fields.Schema:
@@ -21,9 +21,13 @@ def build_schema() -> fields.Schema:
         letter_id=fields.ID(stored=True, sortable=True),
         paragraph=fields.NUMERIC(int, stored=True, sortable=True),
         kind=fields.ID(stored=True),
-        section=fields.TEXT(analyzer=dutch, stored=True),
+        # The heading a body paragraph stands under is searchable (it speaks for the paragraph);
+        # a footnote only shows the heading of the paragraph that cites it.
+        section=fields.TEXT(analyzer=dutch, phrase=False),
+        section_label=fields.STORED(),
         text=fields.TEXT(analyzer=dutch, stored=True, phrase=True, chars=True),
-        title=fields.TEXT(analyzer=dutch, stored=True),
+        # Shown, not searched: a title word would make every paragraph of its letter match.
+        title=fields.STORED(),
         topics=fields.KEYWORD(commas=True, stored=True, vector=True, scorable=False),
         date=fields.DATETIME(stored=True, sortable=True),
         has_date=fields.NUMERIC(int, sortable=True),  # undated paragraphs sort last either way

@@ -31,9 +31,13 @@ class Taxonomy:
     def __init__(self, topics: list[Topic]):
         self.topics = topics
         self._by_key = {}
-        for topic in topics:
+        # Terms indexed by their first token, so a paragraph is matched in one pass over it.
+        self._starting: dict[str, list[tuple[int, tuple[str, ...]]]] = defaultdict(list)
+        for n, topic in enumerate(topics):
             self._by_key[fold(topic.slug)] = topic
             self._by_key[fold(topic.name)] = topic
+            for term in topic.terms:
+                self._starting[term[0]].append((n, term))
 
     def find(self, name_or_slug: str) -> Topic | None:
         """The topic a user means by a name or a slug, in any case, with or without diacritics."""
@@ -52,24 +56,15 @@ class Taxonomy:
                 positions[offset + pos].add(term)
                 last = max(last, pos)
             offset += last + 2  # a gap, so a term cannot run from the heading into the text
-        present = set().union(*positions.values()) if positions else set()
-        found = []
-        for topic in self.topics:
-            if any(_occurs(term, positions, present) for term in topic.terms):
-                found.append(topic.slug)
-        return found
-
-
-def _occurs(term: tuple[str, ...], positions: dict[int, set[str]], present: set[str]) -> bool:
-    if not all(t in present for t in term):
-        return False
-    if len(term) == 1:
-        return True
-    return any(
-        all(term[i] in positions.get(start + i, ()) for i in range(len(term)))
-        for start, tokens in positions.items()
-        if term[0] in tokens
-    )
+        found: set[int] = set()
+        for pos, tokens in positions.items():
+            for token in tokens:
+                for n, term in self._starting.get(token, ()):
+                    if n not in found and all(
+                        term[i] in positions.get(pos + i, ()) for i in range(1, len(term))
+                    ):
+                        found.add(n)
+        return [self.topics[n].slug for n in sorted(found)]
 
 
 def load_taxonomy(path: Path | None = None) -> Taxonomy:
