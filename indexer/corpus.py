@@ -43,10 +43,13 @@ def add_to_corpus(files: list[Path], corpus_dir: Path) -> AddReport:
     letter under a name the corpus already uses is refused rather than overwritten."""
     report = AddReport()
     corpus_dir.mkdir(parents=True, exist_ok=True)
+    # A duplicate has the same size: only corpus files of a size being added are hashed.
+    sizes = {f.stat().st_size for f in files if f.is_file()}
     known = {}
     for existing in find_letters(corpus_dir):
         try:
-            known[file_sha256(existing)] = existing.name
+            if existing.stat().st_size in sizes:
+                known[file_sha256(existing)] = existing.name
         except OSError:
             continue
     for source in files:

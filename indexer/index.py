@@ -111,7 +111,8 @@ def update_index(
     with index_lock(index_dir, lock_timeout):
         _recover(index_dir)
         if rebuild or not _usable(index_dir):
-            summary = _rebuild(index_dir, files, taxonomy, progress, PARALLEL_PROCS if parallel else 1)
+            summary = _rebuild(index_dir, files, taxonomy, progress,
+                               PARALLEL_PROCS if parallel else 1)
         else:
             summary = _update(index_dir, files, taxonomy, progress)
     ix = open_index(index_dir)
@@ -142,7 +143,8 @@ def _install_fork_hook() -> None:
         _fork_hook_installed = True
 
 
-def _rebuild(index_dir: Path, files: list[Path], taxonomy: Taxonomy, progress, procs: int) -> IndexSummary:
+def _rebuild(index_dir: Path, files: list[Path], taxonomy: Taxonomy, progress,
+             procs: int) -> IndexSummary:
     summary = IndexSummary(rebuilt=True)
     fresh = index_dir.with_name(index_dir.name + ".new")
     shutil.rmtree(fresh, ignore_errors=True)
@@ -150,10 +152,11 @@ def _rebuild(index_dir: Path, files: list[Path], taxonomy: Taxonomy, progress, p
     ix = whoosh_index.create_in(str(fresh), build_schema(), indexname=INDEX_NAME)
     if procs > 1:
         _install_fork_hook()
-    writer = ix.writer(limitmb=256, procs=procs, multisegment=procs > 1)
+    # compound=False: Whoosh copies a compound segment file into memory for every searcher
+    writer = ix.writer(limitmb=256, procs=procs, multisegment=procs > 1, compound=False)
     try:
-        for letter in _read_all(files, summary, progress):
-            _add_letter(writer, letter, taxonomy)
+        for letter, stamp in _read_all(files, summary, progress):
+            _add_letter(writer, letter, taxonomy, stamp)
             summary.added.append(letter.id)
         writer.commit(optimize=True)
     except BaseException:
@@ -169,35 +172,37 @@ def _update(index_dir: Path, files: list[Path], taxonomy: Taxonomy, progress) ->
     summary = IndexSummary()
     ix = whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME)
     try:
-        writer = ix.writer(timeout=LOCK_TIMEOUT)
+        writer = ix.writer(timeout=LOCK_TIMEOUT, compound=False)
     except LockError as error:  # only a writer outside brieven's own lock gets here
         raise IndexBusy(f"Something else is writing to {index_dir}: try again later.") from error
     try:
         with ix.searcher() as searcher:
-            indexed = _indexed_hashes(searcher)
+            indexed = indexed_letters(searcher.reader())
         present = set()
         changed_files = []
         for path in files:
             lid = letter_id(path)
             present.add(lid)
             try:
-                digest = file_sha256(path)
+                stamp = file_stamp(path)
+                unchanged = lid in indexed and (
+                    indexed[lid][1] == stamp or indexed[lid][0] == file_sha256(path))
             except OSError as error:
                 summary.skipped.append((path.name, f"cannot be read ({error.strerror})"))
                 continue
-            if indexed.get(lid) == digest:
+            if unchanged:
                 summary.unchanged += 1
                 if progress:
                     progress(path.name)
             else:
                 changed_files.append(path)
-        for letter in _read_all(changed_files, summary, progress):
+        for letter, stamp in _read_all(changed_files, summary, progress):
             if letter.id in indexed:
                 writer.delete_by_term("letter_id", letter.id)
                 summary.changed.append(letter.id)
             else:
                 summary.added.append(letter.id)
-            _add_letter(writer, letter, taxonomy)
+            _add_letter(writer, letter, taxonomy, stamp)
         # A letter whose file is gone, or now unreadable, leaves the index only when its file
         # is gone: an unreadable new version keeps the old one searchable.
         for lid in sorted(indexed.keys() - present):
@@ -210,11 +215,14 @@ def _update(index_dir: Path, files: list[Path], taxonomy: Taxonomy, progress) ->
     return summary
 
 
-def _read_all(files: Iterable[Path], summary: IndexSummary, progress) -> Iterable[Letter]:
+def _read_all(files: Iterable[Path], summary: IndexSummary, progress) -> Iterable[tuple[Letter, str]]:
+    """Each readable letter with the stamp its file had before it was read (a file that
+    changes while being read then looks changed next time, never unchanged)."""
     for path in files:
         notes: list[str] = []
         try:
-            yield read_letter(path, notes=notes)
+            stamp = file_stamp(path)
+            yield read_letter(path, notes=notes), stamp
             summary.notes.extend((path.name, note) for note in notes)
         except LetterError as error:
             summary.skipped.append((path.name, str(error)))
@@ -225,26 +233,29 @@ def _read_all(files: Iterable[Path], summary: IndexSummary, progress) -> Iterabl
                 progress(path.name)
 
 
-def _indexed_hashes(searcher) -> dict[str, str]:
-    """letter id -> sha256 of the file it was indexed from, read from the stored fields."""
-    hashes: dict[str, str] = {}
-    reader = searcher.reader()
-    for lid in searcher.lexicon("letter_id"):
-        lid = lid.decode("utf-8") if isinstance(lid, bytes) else lid
-        docnum = searcher.document_number(letter_id=lid)
-        if docnum is not None:
-            hashes[lid] = reader.stored_fields(docnum).get("sha256", "")
-    return hashes
+def indexed_letters(reader) -> dict[str, tuple[str, str]]:
+    """letter id -> (sha256, size:mtime stamp) of the file it was indexed from."""
+    columns = [reader.column_reader(name) for name in ("letter_id", "sha256", "stamp")]
+    letters = {}
+    for docnum, (lid, digest, stamp) in enumerate(zip(*columns)):
+        if lid and not reader.is_deleted(docnum):
+            letters[lid] = (digest, stamp)
+    return letters
 
 
-def letter_documents(letter: Letter, taxonomy: Taxonomy) -> list[dict]:
+def file_stamp(path: Path) -> str:
+    """Size and modification time: equal stamps mean an untouched file, so no need to hash it."""
+    st = path.stat()
+    return f"{st.st_size}:{st.st_mtime_ns}"
+
+
+def letter_documents(letter: Letter, taxonomy: Taxonomy, stamp: str = "") -> list[dict]:
     """The Whoosh documents of a letter: one per paragraph, with the letter's metadata."""
     meta = json.dumps(
         {
             "source": letter.source,
             "signatories": [{"role": s.role, "name": s.name} for s in letter.signatories],
             "kamerstukken": letter.kamerstukken,
-            "abbreviations": letter.abbreviations,
         },
         ensure_ascii=False,
     )
@@ -260,10 +271,13 @@ def letter_documents(letter: Letter, taxonomy: Taxonomy) -> list[dict]:
             "title": letter.title,
             "topics": ",".join(taxonomy.assign(p.text, p.section)),
             "date_inferred": letter.date_inferred,
-            "has_date": int(letter.date is not None),
+            "day": letter.date.toordinal() if letter.date else 0,
             "letter_meta": meta,
             "sha256": letter.sha256,
+            "stamp": stamp,
         }
+        if p.number == 1 and letter.abbreviations:
+            doc["abbreviations"] = ",".join(encode_abbreviation(a, long) for a, long in letter.abbreviations)
         if p.section:
             doc["section_label"] = p.section
             if p.kind is Kind.BODY:
@@ -275,8 +289,18 @@ def letter_documents(letter: Letter, taxonomy: Taxonomy) -> list[dict]:
     return docs
 
 
-def _add_letter(writer: IndexWriter, letter: Letter, taxonomy: Taxonomy) -> None:
-    for doc in letter_documents(letter, taxonomy):
+def encode_abbreviation(abbr: str, long: str) -> str:
+    """One term of the abbreviations field; commas would split it, so they become spaces."""
+    return f"{abbr}\t{long}".replace(",", " ")
+
+
+def decode_abbreviation(term: str) -> tuple[str, str]:
+    abbr, _, long = term.partition("\t")
+    return abbr, long
+
+
+def _add_letter(writer: IndexWriter, letter: Letter, taxonomy: Taxonomy, stamp: str) -> None:
+    for doc in letter_documents(letter, taxonomy, stamp):
         writer.add_document(**doc)
 
 

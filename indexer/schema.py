@@ -11,7 +11,7 @@ from whoosh import fields
 from indexer.dutch import dutch_analyzer, words_analyzer
 
 # Bump when the schema or the analysis changes in a way that needs `brieven index --rebuild`.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def build_schema() -> fields.Schema:
@@ -29,13 +29,22 @@ def build_schema() -> fields.Schema:
         # Shown, not searched: a title word would make every paragraph of its letter match.
         title=fields.STORED(),
         topics=fields.KEYWORD(commas=True, stored=True, vector=True, scorable=False),
-        date=fields.DATETIME(stored=True, sortable=True),
-        has_date=fields.NUMERIC(int, sortable=True),  # undated paragraphs sort last either way
+        date=fields.DATETIME(stored=True),
+        # The letter's date as a day number (0: undated), read as a column for date filters and
+        # sorting: cheaper than Whoosh's date ranges, which expand into many terms.
+        day=fields.NUMERIC(int, bits=32, sortable=True),
         year=fields.ID(stored=True, sortable=True),
         # Surface words, unstemmed, for "Bedoelde u ...?" suggestions.
         words=fields.TEXT(analyzer=words_analyzer(), phrase=False, spelling=True),
         # Letter metadata for display, the same on every paragraph of a letter.
         date_inferred=fields.BOOLEAN(stored=True),
         letter_meta=fields.STORED(),  # JSON: signatories, kamerstukken, source
-        sha256=fields.ID(stored=True),  # of the letter file: unchanged letters are skipped
+        # The abbreviations a letter defines ("EDT\temerging and disruptive technologies"), on its
+        # first paragraph: the search reads them all from this field's list of terms.
+        abbreviations=fields.KEYWORD(commas=True, scorable=False),
+        # Of the letter file, to skip unchanged letters: its content hash, and its size and
+        # modification time, which spare hashing a file that was not touched. Columns, so that an
+        # update reads them for 100k paragraphs in one pass.
+        sha256=fields.ID(stored=True, sortable=True),
+        stamp=fields.ID(sortable=True),
     )

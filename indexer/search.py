@@ -11,8 +11,9 @@ import json
 import os
 import threading
 import time
+import weakref
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Iterator
 
@@ -20,10 +21,10 @@ from whoosh import query as wq
 from whoosh import scoring, sorting
 
 from indexer import query as ql
-from indexer.compiler import Compiler, and_all
+from indexer.compiler import Compiler
 from indexer.dutch import fold
 from indexer.expansion import Expander, synonym_groups
-from indexer.index import open_index
+from indexer.index import decode_abbreviation, open_index
 from indexer.letters import Signatory
 from indexer.results import (
     BadParameter,
@@ -95,34 +96,48 @@ class SearchService:
         self.taxonomy = taxonomy or load_taxonomy()
         self.synonyms = synonyms if synonyms is not None else synonym_groups()
         self._ix = None
-        self._local = threading.local()  # one searcher per thread, reused across calls
-        self._facet_cache: tuple[object, dict, dict] | None = None
-        self._expander_cache: tuple[object, Expander] | None = None
+        self._ix_inode: int | None = None
+        self._lock = threading.Lock()
+        self._idle: list[tuple[tuple, object]] = []  # (index state, searcher) not in use
+        weakref.finalize(self, _close_all, self._idle, self._lock)
+        self._state: tuple[tuple, IndexState] | None = None
 
     # -- opening ---------------------------------------------------------------------------
-    def _index(self):
-        if self._ix is None:
-            self._ix = open_index(self.index_dir)
-        return self._ix
-
     @contextlib.contextmanager
     def _searcher(self):
-        """This thread's searcher, reopened only when the index has changed: opening one costs
-        tens of milliseconds at 100k paragraphs, checking the index generation almost nothing.
-        (Whoosh's own `refresh()` reuses segment readers with stale deletions, and a rebuild
-        replaces the whole directory, so a change means a new index object and searcher.)"""
-        local = self._local
-        state = (_inode(self.index_dir), _generation(self._ix))
-        searcher = getattr(local, "searcher", None)
-        if searcher is not None and getattr(local, "state", None) != state:
-            searcher.close()
-            searcher = None
+        """A searcher for the index as it is now, from a pool of idle ones: opening a searcher
+        costs tens of milliseconds at 100k paragraphs, checking that an idle one is still
+        current almost nothing. One searcher serves one call at a time (Whoosh searchers are not
+        shared between threads). Whoosh's own `refresh()` is not used: it reuses segment readers
+        with stale deletions. A rebuild replaces the directory, so the index is reopened too."""
+        index, state = self._current_index()
+        searcher = None
+        with self._lock:
+            while self._idle and searcher is None:
+                idle_state, idle = self._idle.pop()
+                if idle_state == state:
+                    searcher = idle
+                else:
+                    idle.close()
         if searcher is None:
-            self._ix = None  # open the index anew: the directory may have been swapped
-            searcher = self._index().searcher(weighting=scoring.BM25F(B=BM25_B, K1=BM25_K1))
-            state = (_inode(self.index_dir), _generation(self._ix))
-        local.searcher, local.state = searcher, state
-        yield searcher
+            searcher = index.searcher(weighting=scoring.BM25F(B=BM25_B, K1=BM25_K1))
+        try:
+            yield searcher
+        finally:
+            with self._lock:
+                self._idle.append((state, searcher))
+
+    def _current_index(self):
+        inode = _inode(self.index_dir)
+        with self._lock:
+            if self._ix is None or self._ix_inode != inode:
+                self._ix, self._ix_inode = open_index(self.index_dir), inode
+            index = self._ix
+        return index, (inode, _generation(index))
+
+    def close(self) -> None:
+        """Close the idle searchers (and with them their files)."""
+        _close_all(self._idle, self._lock)
 
     # -- search ----------------------------------------------------------------------------
     def search(self, request: SearchRequest) -> SearchResult:
@@ -132,19 +147,23 @@ class SearchService:
         notices = [parsed.notice] if parsed.notice else []
         filters = self._merge_filters(request, parsed.filters, notices)
         with self._searcher() as searcher:
-            expander, reader = self._expander(searcher), searcher.reader()
-            ranked, positives = Compiler(expander, reader).compile(parsed.node)
-            unranked, _ = Compiler(expander, reader, ranking=False).compile(parsed.node)
-            filter_query = self._filter_query(filters)
-            matching = and_all([ranked or wq.Every(), filter_query])
-            docnums = set(searcher.docs_for_query(and_all([unranked or wq.Every(), filter_query])))
+            state, reader = self._index_state(searcher), searcher.reader()
+            ranked, positives = Compiler(state.expander, reader).compile(parsed.node)
+            allowed = state.filter(filters)  # None: no filter
+            if parsed.node is None:
+                docnums = set(allowed if allowed is not None else state.live)
+            else:
+                unranked, _ = Compiler(state.expander, reader, ranking=False).compile(parsed.node)
+                docnums = set(searcher.docs_for_query(unranked)) if unranked else set()
+                if allowed is not None:
+                    docnums &= allowed
             total = len(docnums)
             page = request.page
             last_page = max(1, -(-total // request.page_size))
             hits: list[Hit] = []
             if page <= last_page and total:
-                hits = self._page(searcher, matching, positives, request, page)
-            facets = self._facets(searcher, docnums)
+                hits = self._page(searcher, ranked or wq.Every(), allowed, positives, request, page)
+            facets = state.facets(docnums, self.taxonomy)
             suggestion = None
             if parsed.node is not None and total < SUGGEST_BELOW:
                 suggestion = self._suggest(searcher, request.query, parsed.node)
@@ -214,46 +233,28 @@ class SearchService:
         topic = self.taxonomy.by_slug(slug)
         return topic.name if topic else slug
 
-    # -- query expansion ---------------------------------------------------------------------
-    def _expander(self, searcher) -> Expander:
-        """Synonyms, the abbreviations the indexed letters define, and topics; per index state."""
+    def _index_state(self, searcher) -> "IndexState":
+        """What every search needs from the index, read once per index state."""
         key = _reader_key(searcher.reader())
-        if self._expander_cache and self._expander_cache[0] == key:
-            return self._expander_cache[1]
-        abbreviations = []
-        for lid in searcher.lexicon("letter_id"):
-            docnum = searcher.document_number(letter_id=_text(lid))
-            if docnum is not None:
-                meta = json.loads(searcher.stored_fields(docnum).get("letter_meta") or "{}")
-                abbreviations.extend(tuple(pair) for pair in meta.get("abbreviations", []))
-        expander = Expander(self.synonyms, abbreviations, self.taxonomy)
-        self._expander_cache = (key, expander)
-        return expander
-
-    @staticmethod
-    def _filter_query(filters: ql.Filters) -> wq.Query | None:
-        parts: list[wq.Query] = [wq.Term("topics", slug) for slug in filters.topics]
-        if filters.year is not None:
-            parts.append(wq.Term("year", str(filters.year)))
-        if filters.date_from or filters.date_to:
-            start = datetime.combine(filters.date_from, datetime.min.time()) if filters.date_from else None
-            end = datetime.combine(filters.date_to, datetime.max.time()) if filters.date_to else None
-            parts.append(wq.DateRange("date", start, end))
-        return and_all(parts) if parts else None
+        if self._state is None or self._state[0] != key:
+            self._state = (key, IndexState(searcher.reader(), self.synonyms, self.taxonomy))
+        return self._state[1]
 
     # -- ranked page, facets, suggestions --------------------------------------------------
-    def _page(self, searcher, matching, positives, request: SearchRequest, page: int) -> list[Hit]:
-        tiebreak = [sorting.FieldFacet("letter_id"), sorting.FieldFacet("paragraph")]
+    def _page(self, searcher, matching, allowed, positives, request: SearchRequest, page: int) -> list[Hit]:
         if request.sort is Sort.RELEVANCE:
             sortedby = None
-        else:
+        else:  # undated letters (day 0) last either way; then letter and paragraph order
             newest_first = request.sort is Sort.DATE_DESC
-            sortedby = sorting.MultiFacet(
-                [sorting.FieldFacet("has_date", reverse=True),
-                 sorting.FieldFacet("date", reverse=newest_first)] + tiebreak
-            )
-        results = searcher.search(
-            matching, limit=page * request.page_size, sortedby=sortedby, terms=False
+            sortedby = sorting.MultiFacet([
+                sorting.TranslateFacet(_undated_last, sorting.FieldFacet("day")),
+                sorting.FieldFacet("day", reverse=newest_first),
+                sorting.FieldFacet("letter_id"),
+                sorting.FieldFacet("paragraph"),
+            ])
+        results = searcher.search(  # (Whoosh takes a set, not a frozenset, as a filter)
+            matching, filter=set(allowed) if allowed is not None else None,
+            limit=page * request.page_size, sortedby=sortedby, terms=False,
         )
         terms = _highlight_terms(searcher, positives)
         start = (page - 1) * request.page_size
@@ -278,32 +279,6 @@ class SearchService:
                 )
             )
         return hits
-
-    def _facets(self, searcher, docnums: set[int]) -> dict[str, list[FacetValue]]:
-        by_topic, by_year = self._facet_postings(searcher)
-        topics = []
-        for topic in self.taxonomy.topics:
-            count = len(docnums & by_topic.get(topic.slug, frozenset()))
-            if count:
-                topics.append(FacetValue(value=topic.name, slug=topic.slug, count=count))
-        topics.sort(key=lambda v: (-v.count, v.value))
-        years = [FacetValue(value=y, count=len(docnums & docs)) for y, docs in sorted(by_year.items())]
-        return {"topic": topics, "year": [y for y in years if y.count]}
-
-    def _facet_postings(self, searcher) -> tuple[dict[str, frozenset], dict[str, frozenset]]:
-        """Which paragraphs carry each topic and each year, read once per index generation."""
-        key = _reader_key(searcher.reader())
-        if self._facet_cache and self._facet_cache[0] == key:
-            return self._facet_cache[1], self._facet_cache[2]
-        reader = searcher.reader()
-        postings = {}
-        for field in ("topics", "year"):
-            postings[field] = {
-                _text(term): frozenset(reader.postings(field, term).all_ids())
-                for term in reader.lexicon(field)
-            }
-        self._facet_cache = (key, postings["topics"], postings["year"])
-        return postings["topics"], postings["year"]
 
     @staticmethod
     def _suggest(searcher, text: str, node: ql.Node) -> str | None:
@@ -331,7 +306,8 @@ class SearchService:
             ]
             terms: set[str] = set()
             if query:
-                _, positives = Compiler(self._expander(searcher), searcher.reader()).compile(ql.parse(query).node)
+                expander = self._index_state(searcher).expander
+                _, positives = Compiler(expander, searcher.reader()).compile(ql.parse(query).node)
                 terms = _highlight_terms(searcher, positives)
         if not docs:
             raise LetterNotFound(f"There is no letter {letter_id!r} in the index.")
@@ -396,8 +372,60 @@ class SearchService:
     def topic_counts(self) -> list[tuple[str, str, int]]:
         """(name, slug, paragraphs) for every topic in the taxonomy, also those with none."""
         with self._searcher() as searcher:
-            by_topic, _ = self._facet_postings(searcher)
+            by_topic = self._index_state(searcher).by_topic
         return [(t.name, t.slug, len(by_topic.get(t.slug, ()))) for t in self.taxonomy.topics]
+
+
+class IndexState:
+    """Per index state: which paragraphs carry each topic and year, each paragraph's date, the
+    live (undeleted) paragraphs, and the query expander. Filters and facet counts become set
+    operations on these, instead of Whoosh queries that expand into many terms."""
+
+    def __init__(self, reader, synonyms, taxonomy: Taxonomy):
+        self.live = frozenset(reader.all_doc_ids())
+        self.by_topic = _postings(reader, "topics", self.live)
+        self.by_year = _postings(reader, "year", self.live)
+        self.days = list(reader.column_reader("day")) if reader.has_column("day") else []
+        abbreviations = [decode_abbreviation(_text(t)) for t in reader.lexicon("abbreviations")]
+        self.expander = Expander(synonyms, abbreviations, taxonomy)
+
+    def filter(self, filters: ql.Filters) -> frozenset | None:
+        """The paragraphs the filters allow, or None when there are no filters."""
+        sets = [self.by_topic.get(slug, frozenset()) for slug in filters.topics]
+        if filters.year is not None:
+            sets.append(self.by_year.get(str(filters.year), frozenset()))
+        if filters.date_from or filters.date_to:
+            low = filters.date_from.toordinal() if filters.date_from else 1
+            high = filters.date_to.toordinal() if filters.date_to else date.max.toordinal()
+            sets.append(frozenset(n for n, day in enumerate(self.days) if low <= day <= high) & self.live)
+        if not sets:
+            return None
+        return frozenset.intersection(*sets) if len(sets) > 1 else sets[0]
+
+    def facets(self, docnums: set[int], taxonomy: Taxonomy) -> dict[str, list[FacetValue]]:
+        topics = []
+        for topic in taxonomy.topics:
+            count = len(docnums & self.by_topic.get(topic.slug, frozenset()))
+            if count:
+                topics.append(FacetValue(value=topic.name, slug=topic.slug, count=count))
+        topics.sort(key=lambda v: (-v.count, v.value))
+        years = [FacetValue(value=y, count=len(docnums & docs)) for y, docs in sorted(self.by_year.items())]
+        return {"topic": topics, "year": [y for y in years if y.count]}
+
+
+def _postings(reader, field: str, live: frozenset) -> dict[str, frozenset]:
+    """term -> the live paragraphs that have it (postings still list deleted ones)."""
+    return {_text(t): frozenset(reader.postings(field, t).all_ids()) & live for t in reader.lexicon(field)}
+
+
+def _undated_last(day: int) -> int:
+    return 0 if day else 1
+
+
+def _close_all(idle: list, lock: threading.Lock) -> None:
+    with lock:
+        while idle:
+            idle.pop()[1].close()
 
 
 def _generation(ix) -> int | None:

@@ -30,5 +30,7 @@ def index_dir(corpus_dir, tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def service(index_dir) -> SearchService:
-    return SearchService(index_dir)
+def service(index_dir):
+    service = SearchService(index_dir)
+    yield service
+    service.close()

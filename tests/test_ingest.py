@@ -251,3 +251,13 @@ def test_kill_9_mid_index_loses_nothing_and_the_next_run_finishes(tmp_path):
     service = SearchService(index)
     for n in (0, 39, 84):
         assert service.search(SearchRequest(f'"brief nummer {n}"')).total == 1
+
+
+def test_a_touched_but_unchanged_letter_is_not_reindexed(tmp_path):
+    corpus = make_corpus(tmp_path / "corpus", SEEDS[:2])
+    index = tmp_path / "index"
+    update_index(index, corpus)
+    touched = corpus / SEEDS[0].name
+    os.utime(touched, ns=(time.time_ns(), time.time_ns() + 10**9))  # newer, same content
+    summary = update_index(index, corpus)
+    assert summary.unchanged == 2 and not summary.changed
