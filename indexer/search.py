@@ -255,6 +255,9 @@ class SearchService:
         results = searcher.search(  # (Whoosh takes a set, not a frozenset, as a filter)
             matching, filter=set(allowed) if allowed is not None else None,
             limit=page * request.page_size, sortedby=sortedby, terms=False,
+            # Whoosh's block-quality skipping costs more than it saves on these query shapes
+            # (measured at 100k paragraphs: p50 -35%, prefixes and long ORs -10 to -40%)
+            optimize=False,
         )
         terms = _highlight_terms(searcher, positives)
         start = (page - 1) * request.page_size
