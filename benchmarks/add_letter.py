@@ -18,18 +18,16 @@ benchmarks/results/<timestamp>-add-letter.json.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import shutil
 import statistics
 import sys
 import tempfile
-import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from benchmarks import adding, corpus as bench_corpus
-from benchmarks.harness import Server, cli, git_commit, machine, run
+from benchmarks.harness import Server, cli, git_commit, machine, run, save_and_print
 from benchmarks.run import RESULTS_DIR, TARGETS, log
 
 SEED_CORPUS = bench_corpus.ROOT / "corpus"
@@ -153,17 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     figures["finished"] = datetime.now().isoformat(timespec="seconds")
-
-    results = Path(args.results_dir)
-    results.mkdir(parents=True, exist_ok=True)
-    path = results / f"{time.strftime('%Y%m%d-%H%M%S')}-add-letter.json"
-    figures["saved_to"] = str(path)
-    text = json.dumps(figures, ensure_ascii=False, indent=2)
-    path.write_text(text + "\n", encoding="utf-8")
-    print(text)
-    print()
-    print(table(figures))
-    print(f"\nsaved to {path}")
+    save_and_print(figures, args.results_dir, "add-letter", table(figures))
     return 0
 
 

@@ -336,3 +336,19 @@ def source_digest() -> str:
             if path.is_file() and path.suffix in (".py", ".toml", ".txt", ".html", ".css", ".js"):
                 digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:12]
+
+
+def save_and_print(figures: dict, results_dir: str | Path, name: str, table: str) -> Path:
+    """Save the figures as JSON under `results_dir/<timestamp>-<name>.json`, then print the JSON,
+    the table and where it was saved."""
+    results = Path(results_dir)
+    results.mkdir(parents=True, exist_ok=True)
+    path = results / f"{time.strftime('%Y%m%d-%H%M%S')}-{name}.json"
+    figures["saved_to"] = str(path)
+    text = json.dumps(figures, ensure_ascii=False, indent=2)
+    path.write_text(text + "\n", encoding="utf-8")
+    print(text)
+    print()
+    print(table)
+    print(f"\nsaved to {path}")
+    return path

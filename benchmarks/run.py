@@ -21,7 +21,6 @@ benchmarks/results/<timestamp>-<N>.json.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import shutil
 import sys
@@ -31,7 +30,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 from benchmarks import adding, corpus as bench_corpus
-from benchmarks.harness import Server, cli, dir_size, git_commit, load_average, machine, run, summary_ms
+from benchmarks.harness import (Server, cli, dir_size, git_commit, load_average, machine, run,
+                                save_and_print, summary_ms)
 from benchmarks.queries import QUERIES, api_params, label, search_request
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
@@ -321,16 +321,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     figures = benchmark(args)
-    results = Path(args.results_dir)
-    results.mkdir(parents=True, exist_ok=True)
-    path = results / f"{time.strftime('%Y%m%d-%H%M%S')}-{args.paragraphs}.json"
-    figures["saved_to"] = str(path)
-    text = json.dumps(figures, ensure_ascii=False, indent=2)
-    path.write_text(text + "\n", encoding="utf-8")
-    print(text)
-    print()
-    print(table(figures))
-    print(f"\nsaved to {path}")
+    save_and_print(figures, args.results_dir, str(args.paragraphs), table(figures))
     return 0
 
 

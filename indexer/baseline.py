@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import tempfile
-from pathlib import Path
 from typing import Iterable
 
 from whoosh import fields, index, qparser, scoring

@@ -29,6 +29,7 @@ REQUIRE_ALL_WORDS = False
 PROXIMITY_BOOST = 1.0  # plain words that stand within a few words of each other
 PROXIMITY_SLOP = 4
 MAX_PHRASE_VARIANTS = 8
+MAX_PREFIX_TERMS = 64  # the most common of the words a prefix* expands to
 
 
 class Compiler:
@@ -118,15 +119,27 @@ class Compiler:
         if isinstance(node, ql.Phrase):
             return self._phrase(node.text)
         if isinstance(node, ql.Prefix):
-            folded = fold(node.text).replace("-", "")
-            stems = {folded, stem(folded)} if folded.isalpha() else {folded}
-            return _or([wq.Prefix("text", p) for p in sorted(stems) if p])
+            return self._prefix(node.text)
         if isinstance(node, ql.Fuzzy):
             terms = analyze(node.text, mode="query")
             if not terms:
                 return None
             return wq.FuzzyTerm("text", terms[0], maxdist=node.distance, prefixlength=1)
         raise TypeError(f"unknown query node {node!r}")
+
+    def _prefix(self, text: str) -> wq.Query | None:
+        """The indexed terms starting with the prefix as typed or as stemmed ("belasting*" also
+        finds the stem "belast"), at most MAX_PREFIX_TERMS of them, the most common first: a
+        short prefix would otherwise expand into thousands of terms (as Lucene also caps)."""
+        folded = fold(text).replace("-", "")
+        prefixes = sorted({folded, stem(folded)} if folded.isalpha() else {folded})
+        prefixes = [p for p in prefixes if p]
+        if self.reader is None:
+            return _or([wq.Prefix("text", p) for p in prefixes])
+        terms = {_text(t) for p in prefixes for t in self.reader.expand_prefix("text", p)}
+        if len(terms) > MAX_PREFIX_TERMS:
+            terms = sorted(terms, key=lambda t: -self.reader.doc_frequency("text", t))[:MAX_PREFIX_TERMS]
+        return _or([wq.Term("text", t) for t in sorted(terms)]) if terms else wq.NullQuery
 
     def _word(self, text: str) -> wq.Query | None:
         terms = analyze(text, mode="query")
@@ -169,6 +182,10 @@ class Compiler:
             if bag and alt.abbreviation_of and len(alt.terms) > 1:
                 out.append(wq.Or([wq.Term("text", t) for t in alt.terms], boost=BAG_BOOST))
         return out
+
+
+def _text(term) -> str:
+    return term.decode("utf-8") if isinstance(term, bytes) else str(term)
 
 
 def _phrase(terms, boost: float = 1.0) -> wq.Query:

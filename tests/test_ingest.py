@@ -1,5 +1,4 @@
 """New letters arriving: incremental updates, `add`, `watch`, two indexers, and kill -9."""
-import json
 import os
 import random
 import shutil
@@ -15,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from indexer.cli import main
-from indexer.index import IndexBusy, index_lock, open_index, update_index
+from indexer.index import IndexBusy, open_index, update_index
 from indexer.letters import read_letter
 from indexer.results import SearchRequest
 from indexer.search import SearchService
@@ -78,7 +77,7 @@ def test_update_adds_replaces_and_removes_by_content(tmp_path):
     service = SearchService(index)
     assert service.search(SearchRequest("Spitsbergen")).total == 1
     assert service.search(SearchRequest("Moldavië")).total >= 1
-    assert service.search(SearchRequest(f"")).total == sum(expected_ids(corpus).values())
+    assert service.search(SearchRequest("")).total == sum(expected_ids(corpus).values())
 
 
 def test_a_letter_that_becomes_unreadable_keeps_its_indexed_version(tmp_path):
