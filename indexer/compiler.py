@@ -20,7 +20,8 @@ SECTION_BOOST = 0.5  # a word in the section heading counts, less than in the pa
 PARTS_BOOST = 0.5  # the parts of a compound query word found apart count half
 ANY_PART_BOOST = 0.1  # one part of a compound query word alone, weakest
 SYNONYM_BOOST = 0.8  # another way of writing the word (NATO for NAVO, a harvested long form)
-BAG_BOOST = 0.3  # the words of an abbreviation's long form found anywhere in the paragraph
+BAG_BOOST = 0.3  # the rarer words of an abbreviation's long form found anywhere in the paragraph
+RARE_SHARE = 0.1
 TOPIC_SCORE = 0.5  # a paragraph on a topic a query word names, without any query word
 COORDINATION = 1.0  # plain words: a paragraph with all of them scores this much more
 # The default operator, decided by `brieven eval` (README, Search quality): any word, with the
@@ -175,12 +176,20 @@ class Compiler:
         """Does the word occur in the letters at all? (Only then do the weakest expansions apply.)"""
         return self.reader is None or self.reader.doc_frequency("text", term) > 0
 
+    def _rare(self, term: str) -> bool:
+        """In at most RARE_SHARE of the paragraphs: a word that tells what a paragraph is about."""
+        if self.reader is None:
+            return True
+        return self.reader.doc_frequency("text", term) <= RARE_SHARE * max(1, self.reader.doc_count())
+
     def _alternatives(self, terms: tuple[str, ...], bag: bool = True) -> list[wq.Query]:
         out: list[wq.Query] = []
         for alt in self.expander.alternatives(terms):
             out.append(_phrase(alt.terms, SYNONYM_BOOST))
             if bag and alt.abbreviation_of and len(alt.terms) > 1:
-                out.append(wq.Or([wq.Term("text", t) for t in alt.terms], boost=BAG_BOOST))
+                telling = [t for t in alt.terms if self._rare(t)]
+                if telling:  # "technologieën" of EDT's long form; never a word like "NAVO"
+                    out.append(wq.Or([wq.Term("text", t) for t in telling], boost=BAG_BOOST))
         return out
 
 
