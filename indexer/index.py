@@ -118,7 +118,7 @@ def update_index(
     ix = open_index(index_dir)
     with ix.searcher() as searcher:
         summary.paragraphs = searcher.doc_count()
-        summary.letters = len(list(searcher.lexicon("letter_id")))
+        summary.letters = len(indexed_letters(searcher.reader()))
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -234,13 +234,22 @@ def _read_all(files: Iterable[Path], summary: IndexSummary, progress) -> Iterabl
 
 
 def indexed_letters(reader) -> dict[str, tuple[str, str]]:
-    """letter id -> (sha256, size:mtime stamp) of the file it was indexed from."""
-    columns = [reader.column_reader(name) for name in ("letter_id", "sha256", "stamp")]
-    letters = {}
-    for docnum, (lid, digest, stamp) in enumerate(zip(*columns)):
-        if lid and not reader.is_deleted(docnum):
+    """letter id -> (sha256, size:mtime stamp) of the file it was indexed from, read from the
+    letter_file terms, segment by segment. A segment's terms outlive its deleted paragraphs
+    until a merge, so in a segment with deletions each term's paragraph is checked."""
+    letters: dict[str, tuple[str, str]] = {}
+    for leaf, _ in reader.leaf_readers():
+        deletions = leaf.has_deletions()
+        for term in leaf.lexicon("letter_file"):
+            if deletions and all(leaf.is_deleted(d) for d in leaf.postings("letter_file", term).all_ids()):
+                continue
+            lid, digest, stamp = _text(term).rsplit("\t", 2)
             letters[lid] = (digest, stamp)
     return letters
+
+
+def _text(term) -> str:
+    return term.decode("utf-8") if isinstance(term, bytes) else str(term)
 
 
 def file_stamp(path: Path) -> str:
@@ -274,8 +283,9 @@ def letter_documents(letter: Letter, taxonomy: Taxonomy, stamp: str = "") -> lis
             "day": letter.date.toordinal() if letter.date else 0,
             "letter_meta": meta,
             "sha256": letter.sha256,
-            "stamp": stamp,
         }
+        if p.number == 1:
+            doc["letter_file"] = f"{letter.id}\t{letter.sha256}\t{stamp}"
         if p.number == 1 and letter.abbreviations:
             doc["abbreviations"] = ",".join(encode_abbreviation(a, long) for a, long in letter.abbreviations)
         if p.section:

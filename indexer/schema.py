@@ -11,7 +11,7 @@ from whoosh import fields
 from indexer.dutch import dutch_analyzer, words_analyzer
 
 # Bump when the schema or the analysis changes in a way that needs `brieven index --rebuild`.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 def build_schema() -> fields.Schema:
@@ -45,6 +45,8 @@ def build_schema() -> fields.Schema:
         # Of the letter file, to skip unchanged letters: its content hash, and its size and
         # modification time, which spare hashing a file that was not touched. Columns, so that an
         # update reads them for 100k paragraphs in one pass.
-        sha256=fields.ID(stored=True, sortable=True),
-        stamp=fields.ID(sortable=True),
+        sha256=fields.ID(stored=True),
+        # "<letter id>\t<sha256>\t<size:mtime>" on a letter's first paragraph: an update reads
+        # every letter's file state from this field's list of terms, in one pass.
+        letter_file=fields.ID(),
     )
