@@ -15,6 +15,7 @@ from whoosh import query as wq
 from indexer import query as ql
 from indexer.dutch import analyze, fold, query_compound_parts, stem
 from indexer.expansion import Expander
+from indexer.index import term_text as _text
 
 SECTION_BOOST = 0.5  # a word in the section heading counts, less than in the paragraph itself
 PARTS_BOOST = 0.5  # the parts of a compound query word found apart count half
@@ -192,9 +193,6 @@ class Compiler:
                     out.append(wq.Or([wq.Term("text", t) for t in telling], boost=BAG_BOOST))
         return out
 
-
-def _text(term) -> str:
-    return term.decode("utf-8") if isinstance(term, bytes) else str(term)
 
 
 def _phrase(terms, boost: float = 1.0) -> wq.Query:

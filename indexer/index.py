@@ -243,12 +243,13 @@ def indexed_letters(reader) -> dict[str, tuple[str, str]]:
         for term in leaf.lexicon("letter_file"):
             if deletions and all(leaf.is_deleted(d) for d in leaf.postings("letter_file", term).all_ids()):
                 continue
-            lid, digest, stamp = _text(term).rsplit("\t", 2)
+            lid, digest, stamp = term_text(term).rsplit("\t", 2)
             letters[lid] = (digest, stamp)
     return letters
 
 
-def _text(term) -> str:
+def term_text(term) -> str:
+    """A term from a Whoosh lexicon as text (Whoosh hands out bytes or str)."""
     return term.decode("utf-8") if isinstance(term, bytes) else str(term)
 
 

@@ -24,7 +24,7 @@ from indexer import query as ql
 from indexer.compiler import Compiler
 from indexer.dutch import fold
 from indexer.expansion import Expander, synonym_groups
-from indexer.index import decode_abbreviation, open_index
+from indexer.index import decode_abbreviation, open_index, term_text as _text
 from indexer.letters import Signatory
 from indexer.results import (
     BadParameter,
@@ -453,9 +453,6 @@ def _reader_key(reader) -> tuple:
         for leaf, _ in reader.leaf_readers()
     )
 
-
-def _text(term) -> str:
-    return term.decode("utf-8") if isinstance(term, bytes) else str(term)
 
 
 def _split_topics(value: str | None) -> list[str]:
