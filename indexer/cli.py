@@ -144,7 +144,7 @@ def _report(summary: IndexSummary, settings: Settings) -> None:
         f"{summary.unchanged} unchanged"
     )
     click.echo(
-        f"Indexed {summary.letters} letters, {summary.paragraphs} paragraphs in "
+        f"Indexed {_count(summary.letters, 'letter')}, {_count(summary.paragraphs, 'paragraph')} in "
         f"{summary.seconds:.1f} s ({how}; {len(summary.skipped)} skipped) -> {settings.index_dir}"
     )
 
@@ -180,7 +180,7 @@ def search(settings: Settings, query, topics, date_from, date_to, year, sort, li
 def _print_result(result: SearchResult) -> None:
     what = f" for {result.query!r}" if result.query else ""
     click.echo(
-        f"{result.total} paragraph{'' if result.total == 1 else 's'}{what} ({result.took_ms:.0f} ms)"
+        f"{_count(result.total, 'paragraph')}{what} ({result.took_ms:.0f} ms)"
         + (f", page {result.page} of {result.pages}" if result.total else "")
     )
     if result.notice:
@@ -208,6 +208,10 @@ def _print_result(result: SearchResult) -> None:
         if values:
             click.echo("")
             click.echo(f"{label}: " + " · ".join(f"{v.value} ({v.count})" for v in values))
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def _terminal(snippet_html: str) -> str:
