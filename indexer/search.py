@@ -7,11 +7,13 @@ shown. Only the paragraphs on the page are highlighted.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
 import threading
 import time
 import weakref
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -38,6 +40,7 @@ from indexer.settings import MAX_PAGE_SIZE
 from indexer.snippets import highlight, snippet
 from indexer.topics import Taxonomy, load_taxonomy
 
+RESULT_CACHE_SIZE = 256  # answered requests kept per service (keyed on the index state too)
 BM25_B, BM25_K1 = 0.4, 1.2  # B below Lucene's 0.75: see README (Search quality)
 SUGGEST_BELOW = 5  # offer "Bedoelde u" only when the query finds fewer paragraphs than this
 
@@ -99,6 +102,7 @@ class SearchService:
         self._ix_inode: int | None = None
         self._lock = threading.Lock()
         self._idle: list[tuple[tuple, object]] = []  # (index state, searcher) not in use
+        self._results: OrderedDict[tuple, SearchResult] = OrderedDict()  # least recent first
         weakref.finalize(self, _close_all, self._idle, self._lock)
         self._state: tuple[tuple, IndexState] | None = None
 
@@ -141,8 +145,28 @@ class SearchService:
 
     # -- search ----------------------------------------------------------------------------
     def search(self, request: SearchRequest) -> SearchResult:
+        """Answer a request; an identical request against an unchanged index is answered from
+        a small cache (paging, sorting and facet clicks repeat searches all the time)."""
         started = time.perf_counter()
         self._check(request)
+        with self._searcher() as searcher:
+            key = (_reader_key(searcher.reader()), request.query, tuple(request.topics),
+                   request.date_from, request.date_to, request.year, request.sort,
+                   request.page, request.page_size)
+        with self._lock:
+            cached = self._results.get(key)
+            if cached is not None:
+                self._results.move_to_end(key)
+        if cached is not None:
+            return dataclasses.replace(cached, took_ms=(time.perf_counter() - started) * 1000)
+        result = self._search(request, started)
+        with self._lock:
+            self._results[key] = result
+            while len(self._results) > RESULT_CACHE_SIZE:
+                self._results.popitem(last=False)
+        return result
+
+    def _search(self, request: SearchRequest, started: float) -> SearchResult:
         parsed = ql.parse(request.query)
         notices = [parsed.notice] if parsed.notice else []
         filters = self._merge_filters(request, parsed.filters, notices)
