@@ -17,16 +17,16 @@ from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFil
 from indexer.dutch import stopwords
 
 
-@functools.lru_cache(maxsize=50_000)
-def plain_stem(word: str) -> str:
+@functools.cache
+def _plain_stemmer():
     import snowballstemmer
 
-    return _stemmer(snowballstemmer).stemWord(word)
+    return snowballstemmer.stemmer("dutch_porter")
 
 
-@functools.cache
-def _stemmer(module):
-    return module.stemmer("dutch_porter")
+@functools.lru_cache(maxsize=50_000)
+def plain_stem(word: str) -> str:
+    return _plain_stemmer().stemWord(word)
 
 
 def plain_analyzer():

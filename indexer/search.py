@@ -150,47 +150,47 @@ class SearchService:
         started = time.perf_counter()
         self._check(request)
         with self._searcher() as searcher:
-            key = (_reader_key(searcher.reader()), request.query, tuple(request.topics),
-                   request.date_from, request.date_to, request.year, request.sort,
-                   request.page, request.page_size)
-        with self._lock:
-            cached = self._results.get(key)
+            # one searcher for the key and the answer, so an answer is cached under its own state
+            index_key = _reader_key(searcher.reader())
+            key = (index_key, request.query, tuple(request.topics), request.date_from,
+                   request.date_to, request.year, request.sort, request.page, request.page_size)
+            with self._lock:
+                cached = self._results.get(key)
+                if cached is not None:
+                    self._results.move_to_end(key)
             if cached is not None:
-                self._results.move_to_end(key)
-        if cached is not None:
-            return dataclasses.replace(cached, took_ms=(time.perf_counter() - started) * 1000)
-        result = self._search(request, started)
+                return dataclasses.replace(cached, took_ms=(time.perf_counter() - started) * 1000)
+            result = self._search(searcher, index_key, request, started)
         with self._lock:
             self._results[key] = result
             while len(self._results) > RESULT_CACHE_SIZE:
                 self._results.popitem(last=False)
         return result
 
-    def _search(self, request: SearchRequest, started: float) -> SearchResult:
+    def _search(self, searcher, index_key: tuple, request: SearchRequest, started: float) -> SearchResult:
         parsed = ql.parse(request.query)
         notices = [parsed.notice] if parsed.notice else []
         filters = self._merge_filters(request, parsed.filters, notices)
-        with self._searcher() as searcher:
-            state, reader = self._index_state(searcher), searcher.reader()
-            ranked, positives = Compiler(state.expander, reader).compile(parsed.node)
-            allowed = state.filter(filters)  # None: no filter
-            if parsed.node is None:
-                docnums = set(allowed if allowed is not None else state.live)
-            else:
-                unranked, _ = Compiler(state.expander, reader, ranking=False).compile(parsed.node)
-                docnums = set(searcher.docs_for_query(unranked)) if unranked else set()
-                if allowed is not None:
-                    docnums &= allowed
-            total = len(docnums)
-            page = request.page
-            last_page = max(1, -(-total // request.page_size))
-            hits: list[Hit] = []
-            if page <= last_page and total:
-                hits = self._page(searcher, ranked or wq.Every(), allowed, positives, request, page)
-            facets = state.facets(docnums, self.taxonomy)
-            suggestion = None
-            if parsed.node is not None and total < SUGGEST_BELOW:
-                suggestion = self._suggest(searcher, request.query, parsed.node)
+        state, reader = self._index_state(searcher, index_key), searcher.reader()
+        ranked, positives = Compiler(state.expander, reader).compile(parsed.node)
+        allowed = state.filter(filters)  # None: no filter
+        if parsed.node is None:
+            docnums = set(allowed if allowed is not None else state.live)
+        else:
+            unranked, _ = Compiler(state.expander, reader, ranking=False).compile(parsed.node)
+            docnums = set(searcher.docs_for_query(unranked)) if unranked else set()
+            if allowed is not None:
+                docnums &= allowed
+        total = len(docnums)
+        page = request.page
+        last_page = max(1, -(-total // request.page_size))
+        hits: list[Hit] = []
+        if page <= last_page and total:
+            hits = self._page(searcher, ranked or wq.Every(), allowed, positives, request, page)
+        facets = state.facets(docnums, self.taxonomy)
+        suggestion = None
+        if parsed.node is not None and total < SUGGEST_BELOW:
+            suggestion = self._suggest(searcher, request.query, parsed.node)
         if page > last_page and total:
             notices.append(f"Pagina {page} bestaat niet; er zijn {last_page} pagina's met resultaten.")
         return SearchResult(
@@ -257,9 +257,9 @@ class SearchService:
         topic = self.taxonomy.by_slug(slug)
         return topic.name if topic else slug
 
-    def _index_state(self, searcher) -> "IndexState":
+    def _index_state(self, searcher, key: tuple | None = None) -> "IndexState":
         """What every search needs from the index, read once per index state."""
-        key = _reader_key(searcher.reader())
+        key = key or _reader_key(searcher.reader())
         if self._state is None or self._state[0] != key:
             self._state = (key, IndexState(searcher.reader(), self.synonyms, self.taxonomy))
         return self._state[1]
