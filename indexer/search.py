@@ -1,8 +1,9 @@
 """The search service: one entry point for the CLI and the web app, returning plain results.
 
-A search runs in two passes over the index (see notes/whoosh.md): an unscored pass that finds
-every matching paragraph, for the total and the facet counts, and a ranked pass for the page
-shown. Only the paragraphs on the page are highlighted.
+A search finds every matching paragraph (for the total and the facet counts) and ranks them
+for the page shown, both over arrays of postings (indexer/engine.py), not Whoosh's per-document
+matchers. Filters and facets are array operations too. Only the paragraphs on the page are
+read back and highlighted. Answers are cached per index state.
 """
 from __future__ import annotations
 
@@ -19,12 +20,14 @@ from datetime import date
 from pathlib import Path
 from typing import Iterator
 
+import numpy as np
 from whoosh import query as wq
-from whoosh import scoring, sorting
+from whoosh import scoring
 
 from indexer import query as ql
 from indexer.compiler import Compiler
 from indexer.dutch import fold
+from indexer.engine import Engine, PostingsCache
 from indexer.expansion import Expander, synonym_groups
 from indexer.index import decode_abbreviation, open_index, term_text as _text
 from indexer.letters import Signatory
@@ -105,6 +108,7 @@ class SearchService:
         self._results: OrderedDict[tuple, SearchResult] = OrderedDict()  # least recent first
         weakref.finalize(self, _close_all, self._idle, self._lock)
         self._state: tuple[tuple, IndexState] | None = None
+        self._postings = PostingsCache()  # term postings as arrays, per segment
 
     # -- opening ---------------------------------------------------------------------------
     @contextlib.contextmanager
@@ -174,20 +178,22 @@ class SearchService:
         state, reader = self._index_state(searcher, index_key), searcher.reader()
         ranked, positives = Compiler(state.expander, reader).compile(parsed.node)
         allowed = state.filter(filters)  # None: no filter
+        evaluation = state.engine.evaluation(searcher)
         if parsed.node is None:
-            docnums = set(allowed if allowed is not None else state.live)
+            matching = allowed if allowed is not None else state.engine.live
         else:
             unranked, _ = Compiler(state.expander, reader, ranking=False).compile(parsed.node)
-            docnums = set(searcher.docs_for_query(unranked)) if unranked else set()
+            matching = evaluation.matches(unranked) if unranked else np.zeros(state.engine.size, bool)
             if allowed is not None:
-                docnums &= allowed
-        total = len(docnums)
+                matching = matching & allowed
+        total = int(np.count_nonzero(matching))
         page = request.page
         last_page = max(1, -(-total // request.page_size))
         hits: list[Hit] = []
         if page <= last_page and total:
-            hits = self._page(searcher, ranked or wq.Every(), allowed, positives, request, page)
-        facets = state.facets(docnums, self.taxonomy)
+            hits = self._page(searcher, state, evaluation, ranked or wq.Every(), matching,
+                              positives, request, page)
+        facets = state.facets(matching, self.taxonomy)
         suggestion = None
         if parsed.node is not None and total < SUGGEST_BELOW:
             suggestion = self._suggest(searcher, request.query, parsed.node)
@@ -261,34 +267,23 @@ class SearchService:
         """What every search needs from the index, read once per index state."""
         key = key or _reader_key(searcher.reader())
         if self._state is None or self._state[0] != key:
-            self._state = (key, IndexState(searcher.reader(), self.synonyms, self.taxonomy))
+            self._state = (key, IndexState(searcher.reader(), self.synonyms, self.taxonomy,
+                                           self._postings))
         return self._state[1]
 
     # -- ranked page, facets, suggestions --------------------------------------------------
-    def _page(self, searcher, matching, allowed, positives, request: SearchRequest, page: int) -> list[Hit]:
+    def _page(self, searcher, state: "IndexState", evaluation, query, matching, positives,
+              request: SearchRequest, page: int) -> list[Hit]:
+        wanted = page * request.page_size
         if request.sort is Sort.RELEVANCE:
-            sortedby = None
-        else:  # undated letters (day 0) last either way; then letter and paragraph order
-            newest_first = request.sort is Sort.DATE_DESC
-            sortedby = sorting.MultiFacet([
-                sorting.TranslateFacet(_undated_last, sorting.FieldFacet("day")),
-                sorting.FieldFacet("day", reverse=newest_first),
-                sorting.FieldFacet("letter_id"),
-                sorting.FieldFacet("paragraph"),
-            ])
-        results = searcher.search(  # (Whoosh takes a set, not a frozenset, as a filter)
-            matching, filter=set(allowed) if allowed is not None else None,
-            limit=page * request.page_size, sortedby=sortedby, terms=False,
-            # Whoosh's block-quality skipping costs more than it saves on these query shapes
-            # (measured at 100k paragraphs: p50 -35%, prefixes and long ORs -10 to -40%)
-            optimize=False,
-        )
+            ranked = evaluation.top(query, matching, wanted)
+        else:  # no scores: relevance is not what orders them
+            ranked = [(n, 0.0) for n in state.by_date(searcher, matching, wanted,
+                                                      newest_first=request.sort is Sort.DATE_DESC)]
         terms = _highlight_terms(searcher, positives)
-        start = (page - 1) * request.page_size
         hits = []
-        # slicing reads only the top hits (list(results) would count every match first)
-        for hit in results[start : start + request.page_size]:
-            stored = hit.fields()
+        for docnum, score in ranked[(page - 1) * request.page_size:]:
+            stored = searcher.stored_fields(docnum)
             hits.append(
                 Hit(
                     letter_id=stored["letter_id"],
@@ -299,8 +294,7 @@ class SearchService:
                     section=stored.get("section_label"),
                     topics=[self._topic_name(s) for s in _split_topics(stored.get("topics"))],
                     kind=stored.get("kind", "body"),
-                    # sorted by date, Whoosh's score slot holds the sort key: no relevance then
-                    score=float(hit.score or 0.0) if sortedby is None else 0.0,
+                    score=score,
                     text=stored["text"],
                     snippet=snippet(stored["text"], terms),
                 )
@@ -405,48 +399,78 @@ class SearchService:
 
 class IndexState:
     """Per index state: which paragraphs carry each topic and year, each paragraph's date, the
-    live (undeleted) paragraphs, and the query expander. Filters and facet counts become set
-    operations on these, instead of Whoosh queries that expand into many terms."""
+    query expander and the engine (live paragraphs, field lengths). Filters and facet counts
+    are array operations on these, instead of Whoosh queries that expand into many terms."""
 
-    def __init__(self, reader, synonyms, taxonomy: Taxonomy):
-        self.live = frozenset(reader.all_doc_ids())
-        self.by_topic = _postings(reader, "topics", self.live)
-        self.by_year = _postings(reader, "year", self.live)
-        self.days = list(reader.column_reader("day")) if reader.has_column("day") else []
+    def __init__(self, reader, synonyms, taxonomy: Taxonomy, postings: PostingsCache):
+        self.engine = Engine(reader, postings, B=BM25_B, K1=BM25_K1)
+        live = self.engine.live
+        self.by_topic = _postings(reader, "topics", live)
+        self.by_year = _postings(reader, "year", live)
+        self.days = _days(reader, self.engine.size)
         abbreviations = [decode_abbreviation(_text(t)) for t in reader.lexicon("abbreviations")]
         self.expander = Expander(synonyms, abbreviations, taxonomy)
 
-    def filter(self, filters: ql.Filters) -> frozenset | None:
-        """The paragraphs the filters allow, or None when there are no filters."""
-        sets = [self.by_topic.get(slug, frozenset()) for slug in filters.topics]
-        if filters.year is not None:
-            sets.append(self.by_year.get(str(filters.year), frozenset()))
+    def filter(self, filters: ql.Filters) -> np.ndarray | None:
+        """The paragraphs the filters allow (a boolean mask), or None when there are none."""
+        allowed = None
+        for docs in [self.by_topic.get(slug, _NONE) for slug in filters.topics] + (
+                [self.by_year.get(str(filters.year), _NONE)] if filters.year is not None else []):
+            mask = np.zeros(self.engine.size, bool)
+            mask[docs] = True
+            allowed = mask if allowed is None else allowed & mask
         if filters.date_from or filters.date_to:
             low = filters.date_from.toordinal() if filters.date_from else 1
             high = filters.date_to.toordinal() if filters.date_to else date.max.toordinal()
-            sets.append(frozenset(n for n, day in enumerate(self.days) if low <= day <= high) & self.live)
-        if not sets:
-            return None
-        return frozenset.intersection(*sets) if len(sets) > 1 else sets[0]
+            mask = (self.days >= low) & (self.days <= high) & self.engine.live
+            allowed = mask if allowed is None else allowed & mask
+        return allowed
 
-    def facets(self, docnums: set[int], taxonomy: Taxonomy) -> dict[str, list[FacetValue]]:
+    def facets(self, matching: np.ndarray, taxonomy: Taxonomy) -> dict[str, list[FacetValue]]:
         topics = []
         for topic in taxonomy.topics:
-            count = len(docnums & self.by_topic.get(topic.slug, frozenset()))
+            count = int(np.count_nonzero(matching[self.by_topic.get(topic.slug, _NONE)]))
             if count:
                 topics.append(FacetValue(value=topic.name, slug=topic.slug, count=count))
         topics.sort(key=lambda v: (-v.count, v.value))
-        years = [FacetValue(value=y, count=len(docnums & docs)) for y, docs in sorted(self.by_year.items())]
+        years = [FacetValue(value=y, count=int(np.count_nonzero(matching[docs])))
+                 for y, docs in sorted(self.by_year.items())]
         return {"topic": topics, "year": [y for y in years if y.count]}
 
+    def by_date(self, searcher, matching: np.ndarray, k: int, newest_first: bool) -> list[int]:
+        """The first k matching paragraphs by date (undated ones last either way), then by
+        letter and paragraph. Only the paragraphs that tie with the k-th on the date are
+        looked up for their letter and number."""
+        docs = np.flatnonzero(matching)
+        days = self.days[docs]
+        key = np.where(days == 0, np.iinfo(np.int64).max, -days if newest_first else days)
+        if len(docs) > k:
+            keep = key <= np.partition(key, k - 1)[k - 1]
+            docs, key = docs[keep], key[keep]
+        letter_ids = searcher.reader().column_reader("letter_id")
+        numbers = searcher.reader().column_reader("paragraph")
+        order = sorted(range(len(docs)), key=lambda i: (key[i], letter_ids[int(docs[i])],
+                                                         numbers[int(docs[i])]))
+        return [int(docs[i]) for i in order[:k]]
 
-def _postings(reader, field: str, live: frozenset) -> dict[str, frozenset]:
+
+_NONE = np.zeros(0, np.int64)
+
+
+def _postings(reader, field: str, live: np.ndarray) -> dict[str, np.ndarray]:
     """term -> the live paragraphs that have it (postings still list deleted ones)."""
-    return {_text(t): frozenset(reader.postings(field, t).all_ids()) & live for t in reader.lexicon(field)}
+    found = {}
+    for t in reader.lexicon(field):
+        docs = np.fromiter(reader.postings(field, t).all_ids(), np.int64)
+        found[_text(t)] = docs[live[docs]]
+    return found
 
 
-def _undated_last(day: int) -> int:
-    return 0 if day else 1
+def _days(reader, size: int) -> np.ndarray:
+    """Each paragraph's date as a day number (0: undated)."""
+    if not reader.has_column("day"):
+        return np.zeros(size, np.int64)
+    return np.fromiter(reader.column_reader("day"), np.int64, count=size)
 
 
 def _close_all(idle: list, lock: threading.Lock) -> None:
