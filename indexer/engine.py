@@ -36,7 +36,7 @@ class _Postings:
 
     docs: np.ndarray  # int32, ascending, segment-local
     freqs: np.ndarray  # float32
-    values: list | None = None  # encoded positions, one per posting
+    values: list | None = None  # encoded positions, one per posting (fields with positions)
 
     @property
     def cost(self) -> int:
@@ -54,14 +54,14 @@ class PostingsCache:
         self._used = 0
         self._lock = threading.Lock()
 
-    def get(self, leaf, field: str, btext: bytes, values: bool) -> _Postings:
+    def get(self, leaf, field: str, btext: bytes) -> _Postings:
         key = (leaf.segment().segment_id(), field, btext)
         with self._lock:
             found = self._items.get(key)
-            if found is not None and (found.values is not None or not values):
+            if found is not None:
                 self._items.move_to_end(key)
                 return found
-        postings = _read_postings(leaf, field, btext, values)
+        postings = _read_postings(leaf, field, btext)
         with self._lock:
             old = self._items.pop(key, None)
             if old is not None:
@@ -74,7 +74,10 @@ class PostingsCache:
         return postings
 
 
-def _read_postings(leaf, field: str, btext: bytes, values: bool) -> _Postings:
+def _read_postings(leaf, field: str, btext: bytes) -> _Postings:
+    # Positions come in the same unpickled block as the ids: keeping them costs memory, not
+    # time, and reading a common word again for a phrase would cost tens of milliseconds.
+    values = leaf.schema[field].format.supports("positions")
     if (field, btext) not in leaf:
         return _Postings(np.zeros(0, np.int32), np.zeros(0, np.float32), [] if values else None)
     m = leaf.postings(field, btext)
@@ -122,16 +125,26 @@ class Engine:
         self.cache = cache
         self.B, self.K1 = B, K1
         self.size = reader.doc_count_all()
-        self.live = np.zeros(self.size, bool)
-        self.live[np.fromiter(reader.all_doc_ids(), np.int64)] = True
+        self.live = np.ones(self.size, bool)
+        for leaf, base in reader.leaf_readers():
+            if leaf.has_deletions():
+                self.live[np.fromiter(leaf.deleted_docs_set, np.int64) + base] = False
         self._lengths: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
 
-    def evaluation(self, searcher) -> "Evaluation":
+    def evaluation(self, searcher) -> Evaluation:
         """A fresh evaluation for one search (it remembers the parts it has computed)."""
         return Evaluation(self, searcher)
 
     # -- per field ------------------------------------------------------------------------
+    def docs(self, reader, field: str, text) -> np.ndarray:
+        """The live paragraphs with a term (for filters and facets: topics, years)."""
+        btext = reader.schema[field].to_bytes(text)
+        parts = [self.cache.get(leaf, field, btext).docs.astype(np.int64) + base
+                 for leaf, base in reader.leaf_readers()]
+        docs = np.concatenate(parts) if parts else np.zeros(0, np.int64)
+        return docs[self.live[docs]]
+
     def lengths(self, field: str, reader) -> np.ndarray:
         """Each paragraph's length in the field, as Whoosh stores it (one byte, lossy)."""
         with self._lock:
@@ -142,6 +155,33 @@ class Engine:
             with self._lock:
                 self._lengths[field] = found
         return found
+
+
+def numeric_column(reader, field: str) -> np.ndarray:
+    """A numeric column (e.g. each paragraph's day number) for all paragraphs, read raw from
+    each segment's column file (Whoosh's reader would unpack and translate it one value at a
+    time); the translation is applied to each distinct value once."""
+    parts = []
+    for leaf, _ in reader.leaf_readers():
+        n = leaf.doc_count_all()
+        values = np.zeros(n, np.int64)
+        if leaf.has_column(field):
+            column = leaf.column_reader(field)
+            translate = getattr(column, "_translate", None)
+            raw_column = column.raw_column() if translate else column
+            try:
+                count = min(raw_column._count, n)
+                dtype = np.dtype(">" + raw_column._typecode)
+                raw = np.frombuffer(raw_column._dbfile.get(raw_column._basepos, count * dtype.itemsize), dtype)
+                values[:] = raw_column._default
+                values[:count] = raw
+                if translate:
+                    distinct, where = np.unique(values, return_inverse=True)
+                    values = np.array([translate(int(v)) for v in distinct], np.int64)[where]
+            except AttributeError:  # another kind of column: value by value
+                values = np.fromiter(column, np.int64, count=n)
+        parts.append(values)
+    return np.concatenate(parts) if parts else np.zeros(0, np.int64)
 
 
 def _leaf_lengths(leaf, field: str) -> np.ndarray:
@@ -292,7 +332,7 @@ class Evaluation:
         key = (field, btext)
         found = self._terms.get(key)
         if found is None:
-            docs, freqs, _ = self.postings(field, btext, values=False)
+            docs, freqs, _ = self.postings(field, btext)
             tf = freqs.astype(np.float64)
             if len(docs) and fieldobj.scorable:
                 idf = self.searcher.idf(field, btext)
@@ -302,14 +342,16 @@ class Evaluation:
             found = self._terms[key] = (docs, tf)
         return found
 
-    def postings(self, field: str, btext: bytes, values: bool):
+    def postings(self, field: str, btext: bytes):
         """(document numbers, frequencies, encoded positions or None) over all segments."""
-        docs, freqs, vals = [], [], [] if values else None
+        docs, freqs, vals = [], [], []
         for leaf, base in self.leaves:
-            p = self.e.cache.get(leaf, field, btext, values)
+            p = self.e.cache.get(leaf, field, btext)
             docs.append(p.docs.astype(np.int64) + base)
             freqs.append(p.freqs)
-            if vals is not None:
+            if p.values is None:
+                vals = None
+            elif vals is not None:
                 vals.extend(p.values)
         if not docs:
             return _NO_DOCS, np.zeros(0, np.float32), vals
@@ -321,19 +363,16 @@ class Evaluation:
         scored as the sum of the words' scores, as Whoosh's span queries do."""
         size = self.e.size
         schema = self.reader.schema
-        if field not in schema or not words:
+        if field not in schema or not words or (isinstance(spans, str) and spans == NOWHERE):
             return _nothing(size)
         fieldobj = schema[field]
-        if spans is EXACT or not isinstance(spans, str):
-            for w in words:  # positions will be needed: read them with the postings, once
-                self.postings(field, fieldobj.to_bytes(w), values=True)
+        if not fieldobj.format.supports("positions"):
+            raise ValueError(f"{field!r} has no positions: no phrases or proximity in it")
         parts = [self.term(field, w) for w in words]
         if any(not len(docs) for docs, _ in parts):
             return _nothing(size)
         together = _intersection([self._dense(*p) for p in parts], size)
-        if isinstance(spans, str):  # NOWHERE, EVERYWHERE or EXACT
-            if spans == NOWHERE:
-                return _nothing(size)
+        if isinstance(spans, str):  # EVERYWHERE or EXACT
             if spans == EVERYWHERE:
                 return _boosted(together, boost)
             candidates = np.flatnonzero(together.mask)
@@ -344,7 +383,7 @@ class Evaluation:
             decode = fieldobj.format.decode_positions
             columns = []
             for w in words:
-                docs, _, vals = self.postings(field, fieldobj.to_bytes(w), values=True)
+                docs, _, vals = self.postings(field, fieldobj.to_bytes(w))
                 columns.append([vals[i] for i in np.searchsorted(docs, candidates)])
             for n, doc in enumerate(candidates):
                 if _spans_meet([decode(col[n]) for col in columns], slop, ordered, mindist):

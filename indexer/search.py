@@ -15,10 +15,10 @@ import threading
 import time
 import weakref
 from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Iterator
 
 import numpy as np
 from whoosh import query as wq
@@ -27,9 +27,10 @@ from whoosh import scoring
 from indexer import query as ql
 from indexer.compiler import Compiler
 from indexer.dutch import fold
-from indexer.engine import Engine, PostingsCache
+from indexer.engine import Engine, PostingsCache, numeric_column
 from indexer.expansion import Expander, synonym_groups
-from indexer.index import decode_abbreviation, open_index, term_text as _text
+from indexer.index import decode_abbreviation, open_index
+from indexer.index import term_text as _text
 from indexer.letters import Signatory
 from indexer.results import (
     BadParameter,
@@ -263,7 +264,7 @@ class SearchService:
         topic = self.taxonomy.by_slug(slug)
         return topic.name if topic else slug
 
-    def _index_state(self, searcher, key: tuple | None = None) -> "IndexState":
+    def _index_state(self, searcher, key: tuple | None = None) -> IndexState:
         """What every search needs from the index, read once per index state."""
         key = key or _reader_key(searcher.reader())
         if self._state is None or self._state[0] != key:
@@ -272,7 +273,7 @@ class SearchService:
         return self._state[1]
 
     # -- ranked page, facets, suggestions --------------------------------------------------
-    def _page(self, searcher, state: "IndexState", evaluation, query, matching, positives,
+    def _page(self, searcher, state: IndexState, evaluation, query, matching, positives,
               request: SearchRequest, page: int) -> list[Hit]:
         wanted = page * request.page_size
         if request.sort is Sort.RELEVANCE:
@@ -404,10 +405,9 @@ class IndexState:
 
     def __init__(self, reader, synonyms, taxonomy: Taxonomy, postings: PostingsCache):
         self.engine = Engine(reader, postings, B=BM25_B, K1=BM25_K1)
-        live = self.engine.live
-        self.by_topic = _postings(reader, "topics", live)
-        self.by_year = _postings(reader, "year", live)
-        self.days = _days(reader, self.engine.size)
+        self.by_topic = {_text(t): self.engine.docs(reader, "topics", t) for t in reader.lexicon("topics")}
+        self.by_year = {_text(t): self.engine.docs(reader, "year", t) for t in reader.lexicon("year")}
+        self.days = numeric_column(reader, "day") if "day" in reader.schema else np.zeros(self.engine.size, np.int64)
         abbreviations = [decode_abbreviation(_text(t)) for t in reader.lexicon("abbreviations")]
         self.expander = Expander(synonyms, abbreviations, taxonomy)
 
@@ -455,22 +455,6 @@ class IndexState:
 
 
 _NONE = np.zeros(0, np.int64)
-
-
-def _postings(reader, field: str, live: np.ndarray) -> dict[str, np.ndarray]:
-    """term -> the live paragraphs that have it (postings still list deleted ones)."""
-    found = {}
-    for t in reader.lexicon(field):
-        docs = np.fromiter(reader.postings(field, t).all_ids(), np.int64)
-        found[_text(t)] = docs[live[docs]]
-    return found
-
-
-def _days(reader, size: int) -> np.ndarray:
-    """Each paragraph's date as a day number (0: undated)."""
-    if not reader.has_column("day"):
-        return np.zeros(size, np.int64)
-    return np.fromiter(reader.column_reader("day"), np.int64, count=size)
 
 
 def _close_all(idle: list, lock: threading.Lock) -> None:

@@ -88,7 +88,7 @@ def test_proximity_is_decided_for_every_paragraph_that_could_reach_the_page(serv
     everything = evaluation._eval(ranked, "exact").score
     docs = np.flatnonzero(matching)
     for k in (1, 3, 10, 40):
-        expected = sorted(((-everything[d], d) for d in docs))[:k]
+        expected = sorted((-everything[d], d) for d in docs)[:k]
         assert [(d, pytest.approx(-s)) for s, d in expected] == evaluation.top(ranked, matching, k)
 
 
