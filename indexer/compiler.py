@@ -35,9 +35,12 @@ MAX_PREFIX_TERMS = 64  # the most common of the words a prefix* expands to
 
 
 class Compiler:
-    def __init__(self, expander: Expander, reader=None, ranking: bool = True):
+    def __init__(self, expander: Expander, reader=None, ranking: bool = True,
+                 memo: dict | None = None):
         self.expander = expander
         self.reader = reader  # to ask whether a word occurs at all
+        # prefix expansions, shared by the compilers of one search (ranked and unranked)
+        self.memo = memo if memo is not None else {}
         # ranking=False leaves out what only changes scores (the all-words and proximity
         # bonuses): the same paragraphs match, found faster, for totals and facet counts.
         self.ranking = ranking
@@ -138,10 +141,14 @@ class Compiler:
         prefixes = [p for p in prefixes if p]
         if self.reader is None:
             return _or([wq.Prefix("text", p) for p in prefixes])
-        terms = {_text(t) for p in prefixes for t in self.reader.expand_prefix("text", p)}
-        if len(terms) > MAX_PREFIX_TERMS:
-            terms = sorted(terms, key=lambda t: -self.reader.doc_frequency("text", t))[:MAX_PREFIX_TERMS]
-        return _or([wq.Term("text", t) for t in sorted(terms)]) if terms else wq.NullQuery
+        key = ("prefix", folded)
+        if key not in self.memo:
+            terms = {_text(t) for p in prefixes for t in self.reader.expand_prefix("text", p)}
+            if len(terms) > MAX_PREFIX_TERMS:
+                terms = sorted(terms, key=lambda t: -self.reader.doc_frequency("text", t))[:MAX_PREFIX_TERMS]
+            self.memo[key] = sorted(terms)
+        terms = self.memo[key]
+        return _or([wq.Term("text", t) for t in terms]) if terms else wq.NullQuery
 
     def _word(self, text: str) -> wq.Query | None:
         terms = analyze(text, mode="query")

@@ -217,6 +217,7 @@ class Evaluation:
         self.leaves = list(self.reader.leaf_readers())
         self._terms: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
         self._parts: dict = {}
+        self._expansions: dict = {}
 
     def matches(self, q) -> np.ndarray:
         """The live paragraphs the query matches (a boolean mask)."""
@@ -284,9 +285,34 @@ class Evaluation:
         if q is wq.NullQuery:
             return _nothing(size)
         if isinstance(q, wq.MultiTerm):  # prefix, fuzzy: an Or of the words they expand to
-            words = [wq.Term(q.field(), w) for w in q._btexts(self.reader) if w]
+            words = [wq.Term(q.field(), w) for w in self.expand(q)]
             return _boosted(self._union(words, spans), q.boost if len(words) > 1 else 1.0)
         return self._whoosh(q)
+
+    def expand(self, q) -> list:
+        """The indexed words a prefix or fuzzy term stands for (looked up once per search:
+        a fuzzy term compares the query word with every word sharing its first letter)."""
+        if q not in self._expansions:
+            self._expansions[q] = [w for w in q._btexts(self.reader) if w]
+        return self._expansions[q]
+
+    def words(self, queries, fields: tuple[str, ...]) -> set[str]:
+        """The words of the queries in these fields, prefixes and fuzzy terms expanded: what
+        to mark in the paragraphs shown."""
+        found: set[str] = set()
+        for q in queries:
+            kind = type(q)
+            if kind is wq.Term or kind is wq.Phrase:
+                if q.fieldname in fields:
+                    found.update(_str(w) for w in ([q.text] if kind is wq.Term else q.words))
+            elif isinstance(q, wq.MultiTerm):
+                if q.field() in fields:
+                    found.update(_str(w) for w in self.expand(q))
+            elif kind is wq.SpanNear2:
+                found |= self.words(q.qs, fields)
+            elif hasattr(q, "children"):
+                found |= self.words(list(q.children()), fields)
+        return found
 
     def _union(self, queries, spans) -> Matches:
         """Sum of scores where any matches. Plain terms (most of a query: prefix expansions,
@@ -404,6 +430,10 @@ class Evaluation:
 
 _NO_DOCS = np.zeros(0, np.int64)
 _NO_SCORES = np.zeros(0, np.float64)
+
+
+def _str(word) -> str:
+    return word.decode("utf-8") if isinstance(word, bytes) else str(word)
 
 
 def _boosted(m: Matches, boost: float) -> Matches:

@@ -46,6 +46,7 @@ from indexer.topics import Taxonomy, load_taxonomy
 
 RESULT_CACHE_SIZE = 256  # answered requests kept per service (keyed on the index state too)
 BM25_B, BM25_K1 = 0.4, 1.2  # B below Lucene's 0.75: see README (Search quality)
+HIGHLIGHT_FIELDS = ("text", "section")  # a match in either marks the word in the paragraph
 SUGGEST_BELOW = 5  # offer "Bedoelde u" only when the query finds fewer paragraphs than this
 
 
@@ -177,13 +178,14 @@ class SearchService:
         notices = [parsed.notice] if parsed.notice else []
         filters = self._merge_filters(request, parsed.filters, notices)
         state, reader = self._index_state(searcher, index_key), searcher.reader()
-        ranked, positives = Compiler(state.expander, reader).compile(parsed.node)
+        memo: dict = {}
+        ranked, positives = Compiler(state.expander, reader, memo=memo).compile(parsed.node)
         allowed = state.filter(filters)  # None: no filter
         evaluation = state.engine.evaluation(searcher)
         if parsed.node is None:
             matching = allowed if allowed is not None else state.engine.live
         else:
-            unranked, _ = Compiler(state.expander, reader, ranking=False).compile(parsed.node)
+            unranked, _ = Compiler(state.expander, reader, ranking=False, memo=memo).compile(parsed.node)
             matching = evaluation.matches(unranked) if unranked else np.zeros(state.engine.size, bool)
             if allowed is not None:
                 matching = matching & allowed
@@ -281,7 +283,7 @@ class SearchService:
         else:  # no scores: relevance is not what orders them
             ranked = [(n, 0.0) for n in state.by_date(searcher, matching, wanted,
                                                       newest_first=request.sort is Sort.DATE_DESC)]
-        terms = _highlight_terms(searcher, positives)
+        terms = evaluation.words(positives, HIGHLIGHT_FIELDS)
         hits = []
         for docnum, score in ranked[(page - 1) * request.page_size:]:
             stored = searcher.stored_fields(docnum)
@@ -328,9 +330,9 @@ class SearchService:
             ]
             terms: set[str] = set()
             if query:
-                expander = self._index_state(searcher).expander
-                _, positives = Compiler(expander, searcher.reader()).compile(ql.parse(query).node)
-                terms = _highlight_terms(searcher, positives)
+                state = self._index_state(searcher)
+                _, positives = Compiler(state.expander, searcher.reader()).compile(ql.parse(query).node)
+                terms = state.engine.evaluation(searcher).words(positives, HIGHLIGHT_FIELDS)
         if not docs:
             raise LetterNotFound(f"There is no letter {letter_id!r} in the index.")
         docs.sort(key=lambda d: d["paragraph"])
@@ -489,16 +491,6 @@ def _reader_key(reader) -> tuple:
 
 def _split_topics(value: str | None) -> list[str]:
     return [t for t in (value or "").split(",") if t]
-
-
-def _highlight_terms(searcher, positives: list[wq.Query]) -> set[str]:
-    """The indexed terms the positive parts of a query match, prefixes and fuzzy expanded."""
-    terms: set[str] = set()
-    for q in positives:
-        for field, term in q.existing_terms(searcher.reader(), phrases=True, expand=True):
-            if field in ("text", "section"):
-                terms.add(_text(term))
-    return terms
 
 
 def _same_case(typed: str, word: str) -> str:

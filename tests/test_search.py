@@ -63,6 +63,11 @@ def test_prefix_and_fuzzy(service):
     assert search(service, "Borell~").total >= 1
 
 
+def test_prefix_and_fuzzy_matches_are_marked_as_written(service):
+    assert "<mark>cyberweerbaarheid</mark>" in search(service, "cyberw*").hits[0].snippet
+    assert "<mark>Borrell</mark>" in search(service, "Borell~").hits[0].snippet
+
+
 def test_facets_count_all_hits_not_only_the_page(service):
     result = search(service, "NAVO", page_size=5)
     assert len(result.hits) == 5
