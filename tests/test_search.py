@@ -117,6 +117,15 @@ def test_sort_by_date_both_ways(service):
     assert last_page.hits[-1].date.year == min(years)
 
 
+def test_same_date_hits_follow_the_letter_and_paragraph_order_across_pages(service):
+    for sort, sign in ((Sort.DATE_ASC, 1), (Sort.DATE_DESC, -1)):
+        whole = search(service, "NAVO", sort=sort, page_size=100).hits
+        keys = [(sign * h.date.toordinal(), h.letter_id, h.paragraph) for h in whole]
+        assert keys == sorted(keys)
+        pages = [h for page in (1, 2, 3) for h in search(service, "NAVO", sort=sort, page_size=7, page=page).hits]
+        assert [(h.letter_id, h.paragraph) for h in pages] == [(h.letter_id, h.paragraph) for h in whole[:21]]
+
+
 def test_paging_past_page_one_covers_every_hit_once(service):
     first = search(service, "Rusland", page_size=7)
     seen = []
