@@ -27,6 +27,7 @@ from whoosh import index as whoosh_index
 from whoosh.index import LockError
 from whoosh.writing import IndexWriter
 
+import indexer.whoosh_patches  # noqa: F401  (measured fixes, see the module)
 from indexer.corpus import find_letters
 from indexer.letters import Kind, Letter, LetterError, file_sha256, letter_id, read_letter
 from indexer.schema import SCHEMA_VERSION, build_schema
