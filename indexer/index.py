@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
@@ -260,8 +260,10 @@ def file_stamp(path: Path) -> str:
     return f"{st.st_size}:{st.st_mtime_ns}"
 
 
-def letter_documents(letter: Letter, taxonomy: Taxonomy, stamp: str = "") -> list[dict]:
-    """The Whoosh documents of a letter: one per paragraph, with the letter's metadata."""
+def letter_documents(letter: Letter, taxonomy: Taxonomy, stamp: str = "") -> Iterator[dict]:
+    """The Whoosh documents of a letter: one per paragraph, with the letter's metadata. One at a
+    time, so that a paragraph is indexed right after its topics were assigned, while its
+    analysis is still in `term_positions`' small cache."""
     meta = json.dumps(
         {
             "source": letter.source,
@@ -270,7 +272,6 @@ def letter_documents(letter: Letter, taxonomy: Taxonomy, stamp: str = "") -> lis
         },
         ensure_ascii=False,
     )
-    docs = []
     for p in letter.paragraphs:
         doc = {
             "doc_id": f"{letter.id}#{p.number}",
@@ -297,8 +298,7 @@ def letter_documents(letter: Letter, taxonomy: Taxonomy, stamp: str = "") -> lis
         if letter.date is not None:
             doc["date"] = datetime(letter.date.year, letter.date.month, letter.date.day)
             doc["year"] = str(letter.date.year)
-        docs.append(doc)
-    return docs
+        yield doc
 
 
 def encode_abbreviation(abbr: str, long: str) -> str:

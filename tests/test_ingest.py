@@ -221,7 +221,9 @@ def letters_in_index(index_dir: Path) -> dict[str, set[str]]:
 
 def test_kill_9_mid_index_loses_nothing_and_the_next_run_finishes(tmp_path):
     corpus = tmp_path / "corpus"
-    many_letters(corpus, 40)
+    # enough letters that a run outlasts the random kill moment (indexing got faster: 40 letters
+    # took under 2.5 s, and the kills came too late)
+    many_letters(corpus, 150)
     index = tmp_path / "index"
     cmd = [sys.executable, "-m", "indexer.cli", "--index", str(index), "--corpus", str(corpus), "index"]
     subprocess.run(cmd, cwd=ROOT, capture_output=True, check=True, timeout=300)
@@ -229,7 +231,7 @@ def test_kill_9_mid_index_loses_nothing_and_the_next_run_finishes(tmp_path):
     killed = 0
     for round_, extra in enumerate([[], ["--rebuild"], [], ["--rebuild"], []]):
         if not extra:  # new letters arrive before each incremental run
-            many_letters(corpus, 40 + 15 * (round_ // 2 + 1))
+            many_letters(corpus, 150 + 50 * (round_ // 2 + 1))
         expected = {}
         for doc_id in expected_ids(corpus):
             expected.setdefault(doc_id.split("#")[0], set()).add(doc_id)
