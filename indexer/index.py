@@ -9,6 +9,7 @@ Whoosh stores pickled Python objects: never open an index directory from an untr
 from __future__ import annotations
 
 import contextlib
+import functools
 import ctypes
 import ctypes.util
 import fcntl
@@ -21,13 +22,14 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, Sequence
 
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
 from whoosh.writing import IndexWriter
 
 import indexer.whoosh_patches  # noqa: F401  (measured fixes, see the module)
+from indexer import parallel
 from indexer.corpus import find_letters
 from indexer.letters import Kind, Letter, LetterError, file_sha256, letter_id, read_letter
 from indexer.schema import SCHEMA_VERSION, build_schema
@@ -40,6 +42,7 @@ LOCK_TIMEOUT = 30.0  # seconds to wait for another indexer before giving up
 # (a fork copies locks that another thread may hold), so only `brieven index` asks for it.
 PARALLEL_PROCS = max(1, min(2, os.cpu_count() or 1))
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+WRITER_MB = 256  # Whoosh's posting pool per writing process before it spills a sorted run to disk
 
 
 class IndexMissing(Exception):
@@ -146,26 +149,49 @@ def _install_fork_hook() -> None:
 
 def _rebuild(index_dir: Path, files: list[Path], taxonomy: Taxonomy, progress,
              procs: int) -> IndexSummary:
-    summary = IndexSummary(rebuilt=True)
+    """A fresh index in `<index>.new`, swapped in when complete. With several processes, each
+    indexes a contiguous share of the files into its own segment (indexer/parallel.py), so the
+    documents come in the same order as from one process."""
     fresh = index_dir.with_name(index_dir.name + ".new")
     shutil.rmtree(fresh, ignore_errors=True)
     fresh.mkdir(parents=True)
     ix = whoosh_index.create_in(str(fresh), build_schema(), indexname=INDEX_NAME)
-    if procs > 1:
-        _install_fork_hook()
-    # compound=False: Whoosh copies a compound segment file into memory for every searcher
-    writer = ix.writer(limitmb=256, procs=procs, multisegment=procs > 1, compound=False)
+    index_files = functools.partial(_index_files, taxonomy=taxonomy)
     try:
-        for letter, stamp in _read_all(files, summary, progress):
-            _add_letter(writer, letter, taxonomy, stamp)
-            summary.added.append(letter.id)
-        writer.commit(optimize=True)
+        if procs > 1:
+            _install_fork_hook()
+            shares = parallel.split_by_size(files, procs)
+            parts = parallel.build_segments(ix, shares, index_files, progress, limitmb=WRITER_MB)
+            summary = IndexSummary(rebuilt=True)
+            for part in parts:
+                summary.added += part.added
+                summary.skipped += part.skipped
+                summary.notes += part.notes
+        else:
+            # compound=False: Whoosh copies a compound segment file into memory for every searcher
+            writer = ix.writer(limitmb=WRITER_MB, compound=False)
+            try:
+                summary = index_files(writer, files, progress)
+                summary.rebuilt = True
+                writer.commit()
+            except BaseException:
+                writer.cancel()
+                raise
     except BaseException:
-        writer.cancel()
         shutil.rmtree(fresh, ignore_errors=True)
         raise
     (fresh / VERSION_FILE).write_text(json.dumps({"schema_version": SCHEMA_VERSION}))
     _swap_in(fresh, index_dir)
+    return summary
+
+
+def _index_files(writer: IndexWriter, files: Sequence[Path], progress: Progress | None,
+                 taxonomy: Taxonomy) -> IndexSummary:
+    """Read and index `files` with `writer` (in a worker process, or in this one)."""
+    summary = IndexSummary()
+    for letter, stamp in _read_all(files, summary, progress):
+        _add_letter(writer, letter, taxonomy, stamp)
+        summary.added.append(letter.id)
     return summary
 
 
