@@ -38,7 +38,8 @@ def build_schema() -> fields.Schema:
         # and sorting: cheaper than Whoosh's date ranges, which expand into many terms.
         day=StoredNumber("i", stored=False),
         year=fields.ID(stored=True, sortable=True),
-        # Surface words, unstemmed, for "Bedoelde u ...?" suggestions.
+        # Surface words, unstemmed, for "Bedoelde u ...?" suggestions: all of a letter's words on
+        # its first paragraph (the counts are the letter's).
         words=SurfaceWords(analyzer=words_analyzer()),
         # Letter metadata for display, the same on every paragraph of a letter.
         date_inferred=fields.STORED(),

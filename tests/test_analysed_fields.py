@@ -78,3 +78,21 @@ def test_topics_are_those_of_the_analyzed_tokens():
         assert taxonomy.assign(text, section) == expected, (text[:60], section)
         assigned += bool(expected)
     assert assigned > 10
+
+
+def test_spelling_vocabulary_counts_every_word_of_every_paragraph(index_dir):
+    from collections import Counter
+
+    from indexer.dutch import surface_counts
+    from indexer.index import open_index
+
+    expected: Counter = Counter()
+    for path in sorted(CORPUS.glob("*.txt")):
+        for p in read_letter(path).paragraphs:
+            expected.update(surface_counts(p.text))
+    with open_index(index_dir).searcher() as searcher:
+        reader = searcher.reader()
+        found = {t.decode() if isinstance(t, bytes) else t: reader.frequency("words", t)
+                 for t in reader.lexicon("words")}
+        assert found == expected
+        assert searcher.corrector("words").suggest("defensei", limit=1, maxdist=2, prefix=1) == ["defensie"]
