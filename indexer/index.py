@@ -43,6 +43,9 @@ LOCK_TIMEOUT = 30.0  # seconds to wait for another indexer before giving up
 PARALLEL_PROCS = max(1, min(2, os.cpu_count() or 1))
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 WRITER_MB = 256  # Whoosh's posting pool per writing process before it spills a sorted run to disk
+# A parallel rebuild's worker starts a new segment instead of spilling (indexer/parallel.py): at
+# 100k paragraphs, two segments per worker and about 500 MB resident each.
+SEGMENT_MB = 400
 
 
 class IndexMissing(Exception):
@@ -161,7 +164,7 @@ def _rebuild(index_dir: Path, files: list[Path], taxonomy: Taxonomy, progress,
         if procs > 1:
             _install_fork_hook()
             shares = parallel.split_by_size(files, procs)
-            parts = parallel.build_segments(ix, shares, index_files, progress, limitmb=WRITER_MB)
+            parts = parallel.build_segments(ix, shares, index_files, progress, limitmb=SEGMENT_MB)
             summary = IndexSummary(rebuilt=True)
             for part in parts:
                 summary.added += part.added

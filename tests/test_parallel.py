@@ -47,9 +47,11 @@ def corpus(tmp_path) -> Path:
     return target
 
 
-def test_parallel_rebuild_equals_serial_rebuild(corpus, tmp_path, monkeypatch):
+@pytest.mark.parametrize("procs, segment_mb", [(3, 400), (2, 0)])
+def test_parallel_rebuild_equals_serial_rebuild(corpus, tmp_path, monkeypatch, procs, segment_mb):
     serial = update_index(tmp_path / "serial", corpus, rebuild=True)
-    monkeypatch.setattr(indexer.index, "PARALLEL_PROCS", 3)  # more workers than cores: 3 segments
+    monkeypatch.setattr(indexer.index, "PARALLEL_PROCS", procs)  # 3: more workers than cores
+    monkeypatch.setattr(indexer.index, "SEGMENT_MB", segment_mb)  # 0: a segment per paragraph
     both = update_index(tmp_path / "parallel", corpus, rebuild=True, parallel=True)
     assert both.added == serial.added and len(both.added) == 5
     assert both.skipped == serial.skipped and len(both.skipped) == 2
