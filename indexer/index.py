@@ -42,9 +42,8 @@ LOCK_TIMEOUT = 30.0  # seconds to wait for another indexer before giving up
 # (a fork copies locks that another thread may hold), so only `brieven index` asks for it.
 PARALLEL_PROCS = max(1, min(2, os.cpu_count() or 1))
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
-WRITER_MB = 256  # Whoosh's posting pool per writing process before it spills a sorted run to disk
-# A parallel rebuild's worker starts a new segment instead of spilling (indexer/parallel.py): at
-# 100k paragraphs, two segments per worker and about 500 MB resident each.
+# A rebuild's writing process starts a new segment when Whoosh's posting pool holds about this
+# much (indexer/parallel.py): at 100k paragraphs, two segments per worker, ~670 MB resident each.
 SEGMENT_MB = 400
 
 
@@ -152,7 +151,7 @@ def _install_fork_hook() -> None:
 def _rebuild(index_dir: Path, files: list[Path], taxonomy: Taxonomy, progress,
              procs: int) -> IndexSummary:
     """A fresh index in `<index>.new`, swapped in when complete. With several processes, each
-    indexes a contiguous share of the files into its own segment (indexer/parallel.py), so the
+    indexes a contiguous share of the files into its own segments (indexer/parallel.py), so the
     documents come in the same order as from one process."""
     fresh = index_dir.with_name(index_dir.name + ".new")
     shutil.rmtree(fresh, ignore_errors=True)
@@ -162,24 +161,13 @@ def _rebuild(index_dir: Path, files: list[Path], taxonomy: Taxonomy, progress,
     try:
         if procs > 1:
             _install_fork_hook()
-            shares = parallel.split_by_size(files, procs)
-            parts = parallel.build_segments(ix, shares, index_files, progress, limitmb=SEGMENT_MB)
-            summary = IndexSummary(rebuilt=True)
-            for part in parts:
-                summary.added += part.added
-                summary.skipped += part.skipped
-                summary.notes += part.notes
-                summary.letters += part.letters
-        else:
-            # compound=False: Whoosh copies a compound segment file into memory for every searcher
-            writer = ix.writer(limitmb=WRITER_MB, compound=False)
-            try:
-                summary = index_files(writer, files, progress)
-                summary.rebuilt = True
-                writer.commit()
-            except BaseException:
-                writer.cancel()
-                raise
+        shares = parallel.split_by_size(files, procs) if procs > 1 else [files]
+        summary = IndexSummary(rebuilt=True)
+        for part in parallel.build_segments(ix, shares, index_files, progress, limitmb=SEGMENT_MB):
+            summary.added += part.added
+            summary.skipped += part.skipped
+            summary.notes += part.notes
+            summary.letters += part.letters
     except BaseException:
         shutil.rmtree(fresh, ignore_errors=True)
         raise

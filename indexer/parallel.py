@@ -52,8 +52,26 @@ def split_by_size(files: Sequence[Path], parts: int) -> list[list[Path]]:
 
 def build_segments(ix: FileIndex, shares: Sequence[Sequence[Path]], index_files: IndexFiles,
                    progress: Callable[[str], None] | None = None, limitmb: int = 256) -> list[Any]:
-    """Index each share in a forked worker into segments of its own, then commit all segments
-    (in share order) as the index's next generation. Returns the workers' results in order."""
+    """Index each share in a forked worker into segments of its own (a single share in this
+    process), then commit all segments (in share order) as the index's next generation.
+    Returns the workers' results in order."""
+    if len(shares) == 1:  # one process: this one
+        writer = SegmentRoller(ix, limitmb)
+        result = index_files(writer, shares[0], progress)
+        outcomes = [(writer.finish(), result)]
+    else:
+        outcomes = _in_workers(ix, shares, index_files, progress, limitmb)
+    segments = [segment for worker_segments, _ in outcomes for segment in worker_segments]
+    generation = ix.latest_generation() + 1
+    TOC(ix.schema, segments, generation).write(ix.storage, ix.indexname)
+    clean_files(ix.storage, ix.indexname, generation, segments)  # the previous TOC
+    shutil.rmtree(Path(ix.storage.folder) / f"{ix.indexname}.tmp", ignore_errors=True)
+    return [result for _, result in outcomes]
+
+
+def _in_workers(ix: FileIndex, shares: Sequence[Sequence[Path]], index_files: IndexFiles,
+                progress, limitmb: int) -> list[tuple[list, Any]]:
+    """(segments, result) of each share, indexed in a forked worker process of its own."""
     context = multiprocessing.get_context("fork")
     workers = []
     try:
@@ -70,18 +88,13 @@ def build_segments(ix: FileIndex, shares: Sequence[Sequence[Path]], index_files:
                 process.kill()
             process.join()
             receive.close()
-    segments = [segment for worker_segments, _ in outcomes for segment in worker_segments]
-    generation = ix.latest_generation() + 1
-    TOC(ix.schema, segments, generation).write(ix.storage, ix.indexname)
-    clean_files(ix.storage, ix.indexname, generation, segments)  # the previous TOC
-    shutil.rmtree(Path(ix.storage.folder) / f"{ix.indexname}.tmp", ignore_errors=True)
-    return [result for _, result in outcomes]
+    return outcomes
 
 
-def _collect(workers, progress) -> list[tuple[Any, Any]]:
+def _collect(workers, progress) -> list[tuple[list, Any]]:
     """Pass on progress messages until every worker has sent its segment; raise WorkerFailed
     as soon as one fails or dies."""
-    outcomes: dict[int, tuple[Any, Any]] = {}
+    outcomes: dict[int, tuple[list, Any]] = {}
     open_ends = {receive: n for n, (_, receive) in enumerate(workers)}
     while open_ends:
         for receive in multiprocessing.connection.wait(list(open_ends)):
