@@ -1,10 +1,12 @@
 """Measured fixes to Whoosh (whoosh-reloaded 2.7.5, frozen upstream), applied on import.
 
-Each patch is small, keeps Whoosh's behaviour, and says what it saves. Import this module before
-writing an index (indexer/index.py does).
+Each patch is small, says what it fixes or saves, and is tested in tests/test_whoosh_patches.py.
+indexer/index.py imports this module, so every brieven process that writes or searches an index
+(search.py imports index.py) runs with the patches.
 """
 from __future__ import annotations
 
+from whoosh import collectors
 from whoosh.codec import whoosh3
 
 _MISSING = object()
@@ -26,3 +28,44 @@ def _cached_reader(self, fieldname, column):
 
 
 whoosh3.W3PerDocReader._cached_reader = _cached_reader
+
+
+def _scored_matches(self):
+    """ScoredCollector.matches, pruning sub-matchers by the lowest score in the top N only when
+    the search asked for block-quality optimizations (`search(..., optimize=True)`).
+
+    Whoosh called `matcher.replace(minscore)` even with optimize=False; on an index of several
+    segments that lost top hits: "cyberaanvallen onderwerp:cyber" on 10k paragraphs in two
+    segments missed five of its ten best paragraphs (limit=10 and limit=None disagreed), and
+    with one segment the same can happen wherever the per-segment bounds fall. `replace(0)`
+    still simplifies exhausted matchers, which prunes nothing.
+    """
+    minscore = self.minscore
+    matcher = self.matcher
+    usequality = self._use_block_quality()
+    prune = usequality  # fixed for the search: optimize=False never prunes
+    replace = self.replace
+    replacecounter = 0
+    checkquality = True
+    while matcher.is_active():
+        if replace:
+            if replacecounter == 0 or self.minscore != minscore:
+                self.matcher = matcher = matcher.replace((minscore or 0) if prune else 0)
+                self.replaced_times += 1
+                if not matcher.is_active():
+                    break
+                usequality = self._use_block_quality()
+                replacecounter = self.replace
+                if self.minscore != minscore:
+                    checkquality = True
+                    minscore = self.minscore
+            replacecounter -= 1
+        if usequality and checkquality and minscore is not None:
+            self.skipped_times += matcher.skip_to_quality(minscore)
+            if not matcher.is_active():
+                break
+        yield matcher.id()
+        checkquality = matcher.next()
+
+
+collectors.ScoredCollector.matches = _scored_matches
