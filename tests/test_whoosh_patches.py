@@ -49,3 +49,15 @@ def test_an_unoptimised_top_n_search_keeps_the_best_hits_across_segments():
             top = [round(h.score, 6) for h in searcher.search(q, limit=10, optimize=False)]
             every = [round(h.score, 6) for h in searcher.search(q, limit=None, optimize=False)][:10]
             assert top == every, q
+
+
+def test_a_missing_length_column_is_looked_up_once_per_segment(monkeypatch):
+    ix = _index(random.Random(1), segments=1, docs_per_segment=5)
+    reader = ix.reader()
+    perdoc = reader._perdoc
+    looked_up = []
+    original = type(perdoc).has_column
+    monkeypatch.setattr(type(perdoc), "has_column", lambda self, name: looked_up.append(name) or original(self, name))
+    assert [reader.doc_field_length(n, "topics", 7) for n in range(5)] == [7] * 5  # unscored: no lengths
+    assert looked_up == ["_topics_len"]
+    assert all(reader.doc_field_length(n, "text") for n in range(5))
