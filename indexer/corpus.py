@@ -14,15 +14,24 @@ class CorpusMissing(Exception):
 
 
 def is_letter_file(path: Path) -> bool:
-    return (
-        not path.name.startswith(".")
-        and path.suffix.lower() in LETTER_SUFFIXES
-        and not path.name.endswith(SIDECAR_SUFFIX)
-    )
+    return is_letter_name(path.name)
+
+
+def is_letter_name(name: str) -> bool:
+    """is_letter_file for a bare file name: listing a corpus of 30k letters makes no Path
+    objects for the files it leaves out, nor for the check."""
+    dot = name.rfind(".")
+    suffix = name[dot:] if 0 < dot < len(name) - 1 else ""  # as Path.suffix
+    return not name.startswith(".") and suffix.lower() in LETTER_SUFFIXES and not name.endswith(SIDECAR_SUFFIX)
 
 
 def find_letters(corpus_dir: Path) -> list[Path]:
     """Letter files, sorted by name; sidecars, hidden files and other files are left out."""
+    return [corpus_dir / name for name in letter_names(corpus_dir)]
+
+
+def letter_names(corpus_dir: Path) -> list[str]:
+    """The names of the letter files, sorted (find_letters without making a Path of each)."""
     if not corpus_dir.is_dir():
         raise CorpusMissing(
             f"No corpus directory at {corpus_dir}: create it and put letters (.txt, .pdf) in it, "
@@ -30,8 +39,7 @@ def find_letters(corpus_dir: Path) -> list[Path]:
         )
     # os.scandir knows file types without a stat per file; names sort faster than Paths
     with os.scandir(corpus_dir) as entries:
-        names = sorted(e.name for e in entries if e.is_file() and is_letter_file(Path(e.name)))
-    return [corpus_dir / name for name in names]
+        return sorted(e.name for e in entries if is_letter_name(e.name) and e.is_file())
 
 
 @dataclass
@@ -50,10 +58,17 @@ def add_to_corpus(files: list[Path], corpus_dir: Path) -> AddReport:
     # A duplicate has the same size: only corpus files of a size being added are hashed.
     sizes = {f.stat().st_size for f in files if f.is_file()}
     known = {}
-    for existing in find_letters(corpus_dir):
+    with os.scandir(corpus_dir) as entries:  # no Path per corpus file: 30k letters are common
+        same_size = []
+        for entry in entries:
+            try:
+                if is_letter_name(entry.name) and entry.is_file() and entry.stat().st_size in sizes:
+                    same_size.append(entry.name)
+            except OSError:
+                continue
+    for name in sorted(same_size):
         try:
-            if existing.stat().st_size in sizes:
-                known[file_sha256(existing)] = existing.name
+            known[file_sha256(corpus_dir / name)] = name
         except OSError:
             continue
     for source in files:

@@ -188,6 +188,41 @@ def query_compound_parts(word: str) -> list[str]:
     return [stem(p) for p in split_compound(folded) if p not in stopwords()]
 
 
+_WORDS = re.compile(WORD_PATTERN)
+
+
+@functools.lru_cache(maxsize=16)
+def term_positions(text: str) -> dict[str, list[int]]:
+    """term -> its positions in `text`, exactly as the analyzer indexes it (mode="index").
+
+    The fast path of indexing: each paragraph is analysed once here, for its topics and for its
+    text field (the small cache hands the same answer to both), without Whoosh's Token objects
+    and filter chain. Do not change the dict or its lists: they are shared.
+    """
+    positions: dict[str, list[int]] = {}
+    pos = 0
+    for word in _WORDS.findall(text):
+        terms = word_terms(word)
+        if not terms:
+            continue  # a stopword leaves no gap, as in DutchWordFilter
+        for term in terms:
+            if term in positions:
+                positions[term].append(pos)
+            else:
+                positions[term] = [pos]
+        pos += 1
+    return positions
+
+
+def surface_counts(text: str) -> dict[str, int]:
+    """surface term -> how often it occurs in `text`, as words_analyzer indexes it."""
+    counts: dict[str, int] = {}
+    for word in _WORDS.findall(text):
+        for term in surface_terms(word):
+            counts[term] = counts.get(term, 0) + 1
+    return counts
+
+
 def analyze_positions(text: str, mode: str = "index") -> list[tuple[str, int, int, int]]:
     """(term, position, startchar, endchar) for every term: for phrases and highlighting."""
     return [

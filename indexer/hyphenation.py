@@ -52,14 +52,14 @@ def words(text: str) -> Iterable[str]:
 
 def letter_vocabulary(lines: Iterable[str]) -> Counter[str]:
     """Lowercase word counts of a letter, leaving out the fragments around line-end hyphens."""
-    counts: Counter[str] = Counter()
+    found: list[str] = []
     for line in lines:
         tokens = line.split()
         if tokens and re.search(r"\w-$", tokens[-1]):
             tokens = tokens[:-1]  # "omstandig-" is half a word
-        for token in tokens:
-            counts.update(w.lower() for w in words(token))
-    return counts
+        # one search per line: a word never spans a space, so this finds each token's words
+        found += WORD.findall(" ".join(tokens))
+    return Counter(map(str.lower, found))
 
 
 class Dehyphenator:

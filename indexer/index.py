@@ -9,6 +9,7 @@ Whoosh stores pickled Python objects: never open an index directory from an untr
 from __future__ import annotations
 
 import contextlib
+import functools
 import ctypes
 import ctypes.util
 import fcntl
@@ -21,14 +22,16 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator, Sequence
 
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
 from whoosh.writing import IndexWriter
 
-from indexer.corpus import find_letters
-from indexer.letters import Kind, Letter, LetterError, file_sha256, letter_id, read_letter
+import indexer.whoosh_patches  # noqa: F401  (measured fixes, see the module)
+from indexer import parallel
+from indexer.corpus import letter_names
+from indexer.letters import Kind, Letter, LetterError, file_sha256, letter_id_of_name, read_letter
 from indexer.schema import SCHEMA_VERSION, build_schema
 from indexer.topics import Taxonomy, load_taxonomy
 
@@ -39,6 +42,9 @@ LOCK_TIMEOUT = 30.0  # seconds to wait for another indexer before giving up
 # (a fork copies locks that another thread may hold), so only `brieven index` asks for it.
 PARALLEL_PROCS = max(1, min(2, os.cpu_count() or 1))
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+# A rebuild's writing process starts a new segment when Whoosh's posting pool holds about this
+# much (indexer/parallel.py): at 100k paragraphs, two segments per worker, ~670 MB resident each.
+SEGMENT_MB = 400
 
 
 class IndexMissing(Exception):
@@ -107,18 +113,17 @@ def update_index(
     removed ones. With `rebuild`, or when there is no usable index, build a fresh one."""
     started = time.perf_counter()
     taxonomy = taxonomy or load_taxonomy()
-    files = find_letters(corpus_dir)
+    names = letter_names(corpus_dir)
     with index_lock(index_dir, lock_timeout):
         _recover(index_dir)
         if rebuild or not _usable(index_dir):
-            summary = _rebuild(index_dir, files, taxonomy, progress,
+            summary = _rebuild(index_dir, [corpus_dir / name for name in names], taxonomy, progress,
                                PARALLEL_PROCS if parallel else 1)
         else:
-            summary = _update(index_dir, files, taxonomy, progress)
+            summary = _update(index_dir, corpus_dir, names, taxonomy, progress)
     ix = open_index(index_dir)
     with ix.searcher() as searcher:
         summary.paragraphs = searcher.doc_count()
-        summary.letters = len(indexed_letters(searcher.reader()))
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -145,22 +150,25 @@ def _install_fork_hook() -> None:
 
 def _rebuild(index_dir: Path, files: list[Path], taxonomy: Taxonomy, progress,
              procs: int) -> IndexSummary:
-    summary = IndexSummary(rebuilt=True)
+    """A fresh index in `<index>.new`, swapped in when complete. With several processes, each
+    indexes a contiguous share of the files into its own segments (indexer/parallel.py), so the
+    documents come in the same order as from one process."""
     fresh = index_dir.with_name(index_dir.name + ".new")
     shutil.rmtree(fresh, ignore_errors=True)
     fresh.mkdir(parents=True)
     ix = whoosh_index.create_in(str(fresh), build_schema(), indexname=INDEX_NAME)
-    if procs > 1:
-        _install_fork_hook()
-    # compound=False: Whoosh copies a compound segment file into memory for every searcher
-    writer = ix.writer(limitmb=256, procs=procs, multisegment=procs > 1, compound=False)
+    index_files = functools.partial(_index_files, taxonomy=taxonomy)
     try:
-        for letter, stamp in _read_all(files, summary, progress):
-            _add_letter(writer, letter, taxonomy, stamp)
-            summary.added.append(letter.id)
-        writer.commit(optimize=True)
+        if procs > 1:
+            _install_fork_hook()
+        shares = parallel.split_by_size(files, procs) if procs > 1 else [files]
+        summary = IndexSummary(rebuilt=True)
+        for part in parallel.build_segments(ix, shares, index_files, progress, limitmb=SEGMENT_MB):
+            summary.added += part.added
+            summary.skipped += part.skipped
+            summary.notes += part.notes
+            summary.letters += part.letters
     except BaseException:
-        writer.cancel()
         shutil.rmtree(fresh, ignore_errors=True)
         raise
     (fresh / VERSION_FILE).write_text(json.dumps({"schema_version": SCHEMA_VERSION}))
@@ -168,7 +176,21 @@ def _rebuild(index_dir: Path, files: list[Path], taxonomy: Taxonomy, progress,
     return summary
 
 
-def _update(index_dir: Path, files: list[Path], taxonomy: Taxonomy, progress) -> IndexSummary:
+def _index_files(writer: IndexWriter, files: Sequence[Path], progress: Progress | None,
+                 taxonomy: Taxonomy) -> IndexSummary:
+    """Read and index `files` with `writer` (in a worker process, or in this one)."""
+    summary = IndexSummary()
+    for letter, stamp in _read_all(files, summary, progress):
+        _add_letter(writer, letter, taxonomy, stamp)
+        summary.added.append(letter.id)
+        summary.letters += bool(letter.paragraphs)  # a letter without paragraphs has no documents
+    return summary
+
+
+def _update(index_dir: Path, corpus_dir: Path, names: list[str], taxonomy: Taxonomy,
+            progress) -> IndexSummary:
+    """Index what changed. The corpus is compared by file name and stamp (size, mtime) without
+    making a Path of each of its files: with 30k letters that was a fifth of `brieven add`."""
     summary = IndexSummary()
     ix = whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME)
     try:
@@ -178,24 +200,26 @@ def _update(index_dir: Path, files: list[Path], taxonomy: Taxonomy, progress) ->
     try:
         with ix.searcher() as searcher:
             indexed = indexed_letters(searcher.reader())
+        live = set(indexed)  # the letters in the index once this update is committed
         present = set()
         changed_files = []
-        for path in files:
-            lid = letter_id(path)
+        folder = str(corpus_dir)
+        for name in names:
+            lid = letter_id_of_name(name)
             present.add(lid)
             try:
-                stamp = file_stamp(path)
+                stamp = _stamp(os.stat(os.path.join(folder, name)))
                 unchanged = lid in indexed and (
-                    indexed[lid][1] == stamp or indexed[lid][0] == file_sha256(path))
+                    indexed[lid][1] == stamp or indexed[lid][0] == file_sha256(corpus_dir / name))
             except OSError as error:
-                summary.skipped.append((path.name, f"cannot be read ({error.strerror})"))
+                summary.skipped.append((name, f"cannot be read ({error.strerror})"))
                 continue
             if unchanged:
                 summary.unchanged += 1
                 if progress:
-                    progress(path.name)
+                    progress(name)
             else:
-                changed_files.append(path)
+                changed_files.append(corpus_dir / name)
         for letter, stamp in _read_all(changed_files, summary, progress):
             if letter.id in indexed:
                 writer.delete_by_term("letter_id", letter.id)
@@ -203,11 +227,15 @@ def _update(index_dir: Path, files: list[Path], taxonomy: Taxonomy, progress) ->
             else:
                 summary.added.append(letter.id)
             _add_letter(writer, letter, taxonomy, stamp)
+            (live.add if letter.paragraphs else live.discard)(letter.id)
         # A letter whose file is gone, or now unreadable, leaves the index only when its file
         # is gone: an unreadable new version keeps the old one searchable.
         for lid in sorted(indexed.keys() - present):
             writer.delete_by_term("letter_id", lid)
             summary.removed.append(lid)
+            live.discard(lid)
+        # counted here rather than by reading the letter_file terms again after the commit
+        summary.letters = len(live)
         writer.commit()
     except BaseException:
         writer.cancel()
@@ -255,12 +283,17 @@ def term_text(term) -> str:
 
 def file_stamp(path: Path) -> str:
     """Size and modification time: equal stamps mean an untouched file, so no need to hash it."""
-    st = path.stat()
+    return _stamp(path.stat())
+
+
+def _stamp(st: os.stat_result) -> str:
     return f"{st.st_size}:{st.st_mtime_ns}"
 
 
-def letter_documents(letter: Letter, taxonomy: Taxonomy, stamp: str = "") -> list[dict]:
-    """The Whoosh documents of a letter: one per paragraph, with the letter's metadata."""
+def letter_documents(letter: Letter, taxonomy: Taxonomy, stamp: str = "") -> Iterator[dict]:
+    """The Whoosh documents of a letter: one per paragraph, with the letter's metadata. One at a
+    time, so that a paragraph is indexed right after its topics were assigned, while its
+    analysis is still in `term_positions`' small cache."""
     meta = json.dumps(
         {
             "source": letter.source,
@@ -269,7 +302,6 @@ def letter_documents(letter: Letter, taxonomy: Taxonomy, stamp: str = "") -> lis
         },
         ensure_ascii=False,
     )
-    docs = []
     for p in letter.paragraphs:
         doc = {
             "doc_id": f"{letter.id}#{p.number}",
@@ -277,7 +309,6 @@ def letter_documents(letter: Letter, taxonomy: Taxonomy, stamp: str = "") -> lis
             "paragraph": p.number,
             "kind": p.kind.value,
             "text": p.text,
-            "words": p.text,
             "title": letter.title,
             "topics": ",".join(taxonomy.assign(p.text, p.section)),
             "date_inferred": letter.date_inferred,
@@ -287,6 +318,10 @@ def letter_documents(letter: Letter, taxonomy: Taxonomy, stamp: str = "") -> lis
         }
         if p.number == 1:
             doc["letter_file"] = f"{letter.id}\t{letter.sha256}\t{stamp}"
+            # The letter's vocabulary for spelling suggestions, once per letter rather than per
+            # paragraph (a fifth fewer postings): the suggester needs each word's total count,
+            # and whether the index has it at all, not which paragraph has it.
+            doc["words"] = "\n".join(q.text for q in letter.paragraphs)
         if p.number == 1 and letter.abbreviations:
             doc["abbreviations"] = ",".join(encode_abbreviation(a, long) for a, long in letter.abbreviations)
         if p.section:
@@ -296,8 +331,7 @@ def letter_documents(letter: Letter, taxonomy: Taxonomy, stamp: str = "") -> lis
         if letter.date is not None:
             doc["date"] = datetime(letter.date.year, letter.date.month, letter.date.day)
             doc["year"] = str(letter.date.year)
-        docs.append(doc)
-    return docs
+        yield doc
 
 
 def encode_abbreviation(abbr: str, long: str) -> str:

@@ -8,6 +8,8 @@ so the writer broke the line); short lines without final punctuation are heading
 """
 from __future__ import annotations
 
+import functools
+import operator
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -28,6 +30,7 @@ GLYPH_WIDTH = {c: w / 1000 for w, chars in _GLYPH_WIDTHS.items() for c in chars}
 
 # Final punctuation of a sentence (or a list item), maybe followed by closing quotes/brackets.
 SENTENCE_END = re.compile(r"[.:;?!…][\"'”’»)\]]*$")
+SENTENCE_FINAL, SENTENCE_CLOSERS = ".:;?!…", "\"'”’»)]"  # the two classes of SENTENCE_END
 # The start of a new block: a capital, a digit, an opening quote or bracket, a bullet.
 BLOCK_START = re.compile(r"^(?:[\"'“‘«(\[]?[^\W\d_]*[A-Z\u00c0-\u00de]|\d|[•▪·*–-]\s)")
 # A list item: "1. ", "2) ", "a. ", "- ", "• ".
@@ -46,15 +49,26 @@ HEADING_MAX_WORDS = 14
 
 def visible(text: str) -> str:
     """The text without footnote-marker sentinels."""
-    return MARK.sub("", text)
+    return MARK.sub("", text) if "\ue000" in text else text
+
+
+def _glyph_width(c: str) -> float:
+    return GLYPH_WIDTH.get(c) or GLYPH_WIDTH.get(unicodedata.normalize("NFD", c)[0], 0.556)
+
+
+_char_widths: dict[str, float] = {}  # every character's width, worked out once
 
 
 def text_width(text: str) -> float:
     """Estimated printed width of a line, in em."""
-    total = 0.0
-    for c in visible(text):
-        total += GLYPH_WIDTH.get(c) or GLYPH_WIDTH.get(unicodedata.normalize("NFD", c)[0], 0.556)
-    return total
+    text = visible(text)
+    try:  # summed in order, as a loop would
+        return functools.reduce(operator.add, map(_char_widths.__getitem__, text), 0.0)
+    except KeyError:
+        for c in text:
+            if c not in _char_widths:
+                _char_widths[c] = _glyph_width(c)
+        return functools.reduce(operator.add, map(_char_widths.__getitem__, text), 0.0)
 
 
 def page_width(lines: list[str]) -> float:
@@ -181,18 +195,30 @@ def page_lines(pages: list[list[str]]) -> list[Line]:
 
 
 def ends_sentence(text: str) -> bool:
-    return bool(SENTENCE_END.search(visible(text)))
+    text = visible(text)
+    if text.endswith("\n"):
+        return bool(SENTENCE_END.search(text))
+    # SENTENCE_END without a search from every position of the line: the last character
+    # before any closing quotes and brackets ends a sentence
+    stripped = text.rstrip(SENTENCE_CLOSERS)
+    return bool(stripped) and stripped[-1] in SENTENCE_FINAL
 
 
 def starts_block(text: str) -> bool:
     return bool(BLOCK_START.match(visible(text)))
 
 
+BREAK_HYPHEN = re.compile(r"(?:[^\W_]|%)-$")
+
+
 def ends_with_break_hyphen(text: str) -> bool:
     """A line-end hyphen that may split a word ("omstandig-"), not a dash ("voorsprong -")."""
-    return bool(re.search(r"(?:[^\W_]|%)-$", visible(text)))
+    text = visible(text)
+    # the pattern ends in "-$": most lines end otherwise, and are spared a search of the line
+    return (text.endswith("-") or text.endswith("-\n")) and bool(BREAK_HYPHEN.search(text))
 
 
+@functools.lru_cache(maxsize=4096)  # asked again for every line of a block of capitals
 def is_caps(text: str) -> bool:
     """An all-capitals line ("GEANNOTEERDE AGENDA ... VAN DE NAVO-"), or digits after one."""
     letters = [c for c in visible(text) if c.isalpha()]

@@ -71,6 +71,12 @@ def letter_id(path: Path) -> str:
     return path.name[: -len(path.suffix)] if path.suffix else path.name
 
 
+def letter_id_of_name(name: str) -> str:
+    """letter_id for a bare file name (no Path needed)."""
+    dot = name.rfind(".")
+    return name[:dot] if 0 < dot < len(name) - 1 else name  # the suffix as Path.suffix sees it
+
+
 def file_sha256(path: Path) -> str:
     """In chunks: a file too large to be a letter is hashed without being held in memory."""
     digest = hashlib.sha256()

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from indexer.dutch import analyze, analyze_positions, fold
+from indexer.dutch import analyze, fold, term_positions
 
 
 class TaxonomyError(ValueError):
@@ -47,24 +47,28 @@ class Taxonomy:
         return self._by_key.get(fold(slug))
 
     def assign(self, text: str, section: str | None = None) -> list[str]:
-        """The slugs of the topics of a paragraph, in taxonomy order."""
-        positions: dict[int, set[str]] = defaultdict(set)
-        offset = 0
-        for part in (section or "", text):
-            last = -1
-            for term, pos, _, _ in analyze_positions(part):
-                positions[offset + pos].add(term)
-                last = max(last, pos)
-            offset += last + 2  # a gap, so a term cannot run from the heading into the text
+        """The slugs of the topics of a paragraph, in taxonomy order. A term matches within the
+        heading or within the text, never running from one into the other."""
         found: set[int] = set()
-        for pos, tokens in positions.items():
-            for token in tokens:
-                for n, term in self._starting.get(token, ()):
-                    if n not in found and all(
-                        term[i] in positions.get(pos + i, ()) for i in range(1, len(term))
-                    ):
-                        found.add(n)
+        for part in (section, text):
+            if part:
+                self._match(term_positions(part), found)
         return [self.topics[n].slug for n in sorted(found)]
+
+    def _match(self, positions: dict[str, list[int]], found: set[int]) -> None:
+        """Add to `found` the topics with a term in `positions` (term -> its positions)."""
+        for token, starts in positions.items():
+            for n, term in self._starting.get(token, ()):
+                if n in found:
+                    continue
+                if len(term) == 1:
+                    found.add(n)
+                    continue
+                following = [positions.get(t) for t in term[1:]]
+                if all(following) and any(
+                    all(start + i in later for i, later in enumerate(following, 1)) for start in starts
+                ):
+                    found.add(n)
 
 
 def load_taxonomy(path: Path | None = None) -> Taxonomy:

@@ -49,11 +49,19 @@ def paragraph_ids(index_dir: Path) -> Counter:
         return Counter(f["doc_id"] for f in searcher.all_stored_fields())
 
 
+_read_ids: dict[tuple[Path, int, int], list[str]] = {}
+
+
 def expected_ids(corpus: Path) -> Counter:
+    """The paragraph ids the letters give; each file version is read once per session."""
     ids = Counter()
     for path in sorted(corpus.glob("*.txt")):
-        letter = read_letter(path)
-        ids.update(f"{letter.id}#{p.number}" for p in letter.paragraphs)
+        st = path.stat()
+        key = (path, st.st_size, st.st_mtime_ns)
+        if key not in _read_ids:
+            letter = read_letter(path)
+            _read_ids[key] = [f"{letter.id}#{p.number}" for p in letter.paragraphs]
+        ids.update(_read_ids[key])
     return ids
 
 
@@ -221,7 +229,9 @@ def letters_in_index(index_dir: Path) -> dict[str, set[str]]:
 
 def test_kill_9_mid_index_loses_nothing_and_the_next_run_finishes(tmp_path):
     corpus = tmp_path / "corpus"
-    many_letters(corpus, 40)
+    # enough letters that a run outlasts the random kill moment (indexing got faster: 40 letters
+    # took under 2.5 s, and the kills came too late)
+    many_letters(corpus, 100)
     index = tmp_path / "index"
     cmd = [sys.executable, "-m", "indexer.cli", "--index", str(index), "--corpus", str(corpus), "index"]
     subprocess.run(cmd, cwd=ROOT, capture_output=True, check=True, timeout=300)
@@ -229,12 +239,12 @@ def test_kill_9_mid_index_loses_nothing_and_the_next_run_finishes(tmp_path):
     killed = 0
     for round_, extra in enumerate([[], ["--rebuild"], [], ["--rebuild"], []]):
         if not extra:  # new letters arrive before each incremental run
-            many_letters(corpus, 40 + 15 * (round_ // 2 + 1))
+            many_letters(corpus, 100 + 40 * (round_ // 2 + 1))
         expected = {}
         for doc_id in expected_ids(corpus):
             expected.setdefault(doc_id.split("#")[0], set()).add(doc_id)
         proc = subprocess.Popen(cmd + extra, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.8, 3.0))
+        time.sleep(rng.uniform(0.8, 2.5))
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
             killed += 1
