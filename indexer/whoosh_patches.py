@@ -38,7 +38,9 @@ def _scored_matches(self):
     segments that lost top hits: "cyberaanvallen onderwerp:cyber" on 10k paragraphs in two
     segments missed five of its ten best paragraphs (limit=10 and limit=None disagreed), and
     with one segment the same can happen wherever the per-segment bounds fall. `replace(0)`
-    still simplifies exhausted matchers, which prunes nothing.
+    still simplifies exhausted matchers, which prunes nothing. brieven's own searches no longer
+    go through Whoosh's collectors (indexer/engine.py scores them); the `brieven eval` baseline
+    does.
     """
     minscore = self.minscore
     matcher = self.matcher
