@@ -143,9 +143,15 @@ class Compiler:
             return _or([wq.Prefix("text", p) for p in prefixes])
         key = ("prefix", folded)
         if key not in self.memo:
-            terms = {_text(t) for p in prefixes for t in self.reader.expand_prefix("text", p)}
-            if len(terms) > MAX_PREFIX_TERMS:
-                terms = sorted(terms, key=lambda t: -self.reader.doc_frequency("text", t))[:MAX_PREFIX_TERMS]
+            # one pass over each segment's words with the prefix, which come with their counts
+            prefixes = [p for p in prefixes if not any(p != q and p.startswith(q) for q in prefixes)]
+            frequency: dict[str, int] = {}
+            for leaf, _ in self.reader.leaf_readers():
+                for p in prefixes:
+                    for t, info in leaf.iter_prefix("text", p):
+                        word = _text(t)
+                        frequency[word] = frequency.get(word, 0) + info.doc_frequency()
+            terms = sorted(frequency, key=lambda t: (-frequency[t], t))[:MAX_PREFIX_TERMS]
             self.memo[key] = sorted(terms)
         terms = self.memo[key]
         return _or([wq.Term("text", t) for t in terms]) if terms else wq.NullQuery

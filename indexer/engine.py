@@ -12,6 +12,7 @@ could still reach the page being asked for.
 """
 from __future__ import annotations
 
+import math
 import threading
 from bisect import bisect_left
 from collections import OrderedDict
@@ -20,6 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 from whoosh import query as wq
 from whoosh.matching.wrappers import FilterMatcher
+from whoosh.reading import TermNotFound
+from whoosh.support.levenshtein import distance
 from whoosh.util.numeric import byte_to_length
 
 POSTINGS_CACHE_BYTES = 96 * 2**20  # term postings kept across searches, all segments together
@@ -78,9 +81,10 @@ def _read_postings(leaf, field: str, btext: bytes) -> _Postings:
     # Positions come in the same unpickled block as the ids: keeping them costs memory, not
     # time, and reading a common word again for a phrase would cost tens of milliseconds.
     values = leaf.schema[field].format.supports("positions")
-    if (field, btext) not in leaf:
+    try:
+        m = leaf.postings(field, btext)
+    except TermNotFound:  # one lookup, not a membership test and then another
         return _Postings(np.zeros(0, np.int32), np.zeros(0, np.float32), [] if values else None)
-    m = leaf.postings(field, btext)
     while isinstance(m, FilterMatcher):  # deleted paragraphs: masked at search time instead
         m = m.child
     ids: list = []
@@ -130,6 +134,7 @@ class Engine:
             if leaf.has_deletions():
                 self.live[np.fromiter(leaf.deleted_docs_set, np.int64) + base] = False
         self._lengths: dict[str, np.ndarray] = {}
+        self._averages: dict[str, float] = {}
         self._lock = threading.Lock()
 
     def evaluation(self, searcher) -> Evaluation:
@@ -144,6 +149,15 @@ class Engine:
                  for leaf, base in reader.leaf_readers()]
         docs = np.concatenate(parts) if parts else np.zeros(0, np.int64)
         return docs[self.live[docs]]
+
+    def average_length(self, field: str, reader) -> float:
+        with self._lock:
+            found = self._averages.get(field)
+        if found is None:
+            found = (reader.field_length(field) / self.size if self.size else 0) or 1
+            with self._lock:
+                self._averages[field] = found
+        return found
 
     def lengths(self, field: str, reader) -> np.ndarray:
         """Each paragraph's length in the field, as Whoosh stores it (one byte, lossy)."""
@@ -293,8 +307,24 @@ class Evaluation:
         """The indexed words a prefix or fuzzy term stands for (looked up once per search:
         a fuzzy term compares the query word with every word sharing its first letter)."""
         if q not in self._expansions:
-            self._expansions[q] = [w for w in q._btexts(self.reader) if w]
+            if type(q) is wq.FuzzyTerm:
+                self._expansions[q] = self._within(q.fieldname, q.text, q.maxdist, q.prefixlength)
+            else:
+                self._expansions[q] = [w for w in q._btexts(self.reader) if w]
         return self._expansions[q]
+
+    def _within(self, field: str, text: str, maxdist: int, prefix: int) -> list[bytes]:
+        """Whoosh's terms_within, segment by segment (its merged word list costs more than
+        the comparisons), skipping words whose length alone puts them out of reach."""
+        found: set[bytes] = set()
+        for leaf, _ in self.leaves:
+            for btext in leaf.expand_prefix(field, text[:prefix]):
+                if btext in found:
+                    continue
+                word = btext.decode("utf-8")
+                if abs(len(word) - len(text)) <= maxdist and distance(word, text, limit=maxdist) <= maxdist:
+                    found.add(btext)
+        return sorted(found)
 
     def words(self, queries, fields: tuple[str, ...]) -> set[str]:
         """The words of the queries in these fields, prefixes and fuzzy terms expanded: what
@@ -361,8 +391,9 @@ class Evaluation:
             docs, freqs, _ = self.postings(field, btext)
             tf = freqs.astype(np.float64)
             if len(docs) and fieldobj.scorable:
-                idf = self.searcher.idf(field, btext)
-                avg = self.searcher.avg_field_length(field) or 1
+                # Whoosh's idf and average length: postings and lengths count deleted paragraphs
+                idf = math.log(e.size / (len(docs) + 1)) + 1
+                avg = e.average_length(field, self.reader)
                 norm = (1 - e.B) + e.B * e.lengths(field, self.reader)[docs] / avg
                 tf = idf * (tf * (e.K1 + 1)) / (tf + e.K1 * norm)
             found = self._terms[key] = (docs, tf)
