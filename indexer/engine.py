@@ -81,12 +81,10 @@ def _read_postings(leaf, field: str, btext: bytes) -> _Postings:
     # Positions come in the same unpickled block as the ids: keeping them costs memory, not
     # time, and reading a common word again for a phrase would cost tens of milliseconds.
     values = leaf.schema[field].format.supports("positions")
-    try:
-        m = leaf.postings(field, btext)
-    except TermNotFound:  # one lookup, not a membership test and then another
+    try:  # one lookup, not a membership test and then another
+        m = _all_postings(leaf, field, btext)
+    except TermNotFound:
         return _Postings(np.zeros(0, np.int32), np.zeros(0, np.float32), [] if values else None)
-    while isinstance(m, FilterMatcher):  # deleted paragraphs: masked at search time instead
-        m = m.child
     ids: list = []
     freqs: list = []
     vals: list | None = [] if values else None
@@ -110,6 +108,19 @@ def _read_postings(leaf, field: str, btext: bytes) -> _Postings:
                 vals.append(m.value())
             m.next()
     return _Postings(np.array(ids, np.int32), np.array(freqs, np.float32), vals)
+
+
+def _all_postings(leaf, field: str, btext: bytes):
+    """A matcher over every posting of the term, deleted paragraphs too: they are masked at
+    search time, and Whoosh's statistics (idf) count them. `leaf.postings` would wrap it in a
+    filter that has already skipped the leading deleted ones."""
+    terms = getattr(leaf, "_terms", None)
+    if terms is not None and hasattr(terms, "matcher"):
+        return terms.matcher(field, btext, leaf.schema[field].format)
+    m = leaf.postings(field, btext)
+    if isinstance(m, FilterMatcher):
+        raise NotImplementedError(f"cannot read the deleted postings of {type(leaf).__name__}")
+    return m
 
 
 @dataclass

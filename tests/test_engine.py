@@ -119,3 +119,34 @@ def test_a_small_cache_still_gives_the_same_answers(service, searcher):
         ma, mb = a.matches(q), b.matches(q)
         assert (ma == mb).all()
         assert a.top(q, ma, 10) == b.top(q, mb, 10)
+
+
+def test_same_scores_over_several_segments_with_deletions(tmp_path, corpus_dir, service):
+    """Three segments (two letters, two more, then one rewritten: its old paragraphs deleted):
+    the engine's paragraphs and scores are Whoosh's, term statistics summed over segments."""
+    import shutil
+
+    from indexer.index import open_index, update_index
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    letters = sorted(corpus_dir.glob("*.txt"))
+    for batch in (letters[:2], letters[2:4]):
+        for path in batch:
+            shutil.copy(path, corpus / path.name)
+        update_index(tmp_path / "index", corpus)
+    rewritten = corpus / letters[0].name
+    rewritten.write_text(rewritten.read_text(encoding="utf-8") + "\nNog een alinea over Rusland en de NAVO.\n",
+                         encoding="utf-8")
+    update_index(tmp_path / "index", corpus)
+    with open_index(tmp_path / "index").searcher(weighting=scoring.BM25F(B=BM25_B, K1=BM25_K1)) as s:
+        assert len(s.reader().leaf_readers()) >= 2 and s.reader().has_deletions()
+        engine = Engine(s.reader(), PostingsCache(), B=BM25_B, K1=BM25_K1)
+        for text in ("dialoog met Rusland", "NAVO", '"artikel 5"', "veilig*", "Rusland NIET China"):
+            ranked = compiled(service, s, text)
+            unranked = compiled(service, s, text, ranking=False)
+            evaluation = engine.evaluation(s)
+            matching = evaluation.matches(unranked)
+            assert np.flatnonzero(matching).tolist() == sorted(s.docs_for_query(unranked))
+            for docnum, score in evaluation.top(ranked, matching, 15):
+                assert score == pytest.approx(whoosh_score(s, ranked, docnum), rel=1e-9)
