@@ -86,8 +86,11 @@ class Compiler:
         if REQUIRE_ALL_WORDS and len(should) > 1 and not must:
             must, should = should, []
         words = [c.text for o, c in node.clauses if o is not ql.Occur.MUST_NOT and isinstance(c, ql.Word)]
-        bonus = self._multiword_bonus(words)
-        if len(should) > 1 and COORDINATION and self.ranking:
+        # Under NIET only what matches counts: a score bonus there would only widen what is
+        # excluded, and differently from the unranked query that gives the totals.
+        ranking = self.ranking and not negated
+        bonus = self._multiword_bonus(words, ranking)
+        if len(should) > 1 and COORDINATION and ranking:
             # Whoosh's own coordination bonus is negligible: paragraphs with every plain word
             # get their words' score once more, times COORDINATION.
             bonus.append(wq.And(should, boost=COORDINATION))
@@ -100,12 +103,12 @@ class Compiler:
             core = _or(should + bonus)
         return wq.AndNot(core, _or(must_not)) if must_not else core
 
-    def _multiword_bonus(self, words: list[str]) -> list[wq.Query]:
+    def _multiword_bonus(self, words: list[str], ranking: bool) -> list[wq.Query]:
         """For plain words typed side by side: a bonus when they also stand close together in
         the paragraph, and the other ways of writing a run of them ("NAVO Rusland Raad")."""
         terms = [t for w in words for t in analyze(w, mode="query")]
         bonus: list[wq.Query] = []
-        if len(terms) > 1 and PROXIMITY_BOOST and self.ranking:
+        if len(terms) > 1 and PROXIMITY_BOOST and ranking:
             near = wq.SpanNear2([wq.Term("text", t) for t in terms], slop=PROXIMITY_SLOP, ordered=False)
             bonus.append(wq.Or([near], boost=PROXIMITY_BOOST))
         known = self.expander.known_sequences()

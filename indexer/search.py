@@ -46,6 +46,7 @@ from indexer.topics import Taxonomy, load_taxonomy
 
 RESULT_CACHE_SIZE = 256  # answered requests kept per service (keyed on the index state too)
 BM25_B, BM25_K1 = 0.4, 1.2  # B below Lucene's 0.75: see README (Search quality)
+LOOKUP_AT_MOST = 2000  # paragraphs tied on the date whose letter and number are looked up one by one
 HIGHLIGHT_FIELDS = ("text", "section")  # a match in either marks the word in the paragraph
 SUGGEST_BELOW = 5  # offer "Bedoelde u" only when the query finds fewer paragraphs than this
 
@@ -269,10 +270,12 @@ class SearchService:
     def _index_state(self, searcher, key: tuple | None = None) -> IndexState:
         """What every search needs from the index, read once per index state."""
         key = key or _reader_key(searcher.reader())
-        if self._state is None or self._state[0] != key:
-            self._state = (key, IndexState(searcher.reader(), self.synonyms, self.taxonomy,
-                                           self._postings))
-        return self._state[1]
+        current = self._state  # read once: another thread may replace it meanwhile
+        if current is None or current[0] != key:
+            current = (key, IndexState(searcher.reader(), self.synonyms, self.taxonomy,
+                                       self._postings))
+            self._state = current
+        return current[1]
 
     # -- ranked page, facets, suggestions --------------------------------------------------
     def _page(self, searcher, state: IndexState, evaluation, query, matching, positives,
@@ -412,6 +415,7 @@ class IndexState:
         self.days = numeric_column(reader, "day") if "day" in reader.schema else np.zeros(self.engine.size, np.int64)
         abbreviations = [decode_abbreviation(_text(t)) for t in reader.lexicon("abbreviations")]
         self.expander = Expander(synonyms, abbreviations, taxonomy)
+        self._order: np.ndarray | None = None  # see _letter_order
 
     def filter(self, filters: ql.Filters) -> np.ndarray | None:
         """The paragraphs the filters allow (a boolean mask), or None when there are none."""
@@ -441,19 +445,33 @@ class IndexState:
 
     def by_date(self, searcher, matching: np.ndarray, k: int, newest_first: bool) -> list[int]:
         """The first k matching paragraphs by date (undated ones last either way), then by
-        letter and paragraph. Only the paragraphs that tie with the k-th on the date are
-        looked up for their letter and number."""
+        letter and paragraph. Usually only the paragraphs that tie with the k-th on the date
+        are looked up for their letter and number; when thousands tie (a corpus of undated
+        letters), the order of all paragraphs is worked out once for this index state."""
         docs = np.flatnonzero(matching)
         days = self.days[docs]
         key = np.where(days == 0, np.iinfo(np.int64).max, -days if newest_first else days)
         if len(docs) > k:
             keep = key <= np.partition(key, k - 1)[k - 1]
             docs, key = docs[keep], key[keep]
+        if len(docs) > LOOKUP_AT_MOST:
+            order = np.lexsort((self._letter_order(searcher.reader())[docs], key))
+            return [int(d) for d in docs[order[:k]]]
         letter_ids = searcher.reader().column_reader("letter_id")
         numbers = searcher.reader().column_reader("paragraph")
         order = sorted(range(len(docs)), key=lambda i: (key[i], letter_ids[int(docs[i])],
                                                          numbers[int(docs[i])]))
         return [int(docs[i]) for i in order[:k]]
+
+    def _letter_order(self, reader) -> np.ndarray:
+        """Each paragraph's rank by (letter id, paragraph number); ~0.25 s at 100k."""
+        if self._order is None:
+            ids = [letter for leaf, _ in reader.leaf_readers() for letter in leaf.column_reader("letter_id")]
+            _, letter_rank = np.unique(np.array(ids, dtype=object), return_inverse=True)
+            order = np.lexsort((numeric_column(reader, "paragraph"), letter_rank))
+            self._order = np.empty(len(order), np.int64)
+            self._order[order] = np.arange(len(order))
+        return self._order
 
 
 _NONE = np.zeros(0, np.int64)
@@ -484,7 +502,7 @@ def _reader_key(reader) -> tuple:
     their deletions. Equal keys mean equal postings."""
     return tuple(
         (leaf.segment().segment_id(), leaf.segment().deleted_count())
-        for leaf, _ in reader.leaf_readers()
+        for leaf, _ in reader.leaf_readers() if leaf.segment() is not None  # None: empty index
     )
 
 

@@ -9,7 +9,7 @@ from whoosh import scoring
 from indexer import query as ql
 from indexer.compiler import Compiler
 from indexer.dutch import analyze, analyze_positions
-from indexer.engine import Engine, PostingsCache
+from indexer.engine import Engine, PostingsCache, best_first
 from indexer.search import BM25_B, BM25_K1
 
 QUERIES = [
@@ -17,6 +17,8 @@ QUERIES = [
     "defensie-uitgaven", "uitgaven", "Oekraine Georgie", "conceptteksten", '"artikel 5"',
     '"kernwapens" Rusland', "Rusland NIET China", "+Rusland dialoog", "veilig*", "klimat~",
     "(China OF Rusland) EN Oekraine", "cooperatieve veiligheid", "cyberaanvallen",
+    # words that analyse into several terms, under NIET: no ranking bonus may widen the NIET
+    "dialoog NIET (Rusland/NAVO)", "veiligheid NIET (Rusland/NAVO)",
 ]
 
 
@@ -150,3 +152,18 @@ def test_same_scores_over_several_segments_with_deletions(tmp_path, corpus_dir, 
             assert np.flatnonzero(matching).tolist() == sorted(s.docs_for_query(unranked))
             for docnum, score in evaluation.top(ranked, matching, 15):
                 assert score == pytest.approx(whoosh_score(s, ranked, docnum), rel=1e-9)
+
+
+def test_scores_equal_but_for_the_last_bits_are_one_tie_on_every_page():
+    docs = np.array([3, 5])
+    scores = np.array([0.3, 0.1 + 0.2])  # 0.3 and 0.30000000000000004
+    assert [d for d, _ in best_first(docs, scores, 2)] == [3, 5]
+    assert [d for d, _ in best_first(docs, scores, 1)] == [3]
+
+
+def test_words_a_segment_lacks_count_against_the_cache_budget(searcher):
+    cache = PostingsCache(budget_bytes=20_000)
+    leaf = searcher.reader().leaf_readers()[0][0]
+    for n in range(500):
+        assert len(cache.get(leaf, "text", f"onbekendwoord{n}".encode()).docs) == 0
+    assert len(cache._items) <= 40

@@ -177,3 +177,29 @@ def test_letter_view_has_every_paragraph_in_order(service):
     assert any("<mark>" in p.html for p in view.paragraphs)
     with pytest.raises(LetterNotFound):
         service.letter("../../etc/passwd")
+
+
+def test_date_order_is_the_same_when_worked_out_for_the_whole_index(service, monkeypatch):
+    import indexer.search as search_module
+
+    for sort in (Sort.DATE_ASC, Sort.DATE_DESC):
+        one_by_one = [(h.letter_id, h.paragraph) for h in search(service, "NAVO", sort=sort, page_size=30).hits]
+        service._results.clear()
+        monkeypatch.setattr(search_module, "LOOKUP_AT_MOST", 0)
+        whole = [(h.letter_id, h.paragraph) for h in search(service, "NAVO", sort=sort, page_size=30).hits]
+        monkeypatch.undo()
+        service._results.clear()
+        assert whole == one_by_one
+
+
+def test_an_empty_index_answers_with_nothing(tmp_path):
+    from indexer.index import update_index
+    from indexer.search import SearchService
+
+    (tmp_path / "corpus").mkdir()
+    update_index(tmp_path / "index", tmp_path / "corpus")
+    empty = SearchService(tmp_path / "index")
+    for query, sort in (("Rusland", Sort.RELEVANCE), ("", Sort.DATE_DESC), ('"artikel 5" NIET xyz*', Sort.DATE_ASC)):
+        result = empty.search(SearchRequest(query=query, sort=sort))
+        assert result.total == 0 and result.hits == [] and result.facets == {"topic": [], "year": []}
+    empty.close()
