@@ -36,7 +36,8 @@ ROUNDING = 9  # decimals to which scores are compared
 
 @dataclass
 class _Postings:
-    """One term in one segment: its paragraphs, frequencies and (when asked) raw positions."""
+    """One term in one segment: its paragraphs, frequencies and, in a field with positions,
+    each posting's encoded positions."""
 
     docs: np.ndarray  # int32, ascending, segment-local
     freqs: np.ndarray  # float32
