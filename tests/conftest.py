@@ -8,6 +8,21 @@ from indexer.index import update_index
 from indexer.search import SearchService
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session", autouse=True)
+def user_cache_dir(tmp_path_factory):
+    """The tests, and the brieven processes they start, keep their cache (the Dutch word list)
+    in a temporary directory, not in the user's ~/.cache."""
+    import os
+
+    old = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if old is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = old
 CORPUS = ROOT / "corpus"
 QRELS = ROOT.parent / "shared" / "eval" / "dev.json"
 

@@ -29,3 +29,21 @@ def test_the_word_list_is_loaded_once():
     lexicon.is_word("navo")
     assert lexicon._frequencies() is lexicon._frequencies()
     assert len(lexicon._frequencies()) > 200_000
+
+
+def test_the_word_list_is_copied_to_the_cache_and_read_back(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    original = lexicon._frequencies()
+    lexicon._frequencies.cache_clear()
+    try:
+        copy = lexicon._cache_file()
+        assert copy.parent == tmp_path / "brieven"
+        first = lexicon._frequencies()  # whichever copy it came from, it is now in the cache
+        assert copy.exists() and first == original
+        lexicon._frequencies.cache_clear()
+        assert lexicon._frequencies() == original  # read from the copy
+        copy.write_bytes(b"\x00 not a word list")  # damaged: read from wordfreq, rewritten
+        lexicon._frequencies.cache_clear()
+        assert lexicon._frequencies() == original and copy.read_bytes() != b"\x00 not a word list"
+    finally:
+        lexicon._frequencies.cache_clear()
