@@ -417,9 +417,10 @@ class Evaluation:
             found = self._terms[key] = (docs, tf)
         return found
 
-    def postings(self, field: str, btext: bytes):
-        """(document numbers, frequencies, encoded positions or None) over all segments."""
-        docs, freqs, vals = [], [], []
+    def postings(self, field: str, btext: bytes, positions: bool = False):
+        """(document numbers, frequencies, encoded positions) over all segments; the positions
+        are None unless asked for (and the field has them)."""
+        docs, freqs, vals = [], [], [] if positions else None
         for leaf, base in self.leaves:
             p = self.e.cache.get(leaf, field, btext)
             docs.append(p.docs.astype(np.int64) + base)
@@ -458,7 +459,7 @@ class Evaluation:
             decode = fieldobj.format.decode_positions
             columns = []
             for w in words:
-                docs, _, vals = self.postings(field, fieldobj.to_bytes(w))
+                docs, _, vals = self.postings(field, fieldobj.to_bytes(w), positions=True)
                 columns.append([vals[i] for i in np.searchsorted(docs, candidates)])
             for n, doc in enumerate(candidates):
                 if _spans_meet([decode(col[n]) for col in columns], slop, ordered, mindist):
