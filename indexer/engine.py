@@ -200,41 +200,47 @@ def numeric_column(reader, field: str) -> np.ndarray:
         if leaf.has_column(field):
             column = leaf.column_reader(field)
             translate = getattr(column, "_translate", None)
-            raw_column = column.raw_column() if translate else column
-            try:
-                count = min(raw_column._count, n)
-                dtype = np.dtype(">" + raw_column._typecode)
-                raw = np.frombuffer(raw_column._dbfile.get(raw_column._basepos, count * dtype.itemsize), dtype)
-                values[:] = raw_column._default
-                values[:count] = raw
+            raw = _raw_column(column.raw_column() if translate else column, n)
+            if raw is None:  # another kind of column: value by value
+                values = np.fromiter(column, np.int64, count=n)
+            else:
+                values[:] = raw
                 if translate:
                     distinct, where = np.unique(values, return_inverse=True)
                     values = np.array([translate(int(v)) for v in distinct], np.int64)[where]
-            except AttributeError:  # another kind of column: value by value
-                values = np.fromiter(column, np.int64, count=n)
         parts.append(values)
     return np.concatenate(parts) if parts else np.zeros(0, np.int64)
 
 
 def _leaf_lengths(leaf, field: str) -> np.ndarray:
     n = leaf.doc_count_all()
-    raw = None
-    try:  # the lengths column read in one piece (Whoosh would unpack it value by value)
+    try:
         from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 
         column = leaf._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
-        if column is not None:
-            count = min(column._count, n)
-            raw = np.frombuffer(column._dbfile.get(column._basepos, count), np.uint8)
-        else:
-            raw = np.zeros(0, np.uint8)
     except (AttributeError, ImportError):
-        pass
+        column = False
+    if column is None:  # no paragraph of this segment has the field
+        return np.zeros(n, np.float64)
+    raw = _raw_column(column, n) if column is not False else None
     if raw is None:
         return np.array([leaf.doc_field_length(d, field, 1) for d in range(n)], np.float64)
-    lengths = np.zeros(n, np.float64)
-    lengths[: len(raw)] = _LENGTH_OF_BYTE[raw]
-    return lengths
+    return _LENGTH_OF_BYTE[raw]
+
+
+def _raw_column(column, n: int) -> np.ndarray | None:
+    """A fixed-width Whoosh column (NumericColumn.Reader) for n documents, read in one piece
+    (documents past its end get its default); None for any other kind of column."""
+    try:
+        dtype = np.dtype(">" + column._typecode)
+        count = min(column._count, n)
+        data = np.frombuffer(column._dbfile.get(column._basepos, count * dtype.itemsize), dtype)
+        default = column._default
+    except AttributeError:
+        return None
+    values = np.full(n, default, dtype.newbyteorder("="))
+    values[:count] = data
+    return values
 
 
 class Evaluation:
