@@ -22,6 +22,10 @@ from indexer.dutch import surface_counts, term_positions
 Posting = tuple[bytes, int, float, bytes]  # (term, frequency, weight, encoded value)
 
 
+# position -> Whoosh's encoding of a posting at that one position (formats.Positions.encode)
+_SINGLE_POSITION: dict[int, bytes] = {}
+
+
 class DutchText(fields.TEXT):
     """A TEXT field with the Dutch analyzer, indexed from `term_positions`."""
 
@@ -35,10 +39,18 @@ class DutchText(fields.TEXT):
         if not with_positions and type(fmt) is not formats.Frequency:
             yield from super().index(value)  # a format this fast path does not write
             return
+        single = _SINGLE_POSITION
         for term, positions in term_positions(value).items():
             freq = len(positions)
-            yield (term.encode("utf-8"), freq, freq * boost,
-                   fmt.encode(positions) if with_positions else pack_uint(freq))
+            if not with_positions:
+                encoded = pack_uint(freq)
+            elif freq == 1:  # most postings: their encoding is looked up, not pickled again
+                encoded = single.get(positions[0])
+                if encoded is None:
+                    encoded = single[positions[0]] = fmt.encode(positions)
+            else:
+                encoded = fmt.encode(positions)
+            yield term.encode("utf-8"), freq, freq * boost, encoded
 
 
 class SurfaceWords(fields.TEXT):

@@ -22,10 +22,11 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from whoosh.index import TOC, FileIndex, clean_files
-from whoosh.writing import SegmentWriter
+
+from indexer.segment_writer import BulkSegmentWriter
 
 # index_files(writer, files, progress) -> a picklable result (the worker's summary)
-IndexFiles = Callable[[SegmentWriter, Sequence[Path], Callable[[str], None]], Any]
+IndexFiles = Callable[["SegmentRoller", Sequence[Path], Callable[[str], None]], Any]
 
 
 class WorkerFailed(RuntimeError):
@@ -132,10 +133,10 @@ def _work(ix: FileIndex, files: Sequence[Path], index_files: IndexFiles, send, l
 
 
 class SegmentRoller:
-    """Adds documents like an index writer, into a new segment each time Whoosh's posting pool
-    holds about `limitmb` (Whoosh's own estimate): a full pool becomes a segment directly.
+    """Adds documents like an index writer, into a new segment each time the writer's postings
+    take about `limitmb` (Whoosh's own estimate of a pooled posting): they become a segment.
 
-    Whoosh would instead spill the pool to a sorted run file and merge the runs at the end, one
+    Whoosh would instead spill its pool to a sorted run file and merge the runs at the end, one
     pickled posting at a time: at 100k paragraphs (3 runs per worker) that took a third of the
     build's CPU (user CPU 186 s with spills, 120 s without). The price is a few more segments.
     """
@@ -146,13 +147,12 @@ class SegmentRoller:
         self.segments: list = []
         self.writer = self._new_writer()
 
-    def _new_writer(self) -> SegmentWriter:
-        # the pool's own limit is never reached: this class starts a segment first
-        return SegmentWriter(self.ix, _lk=False, limitmb=4 * self.limit // (1024 * 1024) + 1, compound=False)
+    def _new_writer(self) -> BulkSegmentWriter:
+        return BulkSegmentWriter(self.ix)
 
     def add_document(self, **fields) -> None:
         self.writer.add_document(**fields)
-        if self.writer.pool.currentsize > self.limit:
+        if self.writer.pending_bytes > self.limit:
             self.segments.append(self.writer._finalize_segment())  # as whoosh.multiproc does
             self.writer = self._new_writer()
 
