@@ -4,15 +4,15 @@ Whoosh analyses a field by running each token through its filters as a Token obj
 Dutch text that was the largest single cost of indexing. These fields keep their analyzer (the
 query parser and the highlighter still use it, and give the same terms) but index from
 `indexer.dutch.term_positions`/`surface_counts`, which analyse a paragraph word by word from a
-per-word cache, once for its topics and its text field together. They write exactly the
-postings Whoosh's own `word_values` would (same terms, frequencies, weights and encoded values):
-tests/test_analysed_fields.py compares the two.
+per-word cache, once for its topics and its text field together; identifiers and keyword lists
+are split directly. They write exactly the postings Whoosh's own `word_values` would (same
+terms, frequencies, weights and encoded values): tests/test_analysed_fields.py compares them.
 
 The index schema pickles these classes by module path: keep their names and this module.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
 
 from whoosh import columns, fields, formats
 from whoosh.system import pack_uint
@@ -29,28 +29,29 @@ _SINGLE_POSITION: dict[int, bytes] = {}
 class DutchText(fields.TEXT):
     """A TEXT field with the Dutch analyzer, indexed from `term_positions`."""
 
-    def index(self, value, **kwargs) -> Iterator[Posting]:
+    def index(self, value, **kwargs) -> list[Posting]:
         if not isinstance(value, str) or kwargs:
-            yield from super().index(value, **kwargs)
-            return
+            return list(super().index(value, **kwargs))
         fmt = self.format
         boost = fmt.field_boost
         with_positions = isinstance(fmt, formats.Positions) and not isinstance(fmt, formats.Characters)
-        if not with_positions and type(fmt) is not formats.Frequency:
-            yield from super().index(value)  # a format this fast path does not write
-            return
+        if not with_positions:
+            if type(fmt) is not formats.Frequency:
+                return list(super().index(value))  # a format this fast path does not write
+            return [(term.encode("utf-8"), len(positions), len(positions) * boost, pack_uint(len(positions)))
+                    for term, positions in term_positions(value).items()]
         single = _SINGLE_POSITION
+        encode = fmt.encode
+        postings = []
         for term, positions in term_positions(value).items():
-            freq = len(positions)
-            if not with_positions:
-                encoded = pack_uint(freq)
-            elif freq == 1:  # most postings: their encoding is looked up, not pickled again
+            if len(positions) == 1:  # most postings: their encoding is looked up, not pickled again
                 encoded = single.get(positions[0])
                 if encoded is None:
-                    encoded = single[positions[0]] = fmt.encode(positions)
+                    encoded = single[positions[0]] = encode(positions)
+                postings.append((term.encode("utf-8"), 1, boost, encoded))
             else:
-                encoded = fmt.encode(positions)
-            yield term.encode("utf-8"), freq, freq * boost, encoded
+                postings.append((term.encode("utf-8"), len(positions), len(positions) * boost, encode(positions)))
+        return postings
 
 
 class SurfaceWords(fields.TEXT):
@@ -61,13 +62,43 @@ class SurfaceWords(fields.TEXT):
         super().__init__(analyzer=analyzer, phrase=False, spelling=True)
         self.scorable = False
 
-    def index(self, value, **kwargs) -> Iterator[Posting]:
+    def index(self, value, **kwargs) -> list[Posting]:
         if not isinstance(value, str) or kwargs:
-            yield from super().index(value, **kwargs)
-            return
+            return list(super().index(value, **kwargs))
         boost = self.format.field_boost
-        for term, freq in surface_counts(value).items():
-            yield term.encode("utf-8"), freq, freq * boost, pack_uint(freq)
+        return [(term.encode("utf-8"), freq, freq * boost, pack_uint(freq))
+                for term, freq in surface_counts(value).items()]
+
+
+class Identifier(fields.ID):
+    """Whoosh's ID field (the whole value is the one term, as written), indexed without running
+    its analyzer."""
+
+    def index(self, value, **kwargs) -> list[Posting]:
+        if not isinstance(value, str) or kwargs or type(self.format) is not formats.Existence:
+            return list(super().index(value, **kwargs))
+        return [(value.encode("utf-8"), 1, self.format.field_boost, b"")]
+
+
+class Keywords(fields.KEYWORD):
+    """Whoosh's KEYWORD field with comma-separated values (each stripped, case kept), indexed
+    without running its analyzer."""
+
+    def __init__(self, stored: bool = False, vector: bool = False, scorable: bool = False) -> None:
+        super().__init__(commas=True, stored=stored, vector=vector, scorable=scorable)
+
+    def index(self, value, **kwargs) -> list[Posting]:
+        if not isinstance(value, str) or kwargs or type(self.format) is not formats.Frequency:
+            return list(super().index(value, **kwargs))
+        counts: dict[str, int] = {}
+        for keyword in _COMMA_SEPARATED.findall(value):
+            keyword = keyword.strip()
+            counts[keyword] = counts.get(keyword, 0) + 1
+        boost = self.format.field_boost
+        return [(keyword.encode("utf-8"), freq, freq * boost, pack_uint(freq)) for keyword, freq in counts.items()]
+
+
+_COMMA_SEPARATED = re.compile(r"[^,]+")  # as whoosh.analysis.CommaSeparatedTokenizer
 
 
 class StoredNumber(fields.FieldType):

@@ -11,18 +11,18 @@ from __future__ import annotations
 
 from whoosh import fields
 
-from indexer.analysed_fields import DutchText, StoredNumber, SurfaceWords
+from indexer.analysed_fields import DutchText, Identifier, Keywords, StoredNumber, SurfaceWords
 from indexer.dutch import dutch_analyzer, words_analyzer
 
 # Bump when the schema or the analysis changes in a way that needs `brieven index --rebuild`.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 def build_schema() -> fields.Schema:
     dutch = dutch_analyzer()
     return fields.Schema(
-        doc_id=fields.ID(unique=True, stored=True),  # "<letter_id>#<paragraph>"
-        letter_id=fields.ID(stored=True, sortable=True),
+        doc_id=Identifier(unique=True, stored=True),  # "<letter_id>#<paragraph>"
+        letter_id=Identifier(stored=True, sortable=True),
         paragraph=StoredNumber(),  # stored, and a column for sorting
         kind=fields.STORED(),
         # The heading a body paragraph stands under is searchable (it speaks for the paragraph);
@@ -32,12 +32,12 @@ def build_schema() -> fields.Schema:
         text=DutchText(analyzer=dutch, stored=True, phrase=True),
         # Shown, not searched: a title word would make every paragraph of its letter match.
         title=fields.STORED(),
-        topics=fields.KEYWORD(commas=True, stored=True, vector=True, scorable=False),
+        topics=Keywords(stored=True, vector=True),
         date=fields.STORED(),  # a datetime, for display; filters and sorting use `day`
         # The letter's date as a day number (0: undated), read raw as a column for date filters
         # and sorting: cheaper than Whoosh's date ranges, which expand into many terms.
         day=StoredNumber("i", stored=False),
-        year=fields.ID(stored=True, sortable=True),
+        year=Identifier(stored=True, sortable=True),
         # Surface words, unstemmed, for "Bedoelde u ...?" suggestions: all of a letter's words on
         # its first paragraph (the counts are the letter's).
         words=SurfaceWords(analyzer=words_analyzer()),
@@ -46,10 +46,10 @@ def build_schema() -> fields.Schema:
         letter_meta=fields.STORED(),  # JSON: signatories, kamerstukken, source
         # The abbreviations a letter defines ("EDT\temerging and disruptive technologies"), on its
         # first paragraph: the search reads them all from this field's list of terms.
-        abbreviations=fields.KEYWORD(commas=True, scorable=False),
+        abbreviations=Keywords(),
         # The letter file's content hash (shown nowhere; updates read letter_file).
         sha256=fields.STORED(),
         # "<letter id>\t<sha256>\t<size:mtime>" on a letter's first paragraph: an update reads
         # every letter's file state from this field's list of terms, in one pass.
-        letter_file=fields.ID(),
+        letter_file=Identifier(),
     )

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from whoosh import fields
 
-from indexer.analysed_fields import DutchText, SurfaceWords
+from indexer.analysed_fields import DutchText, Identifier, Keywords, SurfaceWords
 from indexer.dutch import analyze_positions, dutch_analyzer, words_analyzer
 from indexer.letters import read_letter
 from indexer.topics import load_taxonomy
@@ -38,6 +38,19 @@ def test_text_fields_give_the_postings_of_the_analyzer():
     ]:
         for text in _paragraphs():
             assert _postings(fast, text) == _postings(slow, text), text[:60]
+
+
+def test_identifier_and_keyword_fields_give_whooshs_postings():
+    values = ["2030", "000_57bdeaef467bd125#3", "", " spaced ", "Ünïcode\tand tabs"]
+    keyword_lists = ["defensie,veiligheid", "a,,b", "a, ,b", " x , y ,x", "", ",", "EDT\tEmerging tech"]
+    for fast, slow, texts in [
+        (Identifier(stored=True), fields.ID(stored=True), values),
+        (Keywords(stored=True, vector=True), fields.KEYWORD(commas=True, stored=True, vector=True, scorable=False),
+         keyword_lists + values),
+    ]:
+        for text in texts:
+            assert _postings(fast, text) == _postings(slow, text), text
+        assert fast.analyzer == slow.analyzer and fast.vector == slow.vector
 
 
 def test_fields_keep_the_analyzer_for_queries_and_highlighting():

@@ -85,7 +85,7 @@ def _postings(ix, blocks: bool = True) -> dict:
 def test_with_whooshs_settings_the_files_are_whooshs_byte_for_byte(documents, tmp_path):
     _, theirs = _one_segment(tmp_path / "whoosh", documents, _whoosh_writer)
     _, ours = _one_segment(tmp_path / "bulk", documents,
-                           lambda ix: _bulk_writer(ix, inline_limit=1, compress_from=0))
+                           lambda ix: _bulk_writer(ix, inline_limit=1, compress_from=0, compression=3))
     assert sorted(ours) == sorted(theirs)
     assert {"pst", "trm", "_stored.col", "_text_len.col", "vps"} <= set(ours)
     for name in theirs:
