@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
 import tomllib
 import unicodedata
 from importlib import resources
@@ -217,9 +218,9 @@ def term_positions(text: str) -> dict[str, list[int]]:
 def surface_counts(text: str) -> dict[str, int]:
     """surface term -> how often it occurs in `text`, as words_analyzer indexes it."""
     counts: dict[str, int] = {}
-    for word in _WORDS.findall(text):
+    for word, n in Counter(_WORDS.findall(text)).items():  # each written form analysed once
         for term in surface_terms(word):
-            counts[term] = counts.get(term, 0) + 1
+            counts[term] = counts.get(term, 0) + n
     return counts
 
 

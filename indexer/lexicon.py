@@ -63,8 +63,10 @@ def frequency(word: str) -> float:
     return _frequencies().get(word.lower(), 0.0)
 
 
+@lru_cache(maxsize=100_000)
 def zipf(word: str) -> float:
-    """The word's Zipf frequency (log10 per billion words; 0.0 when unknown)."""
+    """The word's Zipf frequency (log10 per billion words; 0.0 when unknown). Cached: compound
+    splitting asks for the same prefixes and heads over and over."""
     f = frequency(word)
     return round(math.log10(f) + 9, 2) if f > 0 else 0.0
 
