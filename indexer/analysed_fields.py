@@ -3,7 +3,7 @@
 Whoosh analyses a field by running each token through its filters as a Token object; for our
 Dutch text that was the largest single cost of indexing. These fields keep their analyzer (the
 query parser and the highlighter still use it, and give the same terms) but index from
-`indexer.dutch.term_positions`/`surface_counts`, which analyse a paragraph word by word from a
+`indexer.dutch.term_positions`/`surface_words`, which analyse a paragraph word by word from a
 per-word cache, once for its topics and its text field together; identifiers and keyword lists
 are split directly. They write exactly the postings Whoosh's own `word_values` would (same
 terms, frequencies, weights and encoded values): tests/test_analysed_fields.py compares them.
@@ -13,11 +13,12 @@ The index schema pickles these classes by module path: keep their names and this
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 
 from whoosh import columns, fields, formats
-from whoosh.system import pack_uint
+from whoosh.system import pack_uint, unpack_uint
 
-from indexer.dutch import surface_counts, term_positions
+from indexer.dutch import surface_words, term_positions
 
 Posting = tuple[bytes, int, float, bytes]  # (term, frequency, weight, encoded value)
 
@@ -30,44 +31,78 @@ class DutchText(fields.TEXT):
     """A TEXT field with the Dutch analyzer, indexed from `term_positions`."""
 
     def index(self, value, **kwargs) -> list[Posting]:
-        if not isinstance(value, str) or kwargs:
+        pool: dict[bytes, list] = defaultdict(list)
+        if kwargs or self.add_postings(value, 0, pool) is None:
             return list(super().index(value, **kwargs))
+        return _as_postings(pool)
+
+    def _with_positions(self) -> bool:
         fmt = self.format
+        return isinstance(fmt, formats.Positions) and not isinstance(fmt, formats.Characters)
+
+    def add_postings(self, value, docnum: int, pool) -> tuple[int, int] | None:
+        """Append (docnum, weight, encoded value) to `pool[term]` for each term of `value`, as
+        BulkSegmentWriter pools them; return (field length, number of terms). None for a value
+        or a format this fast path does not handle."""
+        fmt = self.format
+        if not isinstance(value, str):
+            return None
         boost = fmt.field_boost
-        with_positions = isinstance(fmt, formats.Positions) and not isinstance(fmt, formats.Characters)
-        if not with_positions:
-            if type(fmt) is not formats.Frequency:
-                return list(super().index(value))  # a format this fast path does not write
-            return [(term.encode("utf-8"), len(positions), len(positions) * boost, pack_uint(len(positions)))
-                    for term, positions in term_positions(value).items()]
-        single = _SINGLE_POSITION
-        encode = fmt.encode
-        postings = []
-        for term, positions in term_positions(value).items():
-            if len(positions) == 1:  # most postings: their encoding is looked up, not pickled again
-                encoded = single.get(positions[0])
-                if encoded is None:
-                    encoded = single[positions[0]] = encode(positions)
-                postings.append((term.encode("utf-8"), 1, boost, encoded))
-            else:
-                postings.append((term.encode("utf-8"), len(positions), len(positions) * boost, encode(positions)))
-        return postings
+        terms = term_positions(value)
+        length = 0
+        if self._with_positions():
+            single = _SINGLE_POSITION
+            encode = fmt.encode
+            for term, positions in terms.items():
+                if len(positions) == 1:  # most postings: their encoding is looked up, not pickled again
+                    length += 1
+                    encoded = single.get(positions[0])
+                    if encoded is None:
+                        encoded = single[positions[0]] = encode(positions)
+                    pool[term.encode("utf-8")].append((docnum, boost, encoded))
+                else:
+                    length += len(positions)
+                    pool[term.encode("utf-8")].append((docnum, len(positions) * boost, encode(positions)))
+        elif type(fmt) is formats.Frequency:
+            for term, positions in terms.items():
+                length += len(positions)
+                pool[term.encode("utf-8")].append((docnum, len(positions) * boost, pack_uint(len(positions))))
+        else:
+            return None
+        return length, len(terms)
 
 
 class SurfaceWords(fields.TEXT):
-    """The unstemmed words of a text, for spelling suggestions: their terms and frequencies
-    (`searcher.corrector` ranks by them), no positions, and no field lengths (never scored)."""
+    """The unstemmed words of a text, for spelling suggestions: which documents have each word
+    (`searcher.corrector` ranks by that count), no frequencies, positions or field lengths. A
+    posting without a frequency is about half the indexing work of one with it."""
 
     def __init__(self, analyzer) -> None:
         super().__init__(analyzer=analyzer, phrase=False, spelling=True)
+        self.format = formats.Existence(field_boost=self.format.field_boost)
         self.scorable = False
 
     def index(self, value, **kwargs) -> list[Posting]:
         if not isinstance(value, str) or kwargs:
             return list(super().index(value, **kwargs))
         boost = self.format.field_boost
-        return [(term.encode("utf-8"), freq, freq * boost, pack_uint(freq))
-                for term, freq in surface_counts(value).items()]
+        return [(term.encode("utf-8"), 1, boost, b"") for term in surface_words(value)]
+
+    def add_postings(self, value, docnum: int, pool) -> tuple[int, int] | None:
+        """As DutchText.add_postings."""
+        if not isinstance(value, str):
+            return None
+        posting = (docnum, self.format.field_boost, b"")
+        words = surface_words(value)
+        for term in words:
+            pool[term.encode("utf-8")].append(posting)
+        return len(words), len(words)
+
+
+def _as_postings(pool: dict[bytes, list]) -> list[Posting]:
+    """The (term, frequency, weight, value) postings of one document's pool, as `index()` gives
+    them. Each value starts with the frequency (Whoosh's Positions and Frequency formats)."""
+    return [(term, unpack_uint(value[:4])[0], weight, value) for term, [(_, weight, value)] in pool.items()]
 
 
 class Identifier(fields.ID):

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 import re
-from collections import Counter
 import tomllib
 import unicodedata
 from importlib import resources
@@ -215,13 +214,13 @@ def term_positions(text: str) -> dict[str, list[int]]:
     return positions
 
 
-def surface_counts(text: str) -> dict[str, int]:
-    """surface term -> how often it occurs in `text`, as words_analyzer indexes it."""
-    counts: dict[str, int] = {}
-    for word, n in Counter(_WORDS.findall(text)).items():  # each written form analysed once
+def surface_words(text: str) -> list[str]:
+    """The distinct surface terms of `text`, as words_analyzer indexes them (in order)."""
+    words: dict[str, None] = {}
+    for word in dict.fromkeys(_WORDS.findall(text)):  # each written form analysed once
         for term in surface_terms(word):
-            counts[term] = counts.get(term, 0) + n
-    return counts
+            words[term] = None
+    return list(words)
 
 
 def analyze_positions(text: str, mode: str = "index") -> list[tuple[str, int, int, int]]:

@@ -19,6 +19,9 @@ With `inline_limit=1, compress_from=0, compression=3` the files are byte for byt
 Whoosh's writer:
 tests/test_segment_writer.py checks both settings.
 
+A field may offer `add_postings(value, docnum, pool) -> (length, postings) | None`: it appends
+its postings (docnum, weight, value) to `pool[term bytes]` itself, which saves building them as
+tuples for `index()` first (indexer/analysed_fields.py); None means "use index()".
 Per-document data (stored fields, columns, lengths, term vectors) still goes through Whoosh's
 per-document writer.
 """
@@ -86,18 +89,19 @@ class BulkSegmentWriter(SegmentWriter):
                 if field.indexed:
                     boost = self._field_boost(fields, name, docboost)
                     terms = self._postings[name]
-                    postings = field.index(value)
-                    if not isinstance(postings, list):  # Whoosh's own fields give an iterator
-                        postings = list(postings)
-                    if boost == 1.0:
-                        for btext, freq, weight, vbytes in postings:
-                            length += freq
-                            terms[btext].append((docnum, weight, vbytes))
+                    direct = getattr(field, "add_postings", None)
+                    counted = direct(value, docnum, terms) if direct and boost == 1.0 else None
+                    if counted is not None:
+                        length, count = counted
                     else:
+                        postings = field.index(value)
+                        if not isinstance(postings, list):  # Whoosh's own fields give an iterator
+                            postings = list(postings)
                         for btext, freq, weight, vbytes in postings:
                             length += freq
                             terms[btext].append((docnum, weight * boost, vbytes))
-                    added += _POSTING_BYTES * len(postings)
+                        count = len(postings)
+                    added += _POSTING_BYTES * count
                     if field.scorable and length:
                         self._record_length(name, docnum, length)
                     else:
