@@ -50,16 +50,16 @@ def words(text: str) -> Iterable[str]:
     return WORD.findall(text)
 
 
+# The last token of a line when it ends in a letter and a hyphen (whitespace after it aside).
+LAST_TOKEN_BROKEN = re.compile(r"(?<!\S)\S*\w-[^\S\n]*$", re.MULTILINE)
+
+
 def letter_vocabulary(lines: Iterable[str]) -> Counter[str]:
     """Lowercase word counts of a letter, leaving out the fragments around line-end hyphens."""
-    found: list[str] = []
-    for line in lines:
-        tokens = line.split()
-        if tokens and re.search(r"\w-$", tokens[-1]):
-            tokens = tokens[:-1]  # "omstandig-" is half a word
-        # one search per line: a word never spans a space, so this finds each token's words
-        found += WORD.findall(" ".join(tokens))
-    return Counter(map(str.lower, found))
+    # "omstandig-" at a line end is half a word: each line loses such a last token, then one
+    # search finds the words of all lines (a word never spans a line or a space)
+    text = LAST_TOKEN_BROKEN.sub("", "\n".join(lines))
+    return Counter(map(str.lower, WORD.findall(text)))
 
 
 class Dehyphenator:

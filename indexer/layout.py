@@ -221,17 +221,23 @@ def ends_with_break_hyphen(text: str) -> bool:
 @functools.lru_cache(maxsize=4096)  # asked again for every line of a block of capitals
 def is_caps(text: str) -> bool:
     """An all-capitals line ("GEANNOTEERDE AGENDA ... VAN DE NAVO-"), or digits after one."""
-    letters = [c for c in visible(text) if c.isalpha()]
-    return len(letters) >= 2 and all(c.isupper() for c in letters)
+    letters = list(filter(str.isalpha, visible(text)))
+    return len(letters) >= 2 and all(map(str.isupper, letters))
+
+
+TITLE_START = re.compile(r"[A-Z\u00c0-\u00de0-9]")
+HEADING_END = re.compile(r"[.,;:!?\-–]$")
+TITLE_END = re.compile(r"[.,;:!?]$")
+LOWER_START = re.compile(r"[a-z\u00df-\u00ff]")
 
 
 def heading_like(text: str, width: float) -> bool:
     """A short line that starts like a title and ends without punctuation."""
     text = visible(text)
     return (
-        bool(re.match(r"[A-Z\u00c0-\u00de0-9]", text))
+        bool(TITLE_START.match(text))
         and not LIST_ITEM.match(text)
-        and not re.search(r"[.,;:!?\-–]$", text)
+        and not HEADING_END.search(text)
         and len(text.split()) <= HEADING_MAX_WORDS
         and text_width(text) <= HEADING_MAX_WIDTH * width
     )
@@ -246,7 +252,7 @@ def word_would_fit(prev: str, nxt: str, width: float) -> bool:
 def _continues(prev: str, cur: str) -> bool:
     """Across a blank line: a sentence that has not ended and goes on in lowercase."""
     return ends_with_break_hyphen(prev) or (
-        not ends_sentence(prev) and bool(re.match(r"[a-z\u00df-\u00ff]", visible(cur)))
+        not ends_sentence(prev) and bool(LOWER_START.match(visible(cur)))
     )
 
 
@@ -298,8 +304,8 @@ def _is_heading(block: Block, width: float, followed_by_gap: bool) -> bool:
         len(texts) == 2
         and (block.lines[0].gap or block.lines[0].page_start)
         and followed_by_gap
-        and bool(re.match(r"[A-Z\u00c0-\u00de0-9]", visible(texts[0])))
-        and not re.search(r"[.,;:!?]$", visible(texts[1]))
+        and bool(TITLE_START.match(visible(texts[0])))
+        and not TITLE_END.search(visible(texts[1]))
         and text_width(texts[1]) <= HEADING_MAX_WIDTH * width
         and len(" ".join(texts).split()) <= HEADING_MAX_WORDS
     )

@@ -124,6 +124,9 @@ class FrontMatter:
     signatories: list[Signatory] = field(default_factory=list)
 
 
+HAS_DIGIT = re.compile(r"\d")
+
+
 def take_front_matter(lines: list[layout.Line]) -> tuple[list[layout.Line], FrontMatter]:
     """Remove address, date line, salutation, closings, signatures and furniture from the lines.
 
@@ -150,10 +153,10 @@ def take_front_matter(lines: list[layout.Line]) -> tuple[list[layout.Line], Fron
             or (gap and ADDRESS_MORE.match(text))
         ):
             pass
-        elif (d := dates.parse_date_line(text)) is not None:
-            meta.date = meta.date or d
+        elif HAS_DIGIT.search(text) and (d := dates.parse_date_line(text)) is not None:
+            meta.date = meta.date or d  # (every date form has digits)
         else:
-            body.append(replace(line, gap=line.gap or gap))
+            body.append(replace(line, gap=True) if gap and not line.gap else line)
             gap = False
             continue
         gap = True
@@ -221,12 +224,24 @@ LEADING_ARTICLE = re.compile(r"^(?:de|het|een|zijn|haar|hun|mijn|ons|onze)\s+", 
 PARTICLE = re.compile(r"\s+aan(?=\s+(?:van|voor|op|over|met|inzake|betreffende|ten)\b|\W*$)")
 
 
+SENTENCE_BREAK = re.compile(r"[.!?][\"'”’»)]*\s+(?=[\"'“‘«(]?[A-Z\u00c0-\u00de])")
+
+
+def _last_word(text: str, end: int) -> str:
+    """text[:end].split()[-1] (or ""), without splitting all of text[:end] again."""
+    while end and text[end - 1].isspace():
+        end -= 1
+    start = end
+    while start and not text[start - 1].isspace():
+        start -= 1
+    return text[start:end]
+
+
 def sentences(text: str) -> list[str]:
     """Split text into sentences, not at "nr. 106", "o.a.", "d.d." or initials ("W.B. Hoekstra")."""
     out, start = [], 0
-    for m in re.finditer(r"[.!?][\"'”’»)]*\s+(?=[\"'“‘«(]?[A-Z\u00c0-\u00de])", text):
-        token = text[:m.start()].split()[-1] if text[:m.start()].split() else ""
-        token = token.lstrip("(\"'“‘«")
+    for m in SENTENCE_BREAK.finditer(text):
+        token = _last_word(text, m.start()).lstrip("(\"'“‘«")
         if token.lower() in ABBREVIATIONS or re.fullmatch(r"(?:[A-Za-z]{1,2}\.)*[A-Za-z]", token):
             continue
         out.append(text[start:m.end()].strip())
