@@ -94,8 +94,8 @@ class SurfaceWords(fields.TEXT):
             return None
         posting = (docnum, self.format.field_boost, b"")
         words = surface_words(value)
-        for term in words:
-            pool[term.encode("utf-8")].append(posting)
+        for term in map(str.encode, words):
+            pool[term].append(posting)
         return len(words), len(words)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
+from itertools import chain
 import tomllib
 import unicodedata
 from importlib import resources
@@ -200,27 +201,25 @@ def term_positions(text: str) -> dict[str, list[int]]:
     and filter chain. Do not change the dict or its lists: they are shared.
     """
     positions: dict[str, list[int]] = {}
+    found = positions.get
     pos = 0
-    for word in _WORDS.findall(text):
-        terms = word_terms(word)
+    for terms in map(word_terms, _WORDS.findall(text)):
         if not terms:
             continue  # a stopword leaves no gap, as in DutchWordFilter
         for term in terms:
-            if term in positions:
-                positions[term].append(pos)
-            else:
+            at = found(term)
+            if at is None:
                 positions[term] = [pos]
+            else:
+                at.append(pos)
         pos += 1
     return positions
 
 
 def surface_words(text: str) -> list[str]:
     """The distinct surface terms of `text`, as words_analyzer indexes them (in order)."""
-    words: dict[str, None] = {}
-    for word in dict.fromkeys(_WORDS.findall(text)):  # each written form analysed once
-        for term in surface_terms(word):
-            words[term] = None
-    return list(words)
+    forms = dict.fromkeys(_WORDS.findall(text))  # each written form analysed once
+    return list(dict.fromkeys(chain.from_iterable(map(surface_terms, forms))))
 
 
 def analyze_positions(text: str, mode: str = "index") -> list[tuple[str, int, int, int]]:

@@ -314,7 +314,6 @@ def letter_documents(letter: Letter, taxonomy: Taxonomy, stamp: str = "") -> Ite
             "date_inferred": letter.date_inferred,
             "day": letter.date.toordinal() if letter.date else 0,
             "letter_meta": meta,
-            "sha256": letter.sha256,
         }
         if p.number == 1:
             doc["letter_file"] = f"{letter.id}\t{letter.sha256}\t{stamp}"

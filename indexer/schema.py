@@ -47,8 +47,6 @@ def build_schema() -> fields.Schema:
         # The abbreviations a letter defines ("EDT\temerging and disruptive technologies"), on its
         # first paragraph: the search reads them all from this field's list of terms.
         abbreviations=Keywords(),
-        # The letter file's content hash (shown nowhere; updates read letter_file).
-        sha256=fields.STORED(),
         # "<letter id>\t<sha256>\t<size:mtime>" on a letter's first paragraph: an update reads
         # every letter's file state from this field's list of terms, in one pass.
         letter_file=Identifier(),
