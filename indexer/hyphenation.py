@@ -50,16 +50,19 @@ def words(text: str) -> Iterable[str]:
     return WORD.findall(text)
 
 
-# The last token of a line when it ends in a letter and a hyphen (whitespace after it aside).
-LAST_TOKEN_BROKEN = re.compile(r"(?<!\S)\S*\w-[^\S\n]*$", re.MULTILINE)
+BROKEN_END = re.compile(r"\w-$")
 
 
 def letter_vocabulary(lines: Iterable[str]) -> Counter[str]:
     """Lowercase word counts of a letter, leaving out the fragments around line-end hyphens."""
-    # "omstandig-" at a line end is half a word: each line loses such a last token, then one
-    # search finds the words of all lines (a word never spans a line or a space)
-    text = LAST_TOKEN_BROKEN.sub("", "\n".join(lines))
-    return Counter(map(str.lower, WORD.findall(text)))
+    lines = list(lines)
+    for i, line in enumerate(lines):
+        if line.rstrip().endswith("-"):
+            tokens = line.split()
+            if tokens and BROKEN_END.search(tokens[-1]):
+                lines[i] = " ".join(tokens[:-1])  # "omstandig-" is half a word
+    # one search finds the words of all lines: a word never spans a line or a space
+    return Counter(map(str.lower, WORD.findall("\n".join(lines))))
 
 
 class Dehyphenator:

@@ -12,9 +12,10 @@ import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
+from itertools import islice
 from pathlib import Path
 
 from indexer import dates, layout
@@ -239,16 +240,20 @@ def _last_word(text: str, end: int) -> str:
 
 def sentences(text: str) -> list[str]:
     """Split text into sentences, not at "nr. 106", "o.a.", "d.d." or initials ("W.B. Hoekstra")."""
-    out, start = [], 0
+    return list(_sentences(text))
+
+
+def _sentences(text: str) -> Iterator[str]:
+    """The sentences of `text`, one at a time (a title needs only the first few)."""
+    start = 0
     for m in SENTENCE_BREAK.finditer(text):
         token = _last_word(text, m.start()).lstrip("(\"'“‘«")
         if token.lower() in ABBREVIATIONS or re.fullmatch(r"(?:[A-Za-z]{1,2}\.)*[A-Za-z]", token):
             continue
-        out.append(text[start:m.end()].strip())
+        yield text[start:m.end()].strip()
         start = m.end()
     if text[start:].strip():
-        out.append(text[start:].strip())
-    return out
+        yield text[start:].strip()
 
 
 def shorten(text: str, limit: int = TITLE_MAX) -> str:
@@ -278,10 +283,10 @@ def derive_title(paragraphs: list[Paragraph]) -> str:
     """The subject offered in the letter's first sentences, else its first sentence."""
     body = [p.text for p in paragraphs if p.kind is Kind.BODY][:10]
     for text in body:
-        for sentence in sentences(text)[:4]:
+        for sentence in islice(_sentences(text), 4):
             if title := offered_object(sentence):
                 return shorten(title)
-    first = sentences(body[0])[0].rstrip(".") if body else ""
+    first = next(_sentences(body[0]), "").rstrip(".") if body else ""
     return shorten(first)
 
 
