@@ -303,7 +303,25 @@ def machine() -> dict:
         "python_implementation": platform.python_implementation(),
         "platform": platform.platform(),
         "load_average": load_average(),
+        "cpu_reference_ms": cpu_reference_ms(),
     }
+
+
+def cpu_reference_ms() -> float:
+    """The best of five timings of a fixed pure-Python loop, in ms. A shared virtual machine's
+    speed drifts (by a quarter over minutes on the one these figures come from), and brieven's
+    indexing is pure Python: compare runs with this beside them."""
+    def loop() -> None:
+        counts: dict[int, int] = {}
+        for i in range(200_000):
+            counts[i % 997] = counts.get(i % 997, 0) + 1
+
+    timings = []
+    for _ in range(5):
+        started = time.perf_counter()
+        loop()
+        timings.append(time.perf_counter() - started)
+    return round(min(timings) * 1000, 1)
 
 
 def load_average() -> list[float] | None:

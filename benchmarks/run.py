@@ -30,8 +30,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 from benchmarks import adding, corpus as bench_corpus
-from benchmarks.harness import (Server, cli, dir_size, git_commit, load_average, machine, run,
-                                save_and_print, summary_ms)
+from benchmarks.harness import (Server, cli, cpu_reference_ms, dir_size, git_commit, load_average, machine,
+                                run, save_and_print, summary_ms)
 from benchmarks.queries import QUERIES, api_params, label, search_request
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
@@ -235,6 +235,7 @@ def benchmark(args: argparse.Namespace) -> dict:
     }
     figures["finished"] = datetime.now().isoformat(timespec="seconds")
     figures["machine"]["load_average_at_end"] = load_average()
+    figures["machine"]["cpu_reference_ms_at_end"] = cpu_reference_ms()
     return figures
 
 
@@ -294,6 +295,8 @@ def table(f: dict) -> str:
         + f" (source {f['code'].get('source_digest')})",
         f"load average at start {m.get('load_average')}, at end {m.get('load_average_at_end')} "
         "(other work on the machine disturbs the figures)",
+        f"CPU reference loop at start {m.get('cpu_reference_ms')} ms, at end "
+        f"{m.get('cpu_reference_ms_at_end')} ms (lower is a faster machine at that moment)",
         f"({t['scale']})",
         "",
         f"{'figure':<{w0}}  {'value':<{w1}}  {'target':<{w2}}  met",

@@ -46,6 +46,7 @@ def test_scale_benchmark_smoke_run(tmp_path):
     proc, f = _run(tmp_path, "benchmarks.run", "--paragraphs", "2000", "--queries", "6", "--passes", "1")
 
     assert f["machine"]["cores"] >= 1 and f["machine"]["python"].count(".") == 2
+    assert f["machine"]["cpu_reference_ms"] > 0 and f["machine"]["cpu_reference_ms_at_end"] > 0
     c = f["corpus"]
     assert c["target_paragraphs"] == 2000 and c["paragraphs"] >= 2000 and c["letters"] > 0
     assert c["repeats_per_document"] == "1" and "blank line" in c["how"]
