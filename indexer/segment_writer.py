@@ -172,12 +172,15 @@ class _Postings:
         """Write a term's postings (or keep them in its term info); return the term info. The
         statistics are gathered block by block, as Whoosh's W3TermInfo.add_block does."""
         count = len(postings)
-        if count == 1:
-            ids, weights, values = (postings[0][0],), (postings[0][1],), (postings[0][2],)
-        else:
-            ids, weights, values = zip(*postings)
+        if count == 1 and self.inline_limit > 1:  # half of all terms: the same, in fewer steps
+            [(docnum, weight, value)] = postings
+            float_weight = array("f", (weight,))[0]
+            length = lengths[docnum] if lengths else 0
+            return _TERM_INFO.pack(1, float_weight, 1, length, length, weight, docnum, docnum) + dumps(
+                ((docnum,), (float_weight,), (None,) if fixed == 0 else (value or b"",)), 2)
+        ids, weights, values = zip(*postings)
         float_weights = array("f", weights).tolist()  # Whoosh keeps weights as 32-bit floats
-        term_lengths = bytes(lengths[d] for d in ids) if lengths else b""
+        term_lengths = bytes(map(lengths.__getitem__, ids)) if lengths else b""
         if count < self.inline_limit:
             # Whoosh reads these through a ListMatcher, whose value() must give what its own
             # blocks give: None for a format without values (merging expects None or bytes)
