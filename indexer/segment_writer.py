@@ -74,8 +74,11 @@ class BulkSegmentWriter(SegmentWriter):
         perdoc = self.perdocwriter
         schema = self.schema
         docnum = self.docnum
-        docboost = self._doc_boost(fields)
-        names = sorted(name for name in fields if not name.startswith("_"))
+        # "_boost", "_<field>_boost", "_stored_<field>": Whoosh's special keys, looked up only
+        # for a document that has one
+        special = any(name[:1] == "_" for name in fields)
+        docboost = self._doc_boost(fields) if special else 1.0
+        names = sorted(name for name in fields if name[:1] != "_") if special else sorted(fields)
         self._check_fields(schema, names)
         added = 0
         perdoc.start_doc(docnum)
@@ -87,7 +90,7 @@ class BulkSegmentWriter(SegmentWriter):
                 field = schema[name]
                 length = 0
                 if field.indexed:
-                    boost = self._field_boost(fields, name, docboost)
+                    boost = self._field_boost(fields, name, docboost) if special else 1.0
                     terms = self._postings[name]
                     direct = getattr(field, "add_postings", None)
                     counted = direct(value, docnum, terms) if direct and boost == 1.0 else None
@@ -111,7 +114,7 @@ class BulkSegmentWriter(SegmentWriter):
                     items = sorted((text, weight, vbytes) for text, _, weight, vbytes
                                    in vformat.word_values(value, field.analyzer, mode="index"))
                     perdoc.add_vector_items(name, field, items)
-                stored = fields.get(f"_stored_{name}", value)
+                stored = fields.get(f"_stored_{name}", value) if special else value
                 perdoc.add_field(name, field, stored if field.stored else None, length)
                 column = field.column_type
                 if column and stored is not None:

@@ -92,6 +92,16 @@ def test_with_whooshs_settings_the_files_are_whooshs_byte_for_byte(documents, tm
         assert ours[name] == theirs[name], name
 
 
+def test_whooshs_special_keys_are_honoured(documents, tmp_path):
+    # a document boost, a field boost and a stored value other than the indexed one
+    special = [{**doc, "_boost": 2.0} for doc in documents[:3]] + [
+        {**documents[3], "_text_boost": 0.5, "_stored_title": "Een andere titel"}] + documents[4:8]
+    _, theirs = _one_segment(tmp_path / "whoosh", special, _whoosh_writer)
+    _, ours = _one_segment(tmp_path / "bulk", special,
+                           lambda ix: _bulk_writer(ix, inline_limit=1, compress_from=0, compression=3))
+    assert ours == theirs
+
+
 def test_inlined_and_uncompressed_postings_read_back_the_same(documents, tmp_path):
     whoosh_ix, theirs = _one_segment(tmp_path / "whoosh", documents, _whoosh_writer)
     bulk_ix, ours = _one_segment(tmp_path / "bulk", documents, _bulk_writer)
