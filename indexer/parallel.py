@@ -14,6 +14,7 @@ the build fail: the caller discards the unfinished index directory.
 """
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import multiprocessing.connection
@@ -28,8 +29,11 @@ from indexer.segment_writer import BulkSegmentWriter
 
 # Every so many documents, everything allocated so far (mostly the pooled postings) is moved out
 # of the garbage collector's sight (gc.freeze): its full collections would otherwise scan the
-# growing pool again and again, 8% of a build's CPU. Young objects are still collected.
+# growing pool again and again, 8% of a build's CPU. Young objects are still collected, in
+# larger batches (a threshold of 10,000 instead of 700: 49 collections instead of 1,081 per 10k
+# paragraphs).
 FREEZE_EVERY = 256
+YOUNG_COLLECTION_THRESHOLD = 10_000
 
 # index_files(writer, files, progress) -> a picklable result (the worker's summary)
 IndexFiles = Callable[["SegmentRoller", Sequence[Path], Callable[[str], None]], Any]
@@ -63,9 +67,10 @@ def build_segments(ix: FileIndex, shares: Sequence[Sequence[Path]], index_files:
     process), then commit all segments (in share order) as the index's next generation.
     Returns the workers' results in order."""
     if len(shares) == 1:  # one process: this one
-        writer = SegmentRoller(ix, limitmb)
-        result = index_files(writer, shares[0], progress)
-        outcomes = [(writer.finish(), result)]
+        with bulk_collection():
+            writer = SegmentRoller(ix, limitmb)
+            result = index_files(writer, shares[0], progress)
+            outcomes = [(writer.finish(), result)]
     else:
         outcomes = _in_workers(ix, shares, index_files, progress, limitmb)
     segments = [segment for worker_segments, _ in outcomes for segment in worker_segments]
@@ -128,14 +133,28 @@ def _collect(workers, progress) -> list[tuple[list, Any]]:
 def _work(ix: FileIndex, files: Sequence[Path], index_files: IndexFiles, send, limitmb: int) -> None:
     """In a worker: index `files` into new segments and send back their descriptions."""
     try:
-        writer = SegmentRoller(ix, limitmb)
-        result = index_files(writer, files, lambda name: send.send(("file", name)))
-        send.send(("done", writer.finish(), result))
+        with bulk_collection():
+            writer = SegmentRoller(ix, limitmb)
+            result = index_files(writer, files, lambda name: send.send(("file", name)))
+            segments = writer.finish()
+        send.send(("done", segments, result))
     except BaseException:
         send.send(("error", traceback.format_exc()))
         raise
     finally:
         send.close()
+
+
+@contextlib.contextmanager
+def bulk_collection():
+    """The garbage collector's settings for a build (see FREEZE_EVERY), restored afterwards."""
+    thresholds = gc.get_threshold()
+    gc.set_threshold(YOUNG_COLLECTION_THRESHOLD, *thresholds[1:])
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*thresholds)
 
 
 class SegmentRoller:
@@ -172,5 +191,4 @@ class SegmentRoller:
             self.segments.append(self.writer._finalize_segment())
         else:
             self.writer._close_segment()
-        gc.unfreeze()
         return self.segments
