@@ -125,12 +125,26 @@ class Keywords(fields.KEYWORD):
     def index(self, value, **kwargs) -> list[Posting]:
         if not isinstance(value, str) or kwargs or type(self.format) is not formats.Frequency:
             return list(super().index(value, **kwargs))
-        counts: dict[str, int] = {}
-        for keyword in _COMMA_SEPARATED.findall(value):
-            keyword = keyword.strip()
-            counts[keyword] = counts.get(keyword, 0) + 1
         boost = self.format.field_boost
-        return [(keyword.encode("utf-8"), freq, freq * boost, pack_uint(freq)) for keyword, freq in counts.items()]
+        return [(keyword.encode("utf-8"), freq, freq * boost, pack_uint(freq))
+                for keyword, freq in _keyword_counts(value).items()]
+
+    def vector_items(self, value) -> list[tuple[str, float, bytes]] | None:
+        """The sorted (keyword, weight, value) items of the field's term vector, as Whoosh's
+        writer makes them from `vector.word_values`; None when this fast path does not apply."""
+        vector = self.vector
+        if not isinstance(value, str) or type(vector) is not formats.Frequency:
+            return None
+        boost = vector.field_boost
+        return sorted((keyword, freq * boost, pack_uint(freq)) for keyword, freq in _keyword_counts(value).items())
+
+
+def _keyword_counts(value: str) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for keyword in _COMMA_SEPARATED.findall(value):
+        keyword = keyword.strip()
+        counts[keyword] = counts.get(keyword, 0) + 1
+    return counts
 
 
 _COMMA_SEPARATED = re.compile(r"[^,]+")  # as whoosh.analysis.CommaSeparatedTokenizer

@@ -21,7 +21,8 @@ tests/test_segment_writer.py checks both settings.
 
 A field may offer `add_postings(value, docnum, pool) -> (length, postings) | None`: it appends
 its postings (docnum, weight, value) to `pool[term bytes]` itself, which saves building them as
-tuples for `index()` first (indexer/analysed_fields.py); None means "use index()".
+tuples for `index()` first (indexer/analysed_fields.py); None means "use index()". Likewise
+`vector_items(value)` gives a term vector's sorted items without running the analyzer.
 Per-document data (stored fields, columns, lengths, term vectors) still goes through Whoosh's
 per-document writer.
 """
@@ -111,8 +112,11 @@ class BulkSegmentWriter(SegmentWriter):
                         length = 0
                 vformat = field.vector
                 if vformat:
-                    items = sorted((text, weight, vbytes) for text, _, weight, vbytes
-                                   in vformat.word_values(value, field.analyzer, mode="index"))
+                    vector = getattr(field, "vector_items", None)
+                    items = vector(value) if vector else None
+                    if items is None:
+                        items = sorted((text, weight, vbytes) for text, _, weight, vbytes
+                                       in vformat.word_values(value, field.analyzer, mode="index"))
                     perdoc.add_vector_items(name, field, items)
                 stored = fields.get(f"_stored_{name}", value) if special else value
                 perdoc.add_field(name, field, stored if field.stored else None, length)

@@ -58,6 +58,11 @@ def test_identifier_and_keyword_fields_give_whooshs_postings():
         for text in texts:
             assert _postings(fast, text) == _postings(slow, text), text
         assert fast.analyzer == slow.analyzer and fast.vector == slow.vector
+    topics = Keywords(stored=True, vector=True)
+    for text in keyword_lists:
+        assert topics.vector_items(text) == sorted(
+            (word, weight, value) for word, _, weight, value
+            in topics.vector.word_values(text, topics.analyzer, mode="index")), text
 
 
 def test_fields_keep_the_analyzer_for_queries_and_highlighting():
