@@ -36,12 +36,14 @@ from pickle import dumps
 from struct import Struct
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
+from whoosh.filedb.filetables import OrderedHashWriter
 from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
 _TERM_INFO = W3TermInfo._struct  # flags, weight, doc freq, min/max length byte, max weight, first/last id
 _LENGTH = Struct("!i")
+_KEY_VALUE_LENGTHS = Struct("!ii")  # as whoosh.filedb.filetables writes them
 # About what a pooled posting costs in memory, in bytes, with its share of the term: what
 # Whoosh's PostingPool estimates for the pooled tuples of our postings.
 _POSTING_BYTES = 160
@@ -145,7 +147,6 @@ class BulkSegmentWriter(SegmentWriter):
         self.perdocwriter.close()
         fieldwriter = self.fieldwriter
         fieldmap = fieldwriter._fieldmap
-        add_term = fieldwriter._tindex.add
         postfile = fieldwriter._postfile
         out = _Postings(postfile.file, postfile.tell(), self)
         for name in sorted(self._postings):
@@ -157,11 +158,32 @@ class BulkSegmentWriter(SegmentWriter):
             lengths = self._lengths.get(name, bytearray())
             lengths.extend(bytes(self.docnum - len(lengths)))
             write = out.write_term
-            for btext in sorted(terms):
-                add_term(prefix + btext, write(terms[btext], fixed, lengths))
+            _add_terms(fieldwriter._tindex, [(prefix + btext, write(terms[btext], fixed, lengths))
+                                             for btext in sorted(terms)])
         self._postings.clear()
         self._lengths.clear()
         fieldwriter.close()
+
+
+def _add_terms(tindex: OrderedHashWriter, items: list[tuple[bytes, bytes]]) -> None:
+    """OrderedHashWriter.add for each (key, value) of `items`, in one write: the same bytes,
+    hash buckets and key index, without three writes and a tell() per term."""
+    if not items:
+        return
+    if items[0][0] <= tindex.lastkey or any(a[0] >= b[0] for a, b in zip(items, items[1:])):
+        raise ValueError("terms must be added in increasing order")
+    position = tindex.dbfile.tell()
+    hashfn, buckets, index = tindex.hashfn, tindex.buckets, tindex.index
+    pack = _KEY_VALUE_LENGTHS.pack
+    parts = []
+    for key, value in items:
+        index.append(position)
+        h = hashfn(key)
+        buckets[h & 255].append((h, position))
+        parts += (pack(len(key), len(value)), key, value)
+        position += _KEY_VALUE_LENGTHS.size + len(key) + len(value)
+    tindex.dbfile.write(b"".join(parts))
+    tindex.lastkey = items[-1][0]
 
 
 class _Postings:
