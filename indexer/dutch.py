@@ -33,7 +33,10 @@ def _data_text(name: str) -> str:
 
 def fold(text: str) -> str:
     """Lowercase without diacritics: "Oekraïne" -> "oekraine", "coöperatieve" -> "cooperatieve"."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
+    lower = text.lower()
+    if lower.isascii():  # most words: nothing to decompose
+        return lower
+    decomposed = unicodedata.normalize("NFKD", lower)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 

@@ -478,6 +478,8 @@ def _plausible_cp1252(text: str) -> bool:
 def _repair_mojibake(text: str) -> tuple[str, list[str]]:
     """Undo UTF-8 that was read as Windows-1252 and saved again; the repairs made."""
     repairs: list[str] = []
+    if text.isascii():  # mojibake is made of non-ASCII characters
+        return text, repairs
 
     def repair(m: re.Match[str]) -> str:
         try:
