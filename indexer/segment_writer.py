@@ -15,9 +15,11 @@ info and each block say which was taken):
   rather than in a block of its own in the postings file;
 - a block is compressed only when its pickle is long enough for zlib to gain anything, and at
   zlib's fastest level (1, not 3: 0.4 s less per 10k paragraphs, 0.5% larger).
-With `inline_limit=1, compress_from=0, compression=3` the files are byte for byte those of
-Whoosh's writer:
-tests/test_segment_writer.py checks both settings.
+With `inline_limit=1, compress_from=0, compression=3` the files hold what Whoosh's writer
+writes: byte for byte on the seed letters; on larger inputs a block's pickle can differ where
+one position value object (indexer/analysed_fields.py shares them) occurs twice in a block and
+pickle writes it once, which unpickles to the same block. tests/test_segment_writer.py checks
+both settings.
 
 A field may offer `add_postings(value, docnum, pool) -> (length, postings) | None`: it appends
 its postings (docnum, weight, value) to `pool[term bytes]` itself, which saves building them as
@@ -47,6 +49,8 @@ _KEY_VALUE_LENGTHS = Struct("!ii")  # as whoosh.filedb.filetables writes them
 # About what a pooled posting costs in memory, in bytes, with its share of the term: what
 # Whoosh's PostingPool estimates for the pooled tuples of our postings.
 _POSTING_BYTES = 160
+_ONLY_NEW_SEGMENTS = ("BulkSegmentWriter writes new segments only: finish one with _finalize_segment() "
+                      "and commit it with a TOC (indexer/parallel.py); use Whoosh's writer to merge")
 
 
 class BulkSegmentWriter(SegmentWriter):
@@ -70,6 +74,14 @@ class BulkSegmentWriter(SegmentWriter):
         self._postings: dict[str, dict[bytes, list]] = defaultdict(lambda: defaultdict(list))
         # field name -> each paragraph's length byte, as in Whoosh's lengths column (0: none)
         self._lengths: dict[str, bytearray] = {}
+
+    def add_reader(self, reader) -> None:
+        raise NotImplementedError(_ONLY_NEW_SEGMENTS)
+
+    def commit(self, *args, **kwargs) -> None:
+        # Whoosh's commit may merge other segments through add_reader, and their postings would
+        # go to Whoosh's pool, which this writer never writes: refuse rather than lose them.
+        raise NotImplementedError(_ONLY_NEW_SEGMENTS)
 
     def add_document(self, **fields) -> None:
         """As Whoosh's SegmentWriter.add_document, with the postings grouped by term."""

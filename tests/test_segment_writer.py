@@ -140,3 +140,20 @@ def test_a_schema_it_cannot_write_is_refused(tmp_path):
     ix = whoosh_index.create_in(str(tmp_path), schema)
     with pytest.raises(ValueError, match="spelling"):
         BulkSegmentWriter(ix)
+
+
+def test_a_commit_that_could_merge_is_refused_and_the_index_is_untouched(documents, tmp_path):
+    # Whoosh's commit merges small segments by reading them into its own posting pool, which
+    # this writer never writes: the merged segments' postings would be lost without a word
+    ix, _ = _one_segment(tmp_path / "ix", documents[:20], _whoosh_writer)
+    writer = _bulk_writer(ix)
+    writer.add_document(**documents[20])
+    with pytest.raises(NotImplementedError, match="_finalize_segment"):
+        writer.commit(optimize=True)
+    with ix.reader() as reader, pytest.raises(NotImplementedError):
+        writer.add_reader(reader)
+    writer.cancel()
+    again = whoosh_index.open_dir(str(tmp_path / "ix"), indexname="MAIN")
+    with again.searcher() as searcher:
+        assert searcher.doc_count() == 20
+        assert searcher.document(doc_id=documents[0]["doc_id"]) is not None
