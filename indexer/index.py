@@ -318,8 +318,9 @@ def letter_documents(letter: Letter, taxonomy: Taxonomy, stamp: str = "") -> Ite
         if p.number == 1:
             doc["letter_file"] = f"{letter.id}\t{letter.sha256}\t{stamp}"
             # The letter's vocabulary for spelling suggestions, once per letter rather than per
-            # paragraph (a fifth fewer postings): the suggester needs each word's total count,
-            # and whether the index has it at all, not which paragraph has it.
+            # paragraph (a fifth fewer postings): the suggester ranks a word by the number of
+            # letters that have it, and needs to know whether the index has it at all, not
+            # which paragraph has it.
             doc["words"] = "\n".join(q.text for q in letter.paragraphs)
         if p.number == 1 and letter.abbreviations:
             doc["abbreviations"] = ",".join(encode_abbreviation(a, long) for a, long in letter.abbreviations)

@@ -184,6 +184,9 @@ class SegmentRoller:
         if self.writer.pending_bytes > self.limit:
             self.segments.append(self.writer._finalize_segment())  # as whoosh.multiproc does
             self.writer = self._new_writer()
+            # The finished writer leaves garbage in reference cycles (its term index's buckets,
+            # files, buffers): collect it now, or the next freeze keeps it to the end of the build.
+            gc.collect()
 
     def finish(self) -> list:
         """The segments written, the last one included; none are committed yet."""

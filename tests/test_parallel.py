@@ -1,12 +1,17 @@
 """A parallel rebuild gives the index a serial one gives: the same documents, terms and columns."""
+import gc
 import shutil
 from pathlib import Path
 
 import pytest
+from whoosh import index as whoosh_index
 
 import indexer.index
-from indexer.index import open_index, update_index
-from indexer.parallel import WorkerFailed, split_by_size
+from indexer.index import letter_documents, open_index, update_index
+from indexer.letters import read_letter
+from indexer.parallel import FREEZE_EVERY, SegmentRoller, WorkerFailed, bulk_collection, split_by_size
+from indexer.schema import build_schema
+from indexer.topics import load_taxonomy
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
@@ -102,3 +107,25 @@ def test_a_failing_worker_fails_the_build_and_keeps_the_old_index(corpus, tmp_pa
     assert not index.with_name("index.new").exists()
     monkeypatch.undo()
     assert update_index(index, corpus).unchanged == len(before.added)
+
+
+def test_a_finished_segment_leaves_no_garbage_frozen_for_the_rest_of_the_build(tmp_path):
+    # a build freezes what it allocated every FREEZE_EVERY documents; a writer that finished its
+    # segment leaves reference cycles behind, which must be collected before they are frozen
+    taxonomy = load_taxonomy()
+    documents = [doc for path in sorted(CORPUS.glob("*.txt"))
+                 for doc in letter_documents(read_letter(path), taxonomy, "stamp")]
+    ix = whoosh_index.create_in(str(tmp_path), build_schema(), indexname="MAIN")
+    gc.collect()
+    with bulk_collection():
+        roller = SegmentRoller(ix, limitmb=0)
+        roller.limit = 100_000  # bytes: a new segment every few dozen paragraphs
+        try:
+            for n in range(3 * FREEZE_EVERY):
+                roller.add_document(**{**documents[n % len(documents)], "doc_id": f"copy-{n}"})
+            gc.unfreeze()
+            frozen_garbage = gc.collect()
+        finally:
+            segments = roller.finish()
+    assert len(segments) > 10
+    assert frozen_garbage == 0
