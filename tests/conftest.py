@@ -4,8 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from indexer.index import update_index
+from indexer.index import letter_documents, update_index
+from indexer.letters import read_letter
 from indexer.search import SearchService
+from indexer.topics import load_taxonomy
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,6 +25,8 @@ def user_cache_dir(tmp_path_factory):
         os.environ.pop("XDG_CACHE_HOME", None)
     else:
         os.environ["XDG_CACHE_HOME"] = old
+
+
 CORPUS = ROOT / "corpus"
 QRELS = ROOT.parent / "shared" / "eval" / "dev.json"
 
@@ -49,3 +53,11 @@ def service(index_dir):
     service = SearchService(index_dir)
     yield service
     service.close()
+
+
+@pytest.fixture(scope="session")
+def seed_documents() -> list[dict]:
+    """The Whoosh documents of the seed letters, as a build hands them to its writer."""
+    taxonomy = load_taxonomy()
+    return [doc for path in sorted(CORPUS.glob("*.txt"))
+            for doc in letter_documents(read_letter(path), taxonomy, "stamp")]

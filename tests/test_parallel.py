@@ -7,11 +7,9 @@ import pytest
 from whoosh import index as whoosh_index
 
 import indexer.index
-from indexer.index import letter_documents, open_index, update_index
-from indexer.letters import read_letter
+from indexer.index import open_index, update_index
 from indexer.parallel import FREEZE_EVERY, SegmentRoller, WorkerFailed, bulk_collection, split_by_size
 from indexer.schema import build_schema
-from indexer.topics import load_taxonomy
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
@@ -109,12 +107,9 @@ def test_a_failing_worker_fails_the_build_and_keeps_the_old_index(corpus, tmp_pa
     assert update_index(index, corpus).unchanged == len(before.added)
 
 
-def test_a_finished_segment_leaves_no_garbage_frozen_for_the_rest_of_the_build(tmp_path):
+def test_a_finished_segment_leaves_no_garbage_frozen_for_the_rest_of_the_build(seed_documents, tmp_path):
     # a build freezes what it allocated every FREEZE_EVERY documents; a writer that finished its
     # segment leaves reference cycles behind, which must be collected before they are frozen
-    taxonomy = load_taxonomy()
-    documents = [doc for path in sorted(CORPUS.glob("*.txt"))
-                 for doc in letter_documents(read_letter(path), taxonomy, "stamp")]
     ix = whoosh_index.create_in(str(tmp_path), build_schema(), indexname="MAIN")
     gc.collect()
     with bulk_collection():
@@ -122,7 +117,7 @@ def test_a_finished_segment_leaves_no_garbage_frozen_for_the_rest_of_the_build(t
         roller.limit = 100_000  # bytes: a new segment every few dozen paragraphs
         try:
             for n in range(3 * FREEZE_EVERY):
-                roller.add_document(**{**documents[n % len(documents)], "doc_id": f"copy-{n}"})
+                roller.add_document(**{**seed_documents[n % len(seed_documents)], "doc_id": f"copy-{n}"})
             gc.unfreeze()
             frozen_garbage = gc.collect()
         finally:

@@ -9,20 +9,8 @@ from whoosh.qparser import QueryParser
 from whoosh.writing import SegmentWriter
 
 import indexer.whoosh_patches  # noqa: F401  (as every index in brieven is written)
-from indexer.index import letter_documents
-from indexer.letters import read_letter
 from indexer.schema import build_schema
 from indexer.segment_writer import BulkSegmentWriter
-from indexer.topics import load_taxonomy
-
-CORPUS = Path(__file__).resolve().parent.parent / "corpus"
-
-
-@pytest.fixture(scope="module")
-def documents() -> list[dict]:
-    taxonomy = load_taxonomy()
-    return [doc for path in sorted(CORPUS.glob("*.txt"))
-            for doc in letter_documents(read_letter(path), taxonomy, "stamp")]
 
 
 def _one_segment(folder: Path, documents, make_writer):
@@ -82,9 +70,9 @@ def _postings(ix, blocks: bool = True) -> dict:
     return out
 
 
-def test_with_whooshs_settings_the_files_are_whooshs_byte_for_byte(documents, tmp_path):
-    _, theirs = _one_segment(tmp_path / "whoosh", documents, _whoosh_writer)
-    _, ours = _one_segment(tmp_path / "bulk", documents,
+def test_with_whooshs_settings_the_files_are_whooshs_byte_for_byte(seed_documents, tmp_path):
+    _, theirs = _one_segment(tmp_path / "whoosh", seed_documents, _whoosh_writer)
+    _, ours = _one_segment(tmp_path / "bulk", seed_documents,
                            lambda ix: _bulk_writer(ix, inline_limit=1, compress_from=0, compression=3))
     assert sorted(ours) == sorted(theirs)
     assert {"pst", "trm", "_stored.col", "_text_len.col", "vps"} <= set(ours)
@@ -92,19 +80,19 @@ def test_with_whooshs_settings_the_files_are_whooshs_byte_for_byte(documents, tm
         assert ours[name] == theirs[name], name
 
 
-def test_whooshs_special_keys_are_honoured(documents, tmp_path):
+def test_whooshs_special_keys_are_honoured(seed_documents, tmp_path):
     # a document boost, a field boost and a stored value other than the indexed one
-    special = [{**doc, "_boost": 2.0} for doc in documents[:3]] + [
-        {**documents[3], "_text_boost": 0.5, "_stored_title": "Een andere titel"}] + documents[4:8]
+    special = [{**doc, "_boost": 2.0} for doc in seed_documents[:3]] + [
+        {**seed_documents[3], "_text_boost": 0.5, "_stored_title": "Een andere titel"}] + seed_documents[4:8]
     _, theirs = _one_segment(tmp_path / "whoosh", special, _whoosh_writer)
     _, ours = _one_segment(tmp_path / "bulk", special,
                            lambda ix: _bulk_writer(ix, inline_limit=1, compress_from=0, compression=3))
     assert ours == theirs
 
 
-def test_inlined_and_uncompressed_postings_read_back_the_same(documents, tmp_path):
-    whoosh_ix, theirs = _one_segment(tmp_path / "whoosh", documents, _whoosh_writer)
-    bulk_ix, ours = _one_segment(tmp_path / "bulk", documents, _bulk_writer)
+def test_inlined_and_uncompressed_postings_read_back_the_same(seed_documents, tmp_path):
+    whoosh_ix, theirs = _one_segment(tmp_path / "whoosh", seed_documents, _whoosh_writer)
+    bulk_ix, ours = _one_segment(tmp_path / "bulk", seed_documents, _bulk_writer)
     expected = _postings(whoosh_ix)
     # the seeds hold terms with one posting (inlined), a few (one block, not compressed) and
     # more than a block (several blocks, compressed)
@@ -114,10 +102,10 @@ def test_inlined_and_uncompressed_postings_read_back_the_same(documents, tmp_pat
     assert len(ours["pst"]) + len(ours["trm"]) < len(theirs["pst"]) + len(theirs["trm"])
 
 
-def test_whoosh_searches_and_merges_our_segments(documents, tmp_path):
-    whoosh_ix, _ = _one_segment(tmp_path / "whoosh", documents, _whoosh_writer)
-    half = len(documents) // 2
-    bulk_ix, _ = _segments(tmp_path / "bulk", [documents[:half], documents[half:]], _bulk_writer)
+def test_whoosh_searches_and_merges_our_segments(seed_documents, tmp_path):
+    whoosh_ix, _ = _one_segment(tmp_path / "whoosh", seed_documents, _whoosh_writer)
+    half = len(seed_documents) // 2
+    bulk_ix, _ = _segments(tmp_path / "bulk", [seed_documents[:half], seed_documents[half:]], _bulk_writer)
     parser = QueryParser("text", whoosh_ix.schema)
     for text in ["defensie", "rusland dialoog", '"veiligheid van europa"', "navo OR oekraïne", "klimaat*"]:
         query = parser.parse(text)
@@ -142,12 +130,12 @@ def test_a_schema_it_cannot_write_is_refused(tmp_path):
         BulkSegmentWriter(ix)
 
 
-def test_a_commit_that_could_merge_is_refused_and_the_index_is_untouched(documents, tmp_path):
+def test_a_commit_that_could_merge_is_refused_and_the_index_is_untouched(seed_documents, tmp_path):
     # Whoosh's commit merges small segments by reading them into its own posting pool, which
     # this writer never writes: the merged segments' postings would be lost without a word
-    ix, _ = _one_segment(tmp_path / "ix", documents[:20], _whoosh_writer)
+    ix, _ = _one_segment(tmp_path / "ix", seed_documents[:20], _whoosh_writer)
     writer = _bulk_writer(ix)
-    writer.add_document(**documents[20])
+    writer.add_document(**seed_documents[20])
     with pytest.raises(NotImplementedError, match="_finalize_segment"):
         writer.commit(optimize=True)
     with ix.reader() as reader, pytest.raises(NotImplementedError):
@@ -156,4 +144,4 @@ def test_a_commit_that_could_merge_is_refused_and_the_index_is_untouched(documen
     again = whoosh_index.open_dir(str(tmp_path / "ix"), indexname="MAIN")
     with again.searcher() as searcher:
         assert searcher.doc_count() == 20
-        assert searcher.document(doc_id=documents[0]["doc_id"]) is not None
+        assert searcher.document(doc_id=seed_documents[0]["doc_id"]) is not None
