@@ -13,7 +13,7 @@ breaks, no dates. Each document becomes a letter file as `brieven index` expects
 The blank lines are ours (the raw text has no paragraphs); the dates are ours too, spread
 uniformly over 2015-2024. To reach a number of paragraphs, the documents are used in order and
 repeated with distinct ids (`r01-<doc>`, `r02-<doc>`, ...) and different dates. The number of
-paragraphs of each document is what the normal reader (`indexer.letters.parse_letter`) makes of
+paragraphs of each document is what the normal reader (`indexer.reading.parse_letter`) makes of
 it, so the target is met as the indexer counts; the index reports the final count.
 
 A generated corpus is cached in benchmarks/data/corpus-<paragraphs>/ (git-ignored), keyed on the
@@ -161,7 +161,7 @@ def file_name(doc_id: str, repeat: int) -> str:
 
 def count_paragraphs(doc: Document) -> int:
     """How many paragraphs the normal reader makes of the document's letter."""
-    from indexer.letters import parse_letter
+    from indexer.reading import parse_letter
 
     letter = parse_letter(letter_text(paragraphs_of(doc), FIRST_DAY), doc.doc_id)
     return len(letter.paragraphs)

@@ -18,13 +18,13 @@ from pathlib import Path
 
 import click
 
-from indexer.corpus import CorpusMissing, add_to_corpus, find_letters
-from indexer.dates import parse_date
-from indexer.index import IndexBusy, IndexMissing, IndexSummary, update_index
-from indexer.results import EXPORT_FIELDS, BadParameter, SearchRequest, SearchResult, Sort
-from indexer.search import LetterNotFound, SearchService
+from indexer.reading import CorpusMissing, add_to_corpus, find_letters
+from indexer.reading import parse_date
+from indexer.store.index import IndexBusy, IndexMissing, IndexSummary, update_index
+from indexer.searching.results import EXPORT_FIELDS, BadParameter, SearchRequest, SearchResult, Sort
+from indexer.searching.service import LetterNotFound, SearchService
 from indexer.settings import MAX_PAGE_SIZE, Settings
-from indexer.topics import TaxonomyError
+from indexer.analysis.topics import TaxonomyError
 
 def library_errors(fn):
     """Turn the library's errors into click errors: exit 1 for state, 2 for usage."""
@@ -113,7 +113,7 @@ def watch(settings: Settings):
 
     Example: BRIEVEN_CORPUS=/data/kamerbrieven brieven watch
     """
-    from indexer.watch import watch as run_watch
+    from indexer.store.watch import watch as run_watch
 
     click.echo(f"Watching {settings.corpus_dir} (Ctrl-C stops)", err=True)
 
@@ -348,7 +348,7 @@ def evaluate(settings: Settings, qrels: str, as_json: bool, no_baseline: bool):
 
     Example: brieven eval ../shared/eval/dev.json
     """
-    from indexer.evaluation import Report, evaluate as run, load_judgements
+    from indexer.quality.evaluation import Report, evaluate as run, load_judgements
 
     report = run(SearchService(settings.index_dir), load_judgements(Path(qrels)), baseline=not no_baseline)
     if as_json:

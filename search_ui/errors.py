@@ -9,9 +9,9 @@ from __future__ import annotations
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from indexer.index import IndexBusy, IndexMissing
-from indexer.results import BadParameter
-from indexer.search import LetterNotFound
+from indexer.store.index import IndexBusy, IndexMissing
+from indexer.searching.results import BadParameter
+from indexer.searching.service import LetterNotFound
 
 
 class WebError(Exception):

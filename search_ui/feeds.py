@@ -15,8 +15,8 @@ from typing import Iterator
 
 from flask import url_for
 
-from indexer.results import EXPORT_FIELDS, Hit, SearchRequest, SearchResult, Sort
-from indexer.search import SearchService
+from indexer.searching.results import EXPORT_FIELDS, Hit, SearchRequest, SearchResult, Sort
+from indexer.searching.service import SearchService
 from indexer.settings import MAX_PAGE_SIZE
 
 from search_ui.markup import dutch_date, only_marks

@@ -10,8 +10,8 @@ from typing import Mapping
 
 from werkzeug.datastructures import MultiDict
 
-from indexer.results import SearchResult
-from indexer.search import LetterParagraph, LetterView
+from indexer.searching.results import SearchResult
+from indexer.searching.service import LetterParagraph, LetterView
 
 from search_ui.service import get_service, page_size
 from search_ui.state import SORT_LABELS, SearchState, query_text

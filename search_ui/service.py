@@ -9,7 +9,7 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
-from indexer.search import SearchService
+from indexer.searching.service import SearchService
 
 EXTENSION_KEY = "brieven.search"
 

@@ -15,11 +15,11 @@ from typing import Mapping
 from flask import url_for
 from werkzeug.datastructures import MultiDict
 
-from indexer.dates import parse_date
-from indexer.query import MAX_QUERY_LENGTH
-from indexer.results import SearchRequest, Sort
+from indexer.reading import parse_date
+from indexer.searching.query import MAX_QUERY_LENGTH
+from indexer.searching.results import SearchRequest, Sort
 from indexer.settings import MAX_PAGE_SIZE
-from indexer.topics import Taxonomy
+from indexer.analysis.topics import Taxonomy
 
 from search_ui.errors import BadRequest
 

@@ -101,7 +101,7 @@ def test_add_letter_benchmark_smoke_run(tmp_path):
 
 
 def test_letters_made_from_the_scale_data_read_as_letters():
-    from indexer.letters import parse_letter
+    from indexer.reading import parse_letter
 
     doc = bench_corpus.Document("55-TEST", "Er zijn verminderingen.Het doel is duidelijk. Dat is het. "
                                            "Een vierde zin volgt hier.En een vijfde. " + "Lang woord " * 40)

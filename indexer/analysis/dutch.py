@@ -1,0 +1,189 @@
+"""Dutch analysis: one analysis for indexing and for queries.
+
+    tokenize -> per word: NFKC -> possessive 's -> lowercase and fold diacritics -> stopwords
+             -> hyphenated compounds -> closed compounds -> Snowball stem (with overrides)
+
+Each step is a small function; `word_terms` composes them for one word and caches the result,
+because a corpus repeats the same words endlessly (analysis was most of the indexing time when
+each step was a separate token filter). The rules a reader may want to change live in
+`indexer/data/` (stopwords, stem overrides, compounds); tests put a string in and compare the
+terms that come out. This is plain Python: the index wraps it in Whoosh's analyzer interface
+(indexer/store/fields.py), and gives the same terms.
+"""
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+import unicodedata
+from itertools import chain
+from importlib import resources
+
+from indexer.analysis.compounds import split_compound
+
+# Words with inner hyphens or apostrophes stay one token: "defensie-uitgaven", "China's".
+WORD_PATTERN = r"\w+(?:[-‐‑'’]\w+)*"
+_WORDS = re.compile(WORD_PATTERN)
+STEMMER = "dutch_porter"  # measured against "dutch" (Kraaij-Pohlmann): see README, Search quality
+
+
+def _data_text(name: str) -> str:
+    return resources.files("indexer").joinpath("data", name).read_text(encoding="utf-8")
+
+
+def fold(text: str) -> str:
+    """Lowercase without diacritics: "Oekraïne" -> "oekraine", "coöperatieve" -> "cooperatieve"."""
+    lower = text.lower()
+    if lower.isascii():  # most words: nothing to decompose
+        return lower
+    decomposed = unicodedata.normalize("NFKD", lower)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@functools.cache
+def stopwords() -> frozenset[str]:
+    lines = (line.strip() for line in _data_text("stopwords_nl.txt").splitlines())
+    return frozenset(fold(line) for line in lines if line and not line.startswith("#"))
+
+
+@functools.cache
+def stem_overrides() -> dict[str, str]:
+    return {fold(k): v for k, v in tomllib.loads(_data_text("stem_overrides.toml"))["stems"].items()}
+
+
+@functools.cache
+def _stemmer():
+    import snowballstemmer  # uses PyStemmer's C implementation when it is installed
+
+    return snowballstemmer.stemmer(STEMMER)
+
+
+# Plurals in -ieën/-eeën lose their diaeresis when folded ("technologieen", "ideeen"), and the
+# stemmer does not recognise the ending any more: restore the singular first.
+_TREMA_PLURAL = re.compile(r"(?<=[^aeiou][ie]e)en$")
+
+
+@functools.lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """Stem a folded, lowercase word: overrides first, then the -ieën rule, then Snowball."""
+    if word in stem_overrides():
+        return stem_overrides()[word]
+    if not word.isalpha():
+        return word  # "2030", "navo2030": numbers and codes are kept as written
+    word = _TREMA_PLURAL.sub("", word)
+    return _stemmer().stemWord(word)
+
+
+# -- the rules, one small step each --------------------------------------------------------
+def normalize(word: str) -> str:
+    """Unicode NFKC ("ﬁ" -> "fi"), and one kind of apostrophe and hyphen."""
+    word = unicodedata.normalize("NFKC", word)
+    return word.replace("’", "'").replace("‐", "-").replace("‑", "-")
+
+
+def drop_possessive(word: str) -> str:
+    """ "China's" -> "China", "EDT's" -> "EDT", "scenario's" -> "scenario" (also the plural)."""
+    if word.endswith("'s"):
+        word = word[:-2]
+    return word.strip("'")
+
+
+def hyphen_parts(word: str) -> list[str]:
+    """ "defensie-uitgaven" -> [defensie, uitgaven]; [] for a word without hyphens."""
+    return [p for p in word.split("-") if p] if "-" in word else []
+
+
+@functools.lru_cache(maxsize=300_000)
+def word_terms(word: str, query: bool = False) -> tuple[str, ...]:
+    """Every term one written word is indexed under (or, with `query`, searched as).
+
+    A stopword gives none. A hyphenated compound is indexed whole (hyphens removed) and by its
+    parts: "defensie-uitgaven" -> defensieuitgaven, defensie, uitgaven; a closed compound the
+    same way (cyberdreigingen -> cyberdreigingen, cyber, dreigingen). A query keeps the whole
+    word only: it matches both spellings ("defensie-uitgaven", "defensieuitgaven") and nothing
+    looser; the search service decides how to use a query word's parts. Cached per word: the
+    same words come back all the time, so each is analysed once.
+    """
+    folded = fold(drop_possessive(normalize(word)))
+    if not folded or folded in stopwords():
+        return ()
+    parts = hyphen_parts(folded)
+    whole = "".join(parts) if parts else folded
+    forms = [whole]
+    if not query:
+        for part in parts or [whole]:
+            if part in stopwords():
+                continue
+            if parts:
+                forms.append(part)
+            forms.extend(p for p in split_compound(part) if p not in stopwords())
+    return tuple(dict.fromkeys(stem(f) for f in forms))
+
+
+@functools.lru_cache(maxsize=300_000)
+def surface_terms(word: str) -> tuple[str, ...]:
+    """Words as written, folded but not stemmed (whole and hyphen parts): the vocabulary that
+    spelling suggestions are drawn from."""
+    folded = fold(drop_possessive(normalize(word)))
+    parts = hyphen_parts(folded)
+    return tuple(dict.fromkeys(["".join(parts), *parts] if parts else [folded] if folded else []))
+
+
+def analyze(text: str, mode: str = "index") -> list[str]:
+    """The terms `text` is indexed (mode="index") or searched (mode="query") under."""
+    query = mode == "query"
+    return [term for word in _WORDS.findall(text) for term in word_terms(word, query)]
+
+
+def query_compound_parts(word: str) -> list[str]:
+    """The stems of the parts of a closed compound typed in a query ([] when it is none)."""
+    folded = fold(word)
+    return [stem(p) for p in split_compound(folded) if p not in stopwords()]
+
+
+
+
+@functools.lru_cache(maxsize=16)
+def term_positions(text: str) -> dict[str, list[int]]:
+    """term -> its positions in `text`, exactly as the analyzer indexes it (mode="index").
+
+    The fast path of indexing: each paragraph is analysed once here, for its topics and for its
+    text field (the small cache hands the same answer to both), without Whoosh's Token objects
+    and filter chain. Do not change the dict or its lists: they are shared.
+    """
+    positions: dict[str, list[int]] = {}
+    found = positions.get
+    pos = 0
+    for terms in map(word_terms, _WORDS.findall(text)):
+        if not terms:
+            continue  # a stopword leaves no gap, as in DutchWordFilter
+        for term in terms:
+            at = found(term)
+            if at is None:
+                positions[term] = [pos]
+            else:
+                at.append(pos)
+        pos += 1
+    return positions
+
+
+def surface_words(text: str) -> list[str]:
+    """The distinct surface terms of `text`, as words_analyzer indexes them (in order)."""
+    forms = dict.fromkeys(_WORDS.findall(text))  # each written form analysed once
+    return list(dict.fromkeys(chain.from_iterable(map(surface_terms, forms))))
+
+
+def analyze_positions(text: str, mode: str = "index") -> list[tuple[str, int, int, int]]:
+    """(term, position, startchar, endchar) for every term: for phrases and highlighting. A
+    stopword leaves no gap in the positions, so a phrase matches across it."""
+    query = mode == "query"
+    out = []
+    pos = 0
+    for m in _WORDS.finditer(text):
+        terms = word_terms(m.group(), query)
+        if not terms:
+            continue
+        for term in terms:
+            out.append((term, pos, m.start(), m.end()))
+        pos += 1
+    return out

@@ -1,0 +1,43 @@
+"""Reading letters: a file (.txt, .pdf) becomes a Letter, its metadata and its paragraphs.
+
+Decoding (encodings, PDF text layers), the page layout (pages, footnotes, paragraphs, headings),
+front matter (date line, subject, signatures, furniture), dehyphenation, titles, dates and
+references each have a module; `reader` puts them in order, `corpus` says which files of a
+directory are letters. Nothing here knows of the index or the web. A new letter format goes
+here, and nowhere else.
+
+Exports: read_letter, parse_letter, Letter, Paragraph, Kind, Signatory, LetterError; the corpus
+(letter_names, find_letters, is_letter_name, is_letter_file, add_to_corpus, AddReport,
+CorpusMissing, letter_id, letter_id_of_name, file_sha256, SIDECAR_SUFFIX); dates (parse_date,
+parse_iso_date).
+"""
+from indexer.reading.corpus import (
+    AddReport,
+    CorpusMissing,
+    add_to_corpus,
+    find_letters,
+    is_letter_file,
+    is_letter_name,
+    letter_names,
+)
+from indexer.reading.dates import parse_date, parse_iso_date
+from indexer.reading.model import (
+    LETTER_SUFFIXES,
+    SIDECAR_SUFFIX,
+    Kind,
+    Letter,
+    LetterError,
+    Paragraph,
+    Signatory,
+    file_sha256,
+    letter_id,
+    letter_id_of_name,
+)
+from indexer.reading.reader import parse_letter, read_letter
+
+__all__ = [
+    "AddReport", "CorpusMissing", "add_to_corpus", "find_letters", "is_letter_file",
+    "is_letter_name", "letter_names", "parse_date", "parse_iso_date", "LETTER_SUFFIXES",
+    "SIDECAR_SUFFIX", "Kind", "Letter", "LetterError", "Paragraph", "Signatory", "file_sha256",
+    "letter_id", "letter_id_of_name", "parse_letter", "read_letter",
+]

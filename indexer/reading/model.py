@@ -1,0 +1,85 @@
+"""What a letter is once read: plain data, the same whatever the file looked like.
+
+A Letter is its metadata and its paragraphs; the rest of brieven (analysis, the index, the
+search) starts from here and never looks at the file again.
+"""
+from __future__ import annotations
+
+import enum
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from indexer.errors import BrievenError
+from indexer.reading.hyphenation import HyphenDecision
+
+LETTER_SUFFIXES = (".txt", ".pdf")
+SIDECAR_SUFFIX = ".meta.json"
+
+
+class LetterError(BrievenError):
+    """A file that cannot be read as a letter; the message says why and what to do."""
+
+    status = 422
+
+
+class Kind(str, enum.Enum):
+    BODY = "body"
+    FOOTNOTE = "footnote"
+
+
+@dataclass
+class Signatory:
+    role: str  # "De Minister van Defensie"
+    name: str  # "K.H. Ollongren"
+
+
+@dataclass
+class Paragraph:
+    number: int  # 1-based, in reading order; footnotes follow the body
+    text: str  # clean text: lines joined, hyphenation repaired, footnote markers removed
+    kind: Kind = Kind.BODY
+    section: str | None = None  # the heading the paragraph stands under
+    page: int | None = None  # 1-based page the paragraph starts on
+    footnote: int | None = None  # the footnote's own number, for kind FOOTNOTE
+
+
+@dataclass
+class Letter:
+    id: str  # the file name without extension: stable, and what URLs use
+    title: str
+    date: date | None
+    date_inferred: bool
+    paragraphs: list[Paragraph]
+    signatories: list[Signatory] = field(default_factory=list)
+    kamerstukken: list[str] = field(default_factory=list)  # "Kamerstuk 35 925 V, nr. 84"
+    source: str = ""  # file name in the corpus
+    sha256: str = ""  # of the file's bytes: tells a changed letter from an unchanged one
+    # (abbreviation, long form) pairs the letter defines: "NRI" -> "NATO Readiness Initiative"
+    abbreviations: list[tuple[str, str]] = field(default_factory=list)
+    # every line-end hyphen and what was made of it: for review, not for the index
+    hyphenations: list[HyphenDecision] = field(default_factory=list, repr=False)
+    # what a reviewer should know about how the file was read: an encoding other than UTF-8,
+    # repaired mojibake, PDF pages without text
+    notes: list[str] = field(default_factory=list)
+
+
+def letter_id(path: Path) -> str:
+    return path.name[: -len(path.suffix)] if path.suffix else path.name
+
+
+def letter_id_of_name(name: str) -> str:
+    """letter_id for a bare file name (no Path needed)."""
+    dot = name.rfind(".")
+    return name[:dot] if 0 < dot < len(name) - 1 else name  # the suffix as Path.suffix sees it
+
+
+def file_sha256(path: Path) -> str:
+    """In chunks: a file too large to be a letter is hashed without being held in memory."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+

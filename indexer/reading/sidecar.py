@@ -1,0 +1,45 @@
+"""A letter's sidecar: NAME.meta.json beside the letter, giving what its text lacks."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from indexer.reading import dates
+from indexer.reading.model import SIDECAR_SUFFIX, LetterError, letter_id
+
+def sidecar_path(path: Path) -> Path:
+    """Where a letter's metadata lives: "brief.txt" -> "brief.meta.json"."""
+    return path.with_name(letter_id(path) + SIDECAR_SUFFIX)
+
+
+def load_sidecar(path: Path) -> dict | None:
+    """The letter's sidecar metadata, checked; None when there is none."""
+    meta_path = sidecar_path(path)
+    if not meta_path.exists():
+        return None
+    fix = f"fix or delete {meta_path}"
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise LetterError(f"Sidecar {meta_path} is not valid UTF-8 JSON ({e}); {fix}.") from e
+    if not isinstance(meta, dict):
+        raise LetterError(f"Sidecar {meta_path} must hold a JSON object; {fix}.")
+    problems = []
+    if "title" in meta and not isinstance(meta["title"], str):
+        problems.append("'title' must be a string")
+    if "date" in meta and not (isinstance(meta["date"], str) and dates.parse_iso_date(meta["date"])):
+        problems.append(f"'date' must be a real date written YYYY-MM-DD, not {meta['date']!r}")
+    if "kamerstukken" in meta and not (
+        isinstance(meta["kamerstukken"], list) and all(isinstance(k, str) for k in meta["kamerstukken"])
+    ):
+        problems.append("'kamerstukken' must be a list of strings")
+    if "signatories" in meta and not (
+        isinstance(meta["signatories"], list) and all(
+            isinstance(s, dict) and isinstance(s.get("role"), str) and isinstance(s.get("name"), str)
+            for s in meta["signatories"])
+    ):
+        problems.append("'signatories' must be a list of {\"role\": ..., \"name\": ...}")
+    if problems:
+        raise LetterError(f"Sidecar {meta_path}: {'; '.join(problems)}; {fix}.")
+    return meta
+

@@ -1,0 +1,233 @@
+"""From the parsed query language (indexer/query.py) to a Whoosh query, with Dutch expansions.
+
+Each word the user typed becomes a small OR of ways to match it, strongest first:
+the word itself in the paragraph (and, weaker, in its section heading); for a closed compound,
+its parts found apart; other ways of writing it (synonyms, an abbreviation's long form or the
+reverse); for an abbreviation, the words of its long form anywhere; and, weakest, one part of
+a compound alone or a paragraph on the topic the word names (these two only for a word the
+letters use: they widen a search, they never answer for a word found nowhere). Plain words are combined with a coordination bonus, so paragraphs with
+more of them rank higher, plus a proximity bonus when they stand close together.
+"""
+from __future__ import annotations
+
+from whoosh import query as wq
+
+from indexer.searching import query as ql
+from indexer.analysis.dutch import analyze, fold, query_compound_parts, stem
+from indexer.searching.expansion import Expander
+from indexer.store.index import term_text as _text
+
+SECTION_BOOST = 0.5  # a word in the section heading counts, less than in the paragraph itself
+PARTS_BOOST = 0.5  # the parts of a compound query word found apart count half
+ANY_PART_BOOST = 0.1  # one part of a compound query word alone, weakest
+SYNONYM_BOOST = 0.8  # another way of writing the word (NATO for NAVO, a harvested long form)
+BAG_BOOST = 0.3  # the rarer words of an abbreviation's long form found anywhere in the paragraph
+RARE_SHARE = 0.1
+TOPIC_SCORE = 0.5  # a paragraph on a topic a query word names, without any query word
+COORDINATION = 1.0  # plain words: a paragraph with all of them scores this much more
+# The default operator, decided by `brieven eval` (README, Search quality): any word, with the
+# coordination bonus above, ranks better than requiring every word.
+REQUIRE_ALL_WORDS = False
+PROXIMITY_BOOST = 1.0  # plain words that stand within a few words of each other
+PROXIMITY_SLOP = 4
+MAX_PHRASE_VARIANTS = 8
+MAX_PREFIX_TERMS = 64  # the most common of the words a prefix* expands to
+
+
+class Compiler:
+    def __init__(self, expander: Expander, reader=None, ranking: bool = True,
+                 memo: dict | None = None):
+        self.expander = expander
+        self.reader = reader  # to ask whether a word occurs at all
+        # prefix expansions, shared by the compilers of one search (ranked and unranked)
+        self.memo = memo if memo is not None else {}
+        # ranking=False leaves out what only changes scores (the all-words and proximity
+        # bonuses): the same paragraphs match, found faster, for totals and facet counts.
+        self.ranking = ranking
+        self.positives: list[wq.Query] = []  # what to highlight: never the NOT parts
+        self.topics: set[str] = set()  # topics the plain words name
+
+    def compile(self, node: ql.Node | None) -> tuple[wq.Query | None, list[wq.Query]]:
+        compiled = self._node(node, negated=False) if node is not None else None
+        if compiled is not None and self.topics:
+            # Paragraphs on a topic the query names, without any query word, come after every
+            # paragraph with one: a small constant, outside the bonus for having all the words.
+            on_topic = wq.ConstantScoreQuery(
+                _or([wq.Term("topics", slug) for slug in sorted(self.topics)]), score=TOPIC_SCORE)
+            only_optional = isinstance(node, ql.Group) and all(
+                o is ql.Occur.SHOULD for o, _ in node.clauses)
+            compiled = wq.Or([compiled, on_topic]) if only_optional else wq.AndMaybe(compiled, on_topic)
+        return compiled, self.positives
+
+    # -- structure ---------------------------------------------------------------------------
+    def _node(self, node: ql.Node, negated: bool) -> wq.Query | None:
+        if isinstance(node, ql.AnyOf):
+            parts = [q for q in (self._node(n, negated) for n in node.nodes) if q]
+            return _or(parts)
+        if isinstance(node, ql.Group):
+            return self._group(node, negated)
+        q = self._leaf(node)
+        if q is not None and not negated:
+            self.positives.append(q)
+            if isinstance(node, ql.Word):
+                for term in analyze(node.text, mode="query"):
+                    if self._found(term):
+                        self.topics |= self.expander.topics(term)
+        return q
+
+    def _group(self, node: ql.Group, negated: bool) -> wq.Query | None:
+        should, must, must_not = [], [], []
+        for occur, child in node.clauses:
+            q = self._node(child, negated or occur is ql.Occur.MUST_NOT)
+            if q is not None:
+                {ql.Occur.SHOULD: should, ql.Occur.MUST: must, ql.Occur.MUST_NOT: must_not}[occur].append(q)
+        if not (should or must):
+            return wq.AndNot(wq.Every(), _or(must_not)) if must_not else None
+        if REQUIRE_ALL_WORDS and len(should) > 1 and not must:
+            must, should = should, []
+        words = [c.text for o, c in node.clauses if o is not ql.Occur.MUST_NOT and isinstance(c, ql.Word)]
+        # Under NIET only what matches counts: a score bonus there would only widen what is
+        # excluded, and differently from the unranked query that gives the totals.
+        ranking = self.ranking and not negated
+        bonus = self._multiword_bonus(words, ranking)
+        if len(should) > 1 and COORDINATION and ranking:
+            # Whoosh's own coordination bonus is negligible: paragraphs with every plain word
+            # get their words' score once more, times COORDINATION.
+            bonus.append(wq.And(should, boost=COORDINATION))
+        if must:
+            core = and_all(must)
+            optional = should + bonus
+            if optional:
+                core = wq.AndMaybe(core, _or(optional))
+        else:
+            core = _or(should + bonus)
+        return wq.AndNot(core, _or(must_not)) if must_not else core
+
+    def _multiword_bonus(self, words: list[str], ranking: bool) -> list[wq.Query]:
+        """For plain words typed side by side: a bonus when they also stand close together in
+        the paragraph, and the other ways of writing a run of them ("NAVO Rusland Raad")."""
+        terms = [t for w in words for t in analyze(w, mode="query")]
+        bonus: list[wq.Query] = []
+        if len(terms) > 1 and PROXIMITY_BOOST and ranking:
+            near = wq.SpanNear2([wq.Term("text", t) for t in terms], slop=PROXIMITY_SLOP, ordered=False)
+            bonus.append(wq.Or([near], boost=PROXIMITY_BOOST))
+        known = self.expander.known_sequences()
+        for start in range(len(terms)):
+            for end in range(start + 2, len(terms) + 1):
+                run = tuple(terms[start:end])
+                if run in known:
+                    bonus.append(_phrase(run))
+                    bonus.extend(self._alternatives(run))
+        return bonus
+
+    # -- single items --------------------------------------------------------------------------
+    def _leaf(self, node: ql.Node) -> wq.Query | None:
+        if isinstance(node, ql.Word):
+            return self._word(node.text)
+        if isinstance(node, ql.Phrase):
+            return self._phrase(node.text)
+        if isinstance(node, ql.Prefix):
+            return self._prefix(node.text)
+        if isinstance(node, ql.Fuzzy):
+            terms = analyze(node.text, mode="query")
+            if not terms:
+                return None
+            return wq.FuzzyTerm("text", terms[0], maxdist=node.distance, prefixlength=1)
+        raise TypeError(f"unknown query node {node!r}")
+
+    def _prefix(self, text: str) -> wq.Query | None:
+        """The indexed terms starting with the prefix as typed or as stemmed ("belasting*" also
+        finds the stem "belast"), at most MAX_PREFIX_TERMS of them, the most common first: a
+        short prefix would otherwise expand into thousands of terms (as Lucene also caps)."""
+        folded = fold(text).replace("-", "")
+        prefixes = sorted({folded, stem(folded)} if folded.isalpha() else {folded})
+        prefixes = [p for p in prefixes if p]
+        if self.reader is None:
+            return _or([wq.Prefix("text", p) for p in prefixes])
+        key = ("prefix", folded)
+        if key not in self.memo:
+            # one pass over each segment's words with the prefix, which come with their counts
+            prefixes = [p for p in prefixes if not any(p != q and p.startswith(q) for q in prefixes)]
+            frequency: dict[str, int] = {}
+            for leaf, _ in self.reader.leaf_readers():
+                for p in prefixes:
+                    for t, info in leaf.iter_prefix("text", p):
+                        word = _text(t)
+                        frequency[word] = frequency.get(word, 0) + info.doc_frequency()
+            terms = sorted(frequency, key=lambda t: (-frequency[t], t))[:MAX_PREFIX_TERMS]
+            self.memo[key] = sorted(terms)
+        terms = self.memo[key]
+        return _or([wq.Term("text", t) for t in terms]) if terms else wq.NullQuery
+
+    def _word(self, text: str) -> wq.Query | None:
+        terms = analyze(text, mode="query")
+        if not terms:
+            return None  # a stopword
+        if len(terms) > 1:  # "9/11", "1,85": the parts side by side
+            return _or([_phrase(terms), *self._alternatives(tuple(terms))])
+        term = terms[0]
+        # the heading a paragraph stands under speaks for it (footnotes have none indexed)
+        ways = [wq.Term("text", term), wq.Term("section", term, boost=SECTION_BOOST)]
+        # A capitalised word is taken for a name ("Spitsbergen"): not split into parts.
+        parts = query_compound_parts(text) if not text[:1].isupper() else []
+        if parts:  # "conceptteksten" also finds "concept" and "teksten" apart
+            ways.append(wq.And([wq.Term("text", p) for p in parts], boost=PARTS_BOOST))
+            if ANY_PART_BOOST and self._found(term):  # each part alone, weakest
+                ways.append(wq.Or([wq.Term("text", p) for p in parts], boost=ANY_PART_BOOST))
+        ways.extend(self._alternatives((term,)))
+        return wq.Or(ways)
+
+    def _phrase(self, text: str) -> wq.Query | None:
+        terms = tuple(analyze(text, mode="query"))
+        if not terms:
+            return None
+        variants = [_phrase(terms), *self._alternatives(terms, bag=False)]
+        # one word written another way inside the phrase: "artikel 5" also finds "art. 5"
+        for i, term in enumerate(terms):
+            for alt in self.expander.alternatives((term,)):
+                if len(variants) < MAX_PHRASE_VARIANTS:
+                    variants.append(_phrase(terms[:i] + alt.terms + terms[i + 1:], SYNONYM_BOOST))
+        return _or(variants)
+
+    def _found(self, term: str) -> bool:
+        """Does the word occur in the letters at all? (Only then do the weakest expansions apply.)"""
+        return self.reader is None or self.reader.doc_frequency("text", term) > 0
+
+    def _rare(self, term: str) -> bool:
+        """In at most RARE_SHARE of the paragraphs: a word that tells what a paragraph is about."""
+        if self.reader is None:
+            return True
+        return self.reader.doc_frequency("text", term) <= RARE_SHARE * max(1, self.reader.doc_count())
+
+    def _alternatives(self, terms: tuple[str, ...], bag: bool = True) -> list[wq.Query]:
+        out: list[wq.Query] = []
+        for alt in self.expander.alternatives(terms):
+            out.append(_phrase(alt.terms, SYNONYM_BOOST))
+            if bag and alt.abbreviation_of and len(alt.terms) > 1:
+                telling = [t for t in alt.terms if self._rare(t)]
+                if telling:  # "technologieën" of EDT's long form; never a word like "NAVO"
+                    out.append(wq.Or([wq.Term("text", t) for t in telling], boost=BAG_BOOST))
+        return out
+
+
+
+def _phrase(terms, boost: float = 1.0) -> wq.Query:
+    terms = list(terms)
+    if len(terms) == 1:
+        return wq.Term("text", terms[0], boost=boost)
+    return wq.Phrase("text", terms, boost=boost)
+
+
+def and_all(queries: list[wq.Query | None]) -> wq.Query | None:
+    """All of the queries that are not None (None when there are none)."""
+    queries = [q for q in queries if q is not None]
+    if not queries:
+        return None
+    return queries[0] if len(queries) == 1 else wq.And(queries)
+
+
+def _or(queries: list[wq.Query | None]) -> wq.Query | None:
+    queries = [q for q in queries if q is not None]
+    if not queries:
+        return None
+    return queries[0] if len(queries) == 1 else wq.Or(queries)

@@ -1,0 +1,71 @@
+"""Dutch analysis: a string goes in, the exact terms come out (index and query mode)."""
+
+from indexer.analysis import analyze, analyze_positions, fold, stem
+
+
+def test_inflections_share_a_stem():
+    assert analyze("bondgenoot") == analyze("bondgenoten")
+    assert analyze("dreiging") == analyze("dreigingen")
+    assert analyze("nucleair") == analyze("nucleaire")
+
+
+def test_diacritics_are_folded():
+    assert analyze("Oekraine") == analyze("Oekraïne")
+    assert analyze("cooperatieve") == analyze("coöperatieve")
+    assert fold("Geïntegreerde Ministeriële") == "geintegreerde ministeriele"
+
+
+def test_possessives_keep_the_word():
+    assert analyze("China's") == analyze("China") == ["china"]
+    assert analyze("EDT’s") == ["edt"]
+
+
+def test_hyphenated_compound_is_indexed_whole_and_by_parts_at_one_position():
+    assert analyze_positions("defensie-uitgaven stijgen") == [
+        ("defensieuitgav", 0, 0, 17),
+        ("defensie", 0, 0, 17),
+        ("uitgav", 0, 0, 17),
+        ("stijg", 1, 18, 25),
+    ]
+
+
+def test_query_keeps_the_whole_compound_only():
+    assert analyze("defensie-uitgaven", mode="query") == ["defensieuitgav"]
+    # ... which is also what the closed spelling is indexed under (with its parts)
+    assert analyze("defensieuitgaven") == ["defensieuitgav", "defensie", "uitgav"]
+
+
+def test_stopwords_leave_no_gap_and_compound_parts_that_are_stopwords_are_dropped():
+    assert analyze_positions("dialoog met Rusland", mode="query") == [
+        ("dialog", 0, 0, 7), ("rusland", 1, 12, 19)]
+    assert analyze("niet-statelijke") == ["nietstat", "statelijk"]
+
+
+def test_stem_overrides_and_trema_plurals():
+    assert stem("fiets") == stem("fietsen") == "fiets"
+    assert stem("kinderen") == stem("kind") == "kind"
+    assert analyze("technologieën") == analyze("technologie")
+    assert analyze("ideeën") == analyze("idee")
+
+
+def test_numbers_and_codes_are_kept():
+    assert analyze("artikel 5 van NAVO2030") == ["artikel", "5", "navo2030"]
+
+
+def test_nfkc_normalisation():
+    assert analyze("ﬁnanciering") == analyze("financiering")
+
+
+def test_closed_compounds_are_indexed_whole_and_by_parts():
+    assert analyze("cyberdreigingen")[1:] == analyze("cyber") + analyze("dreigingen")
+    assert analyze_positions("klimaatverandering raakt") == [
+        ("klimaatverander", 0, 0, 18), ("klimat", 0, 0, 18), ("verander", 0, 0, 18),
+        ("raakt", 1, 19, 24)]
+    # a query keeps the whole word
+    assert analyze("cyberdreigingen", mode="query") == analyze("cyberdreigingen")[:1]
+
+
+def test_words_that_only_look_like_compounds_stay_whole():
+    for word in ("bondgenoot", "bondgenootschap", "weerbaarheid", "omstandigheden",
+                 "samenwerking", "onderhandelingen", "uitgaven"):
+        assert len(analyze(word)) == 1, word

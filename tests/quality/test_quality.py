@@ -1,0 +1,84 @@
+"""Search quality: abbreviations, synonyms, topics and compounds at work, and the ranking bar."""
+import json
+from pathlib import Path
+
+import pytest
+
+from indexer.reading.abbreviations import find_abbreviations
+from indexer.quality.evaluation import evaluate, load_judgements
+from indexer.searching.results import SearchRequest
+from indexer.searching.service import SearchService
+
+QRELS = Path(__file__).resolve().parents[3] / "shared" / "eval" / "dev.json"
+
+
+def test_abbreviations_are_harvested_both_ways():
+    text = ("Het NATO Readiness Initiative (NRI) en SACEUR (Supreme Allied Commander Europe) en de "
+            "Secretaris-Generaal van de NAVO (hierna: SG NAVO). Opkomende en ontwrichtende "
+            "technologieën (emerging and disruptive technologies; hierna EDT) en EDT’s.")
+    assert find_abbreviations(text) == [
+        ("NRI", "NATO Readiness Initiative"),
+        ("SG NAVO", "Secretaris-Generaal van de NAVO"),
+        ("EDT", "emerging and disruptive technologies"),
+        ("EDT", "Opkomende en ontwrichtende technologieën"),
+        ("SACEUR", "Supreme Allied Commander Europe"),
+    ]
+
+
+def test_no_abbreviation_from_a_bracket_that_is_not_one():
+    assert find_abbreviations("zoals eerder gemeld (Kamerstuk 35 373, nr. 1) en (zie ook NAVO).") == []
+
+
+def test_an_abbreviation_finds_its_long_form_and_the_reverse(service):
+    nrr = service.search(SearchRequest("NRR", page_size=20))
+    assert any("NAVO-Rusland Raad" in h.text for h in nrr.hits)
+    long = service.search(SearchRequest('"NATO Readiness Initiative"'))
+    assert long.total >= 1
+    edt = service.search(SearchRequest("EDT", page_size=5))
+    assert any("<mark>" in h.snippet and "ontwrichtende" in h.text.lower() for h in edt.hits)
+
+
+def test_synonyms_from_the_data_file(service):
+    nato = service.search(SearchRequest("NATO", page_size=5))
+    assert nato.total > 50, "NATO also finds NAVO"
+    assert "<mark>NAVO</mark>" in " ".join(h.snippet for h in nato.hits)
+    art = service.search(SearchRequest('"artikel 5"', page_size=20))
+    assert any("art. 5" in h.text for h in art.hits)
+
+
+def test_synonyms_apply_at_query_time_without_a_reindex(index_dir):
+    plain = SearchService(index_dir, synonyms=[])
+    assert plain.search(SearchRequest("Svalbard")).total == 0
+    edited = SearchService(index_dir, synonyms=[["Svalbard", "Borrell"]])
+    assert edited.search(SearchRequest("Svalbard")).total >= 1
+
+
+def test_a_compound_query_word_finds_its_parts_apart_ranked_after_the_word(service):
+    result = service.search(SearchRequest("conceptteksten", page_size=20))
+    texts = [h.text for h in result.hits]
+    assert "concept-teksten" in texts[0]
+    assert any("concept" in t.lower() and "tekst" in t.lower() and "concept-teksten" not in t for t in texts)
+
+
+def test_a_topic_word_also_finds_paragraphs_on_that_topic_last(service):
+    result = service.search(SearchRequest("rusland", page_size=100))
+    with_word = [i for i, h in enumerate(result.hits) if "rusland" in (h.text + str(h.section)).lower()]
+    without = [i for i, h in enumerate(result.hits) if i not in with_word]
+    assert with_word and without, "the Rusland topic brings paragraphs without the word"
+    assert max(with_word) < min(without)
+    assert all("Rusland" in result.hits[i].topics for i in without)
+
+
+def test_weak_expansions_never_answer_for_a_word_found_nowhere(service):
+    # "zeespiegelstijging" splits into zee + spiegel + stijging, and the letters use those words,
+    # but not the compound: no paragraph is offered for it.
+    assert service.search(SearchRequest("zeespiegelstijging")).total == 0
+
+
+@pytest.mark.skipif(not QRELS.exists(), reason="shared/eval/dev.json is not beside the repository")
+def test_ranking_quality_bar_on_the_dev_set(service):
+    report = evaluate(service, load_judgements(QRELS))
+    ours, base = report.mean(), report.to_dict()["baseline"]["mean"]
+    print(json.dumps({"ours": ours, "baseline": base}))
+    assert ours["ndcg"] >= 0.85 and ours["recall"] >= 0.85
+    assert ours["ndcg"] - base["ndcg"] >= 0.10

@@ -1,0 +1,205 @@
+"""The search service over a real index of the five seed letters."""
+from datetime import date
+
+import pytest
+
+from indexer.searching.results import BadParameter, SearchRequest, Sort
+from indexer.searching.service import LetterNotFound
+
+
+def search(service, query="", **kwargs):
+    return service.search(SearchRequest(query=query, **kwargs))
+
+
+def test_plain_words_rank_paragraphs_with_more_of_them_first(service):
+    result = search(service, "dialoog Rusland")
+    assert result.total > 5
+    top = result.hits[0].text.lower()
+    assert "dialoog" in top and "rusland" in top
+    # a paragraph with only one of the words is still found: no word is required
+    assert any("dialoog" not in h.text.lower() for h in search(service, "dialoog Rusland", page_size=100).hits)
+
+
+def test_an_absent_word_does_not_empty_the_result(service):
+    assert search(service, "Rusland xyzzyqq").total == search(service, "Rusland").total
+
+
+def test_inflection_diacritics_and_compounds_are_found(service):
+    assert any("bondgenoten" in h.text for h in search(service, "bondgenoot").hits)
+    assert any("Oekraïne" in h.text for h in search(service, "Oekraine").hits)
+    assert any("defensie-uitgaven" in h.text for h in search(service, "uitgaven").hits)
+
+
+def test_snippets_mark_matches_and_escape_everything_else(service):
+    hit = search(service, "Oekraine").hits[0]
+    assert "<mark>Oekraïne</mark>" in hit.snippet or "<mark>Oekraïense</mark>" in hit.snippet
+    assert "<" not in hit.snippet.replace("<mark>", "").replace("</mark>", "")
+
+
+def test_phrase_is_stricter_than_words(service):
+    phrase = search(service, '"artikel 5"')
+    words = search(service, "artikel 5")
+    assert 0 < phrase.total < words.total
+    assert all("artikel 5" in h.text.lower() or "art. 5" in h.text.lower() for h in phrase.hits)
+
+
+def test_not_excludes(service):
+    with_china = search(service, "Rusland", page_size=100)
+    without = search(service, "Rusland NIET China", page_size=100)
+    assert without.total < with_china.total
+    assert not any("china" in h.text.lower() for h in without.hits)
+
+
+def test_and_requires_both(service):
+    result = search(service, "Rusland EN dialoog", page_size=100)
+    assert result.total > 0
+    for h in result.hits:
+        assert "rusland" in h.text.lower() or "rusland" in (h.section or "").lower()
+
+
+def test_prefix_and_fuzzy(service):
+    assert search(service, "cyberw").total == 0
+    assert any("cyberweerbaarheid" in h.text for h in search(service, "cyberw*").hits)
+    assert search(service, "Borell~").total >= 1
+
+
+def test_prefix_and_fuzzy_matches_are_marked_as_written(service):
+    assert "<mark>cyberweerbaarheid</mark>" in search(service, "cyberw*").hits[0].snippet
+    assert "<mark>Borrell</mark>" in search(service, "Borell~").hits[0].snippet
+
+
+def test_facets_count_all_hits_not_only_the_page(service):
+    result = search(service, "NAVO", page_size=5)
+    assert len(result.hits) == 5
+    assert sum(v.count for v in result.facets["year"]) == result.total
+    assert result.total > 50
+    assert result.facets["topic"], "paragraphs about NATO carry topics"
+
+
+def test_year_and_topic_filters_agree_with_their_facet_counts(service):
+    everything = search(service, "NAVO")
+    year = everything.facets["year"][0]
+    assert search(service, "NAVO", year=int(year.value)).total == year.count
+    topic = everything.facets["topic"][0]
+    filtered = search(service, "NAVO", topics=[topic.slug])
+    assert filtered.total == topic.count
+    assert all(topic.value in h.topics for h in filtered.hits)
+
+
+def test_filters_in_the_query_string(service):
+    assert search(service, "NAVO jaar:2022").total == search(service, "NAVO", year=2022).total
+    dated = search(service, "NAVO datum:2022-01-01..2022-03-31", page_size=100)
+    assert dated.total > 0
+    assert all(date(2022, 1, 1) <= h.date <= date(2022, 3, 31) for h in dated.hits)
+    assert search(service, "onderwerp:rusland").total == search(service, topics=["Rusland"]).total
+
+
+def test_unknown_topic_in_query_finds_nothing_and_says_so(service):
+    result = search(service, "onderwerp:atlantis")
+    assert result.total == 0 and "atlantis" in result.notice
+
+
+def test_unknown_topic_as_parameter_is_a_bad_parameter(service):
+    with pytest.raises(BadParameter, match="known topics"):
+        search(service, topics=["atlantis"])
+
+
+def test_sort_by_date_both_ways(service):
+    newest = search(service, "NAVO", sort=Sort.DATE_DESC, page_size=100)
+    oldest = search(service, "NAVO", sort=Sort.DATE_ASC, page_size=100)
+    assert newest.total > 100, "more hits than one page: the order must hold across pages"
+    dates = [h.date for h in newest.hits]
+    assert dates == sorted(dates, reverse=True)
+    assert [h.date for h in oldest.hits] == sorted(h.date for h in oldest.hits)
+    years = [int(v.value) for v in newest.facets["year"]]
+    assert dates[0].year == max(years) and oldest.hits[0].date.year == min(years)
+    last_page = search(service, "NAVO", sort=Sort.DATE_DESC, page_size=10, page=-(-newest.total // 10))
+    assert last_page.hits[-1].date.year == min(years)
+
+
+def test_same_date_hits_follow_the_letter_and_paragraph_order_across_pages(service):
+    for sort, sign in ((Sort.DATE_ASC, 1), (Sort.DATE_DESC, -1)):
+        whole = search(service, "NAVO", sort=sort, page_size=100).hits
+        keys = [(sign * h.date.toordinal(), h.letter_id, h.paragraph) for h in whole]
+        assert keys == sorted(keys)
+        pages = [h for page in (1, 2, 3) for h in search(service, "NAVO", sort=sort, page_size=7, page=page).hits]
+        assert [(h.letter_id, h.paragraph) for h in pages] == [(h.letter_id, h.paragraph) for h in whole[:21]]
+
+
+def test_paging_past_page_one_covers_every_hit_once(service):
+    first = search(service, "Rusland", page_size=7)
+    seen = []
+    for page in range(1, first.pages + 1):
+        seen += [(h.letter_id, h.paragraph) for h in search(service, "Rusland", page_size=7, page=page).hits]
+    assert len(seen) == len(set(seen)) == first.total
+
+
+def test_a_page_past_the_end_is_empty_with_a_notice(service):
+    result = search(service, "Rusland", page=999)
+    assert result.hits == [] and result.total > 0 and "999" in result.notice
+
+
+@pytest.mark.parametrize("kwargs", [{"page": 0}, {"page": -1}, {"page_size": 0}, {"page_size": 1000},
+                                    {"date_from": date(2022, 1, 1), "date_to": date(2021, 1, 1)}])
+def test_bad_parameters_are_refused_with_a_message(service, kwargs):
+    with pytest.raises(BadParameter):
+        search(service, "Rusland", **kwargs)
+
+
+def test_malformed_query_is_searched_as_words_with_a_notice(service):
+    result = search(service, 'Rusland "dialoog')
+    assert result.total == search(service, "Rusland dialoog").total
+    assert "aanhalingsteken" in result.notice
+
+
+def test_misspelt_query_gets_a_suggestion(service):
+    result = search(service, "Borrel")
+    assert result.suggestion == "Borrell"
+
+
+def test_json_contract(service):
+    data = search(service, "dialoog met Rusland", page_size=3).to_dict()
+    assert set(data) == {"query", "notice", "suggestion", "total", "page", "page_size", "took_ms",
+                         "sort", "filters", "hits", "facets"}
+    assert set(data["filters"]) == {"topics", "from", "to", "year"}
+    hit = data["hits"][0]
+    assert set(hit) == {"letter_id", "paragraph", "title", "date", "date_inferred", "section",
+                        "topics", "kind", "score", "text", "snippet"}
+    assert isinstance(hit["paragraph"], int) and isinstance(hit["topics"], list)
+    assert set(data["facets"]) == {"topic", "year"}
+    assert {"value", "count"} <= set(data["facets"]["year"][0])
+
+
+def test_letter_view_has_every_paragraph_in_order(service):
+    view = service.letter("002_95be2f4c36980282", query="Oekraine")
+    numbers = [p.number for p in view.paragraphs]
+    assert numbers == list(range(1, len(numbers) + 1))
+    assert any("<mark>" in p.html for p in view.paragraphs)
+    with pytest.raises(LetterNotFound):
+        service.letter("../../etc/passwd")
+
+
+def test_date_order_is_the_same_when_worked_out_for_the_whole_index(service, monkeypatch):
+    import indexer.searching.service as search_module
+
+    for sort in (Sort.DATE_ASC, Sort.DATE_DESC):
+        one_by_one = [(h.letter_id, h.paragraph) for h in search(service, "NAVO", sort=sort, page_size=30).hits]
+        service._results.clear()
+        monkeypatch.setattr(search_module, "LOOKUP_AT_MOST", 0)
+        whole = [(h.letter_id, h.paragraph) for h in search(service, "NAVO", sort=sort, page_size=30).hits]
+        monkeypatch.undo()
+        service._results.clear()
+        assert whole == one_by_one
+
+
+def test_an_empty_index_answers_with_nothing(tmp_path):
+    from indexer.store.index import update_index
+    from indexer.searching.service import SearchService
+
+    (tmp_path / "corpus").mkdir()
+    update_index(tmp_path / "index", tmp_path / "corpus")
+    empty = SearchService(tmp_path / "index")
+    for query, sort in (("Rusland", Sort.RELEVANCE), ("", Sort.DATE_DESC), ('"artikel 5" NIET xyz*', Sort.DATE_ASC)):
+        result = empty.search(SearchRequest(query=query, sort=sort))
+        assert result.total == 0 and result.hits == [] and result.facets == {"topic": [], "year": []}
+    empty.close()

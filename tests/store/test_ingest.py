@@ -1,0 +1,274 @@
+"""New letters arriving: incremental updates, `add`, `watch`, two indexers, and kill -9."""
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from indexer.cli import main
+from indexer.store.index import IndexBusy, open_index, update_index
+from indexer.reading import read_letter
+from indexer.searching.results import SearchRequest
+from indexer.searching.service import SearchService
+
+ROOT = Path(__file__).resolve().parents[2]
+SEEDS = sorted((ROOT / "corpus").glob("*.txt"))
+NEW_LETTER = """Aan de Voorzitter van de Tweede Kamer der Staten-Generaal
+
+Den Haag, 3 maart 2023
+
+Hierbij ontvangt u het verslag van de informele bijeenkomst over de Noordpoolregio.
+
+Noordpool
+
+De ministers spraken over de toenemende militaire activiteit rond Spitsbergen en de gevolgen
+voor de veiligheid van het Koninkrijk. Het kabinet blijft inzetten op samenwerking.
+
+De Minister van Defensie,
+K.H. Ollongren
+"""
+
+
+def make_corpus(path: Path, letters=SEEDS) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    for letter in letters:
+        shutil.copy(letter, path / letter.name)
+    return path
+
+
+def paragraph_ids(index_dir: Path) -> Counter:
+    with open_index(index_dir).searcher() as searcher:
+        return Counter(f["doc_id"] for f in searcher.all_stored_fields())
+
+
+_read_ids: dict[tuple[Path, int, int], list[str]] = {}
+
+
+def expected_ids(corpus: Path) -> Counter:
+    """The paragraph ids the letters give; each file version is read once per session."""
+    ids = Counter()
+    for path in sorted(corpus.glob("*.txt")):
+        st = path.stat()
+        key = (path, st.st_size, st.st_mtime_ns)
+        if key not in _read_ids:
+            letter = read_letter(path)
+            _read_ids[key] = [f"{letter.id}#{p.number}" for p in letter.paragraphs]
+        ids.update(_read_ids[key])
+    return ids
+
+
+def test_update_adds_replaces_and_removes_by_content(tmp_path):
+    corpus = make_corpus(tmp_path / "corpus", SEEDS[:3])
+    index = tmp_path / "index"
+    first = update_index(index, corpus)
+    assert first.rebuilt and len(first.added) == 3
+
+    (corpus / "005_noordpool.txt").write_text(NEW_LETTER, encoding="utf-8")
+    changed = corpus / SEEDS[0].name
+    changed.write_text(changed.read_text(encoding="utf-8").replace("Oekraïne", "Oekraïne en Moldavië"), encoding="utf-8")
+    (corpus / SEEDS[1].name).unlink()
+    summary = update_index(index, corpus)
+    assert summary.added == ["005_noordpool"]
+    assert summary.changed == [SEEDS[0].stem]
+    assert summary.removed == [SEEDS[1].stem]
+    assert summary.unchanged == 1
+    assert paragraph_ids(index) == expected_ids(corpus)  # nothing left behind, nothing twice
+
+    service = SearchService(index)
+    assert service.search(SearchRequest("Spitsbergen")).total == 1
+    assert service.search(SearchRequest("Moldavië")).total >= 1
+    assert service.search(SearchRequest("")).total == sum(expected_ids(corpus).values())
+
+
+def test_a_letter_that_becomes_unreadable_keeps_its_indexed_version(tmp_path):
+    corpus = make_corpus(tmp_path / "corpus", SEEDS[:2])
+    index = tmp_path / "index"
+    update_index(index, corpus)
+    before = paragraph_ids(index)
+    (corpus / SEEDS[0].name).write_bytes(b"")  # emptied by accident
+    summary = update_index(index, corpus)
+    assert [name for name, _ in summary.skipped] == [SEEDS[0].name]
+    assert paragraph_ids(index) == before
+
+
+def test_rebuild_swaps_in_a_complete_index(tmp_path):
+    corpus = make_corpus(tmp_path / "corpus")
+    index = tmp_path / "index"
+    update_index(index, corpus)
+    summary = update_index(index, corpus, rebuild=True)
+    assert summary.rebuilt and summary.paragraphs == sum(expected_ids(corpus).values())
+    assert not (tmp_path / "index.new").exists() and not (tmp_path / "index.old").exists()
+
+
+def test_add_copies_letters_and_indexes_a_duplicate_once(tmp_path):
+    corpus = make_corpus(tmp_path / "corpus", SEEDS[:2])
+    index = tmp_path / "index"
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    new = inbox / "brief noordpool ë.txt"  # spaces and non-ASCII in the name are fine
+    new.write_text(NEW_LETTER, encoding="utf-8")
+    same = inbox / "kopie.txt"
+    same.write_text(NEW_LETTER, encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(main, ["--index", str(index), "--corpus", str(corpus), "add", str(new), str(same)])
+    assert result.exit_code == 0, result.output
+    assert new.exists(), "the original stays where it was"
+    assert (corpus / new.name).exists() and not (corpus / "kopie.txt").exists()
+    assert "already in the corpus as brief noordpool ë.txt" in result.output
+    service = SearchService(index)
+    hits = service.search(SearchRequest("Spitsbergen")).hits
+    assert [h.letter_id for h in hits] == ["brief noordpool ë"]
+    assert service.letter("brief noordpool ë").title.startswith("Verslag van de informele bijeenkomst")
+
+    # a different letter under a name the corpus uses is refused, not overwritten
+    clash = inbox / SEEDS[0].name
+    clash.write_text(NEW_LETTER.replace("Noordpool", "Zuidpool"), encoding="utf-8")
+    result = runner.invoke(main, ["--index", str(index), "--corpus", str(corpus), "add", str(clash)])
+    assert result.exit_code == 1 and "rename the file" in result.output
+
+
+def test_watch_indexes_arrivals_changes_and_removals(tmp_path):
+    corpus = make_corpus(tmp_path / "corpus", SEEDS[:1])
+    index = tmp_path / "index"
+    from indexer.store.watch import watch
+
+    summaries, errors, stop = [], [], threading.Event()
+    thread = threading.Thread(target=watch, args=(corpus, index, summaries.append, errors.append, stop),
+                              kwargs={"debounce": 0.3}, daemon=True)
+    thread.start()
+    service = SearchService(index)
+
+    def wait_for(condition, seconds=20):
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            try:
+                if condition():
+                    return True
+            except Exception:
+                pass
+            time.sleep(0.1)
+        return False
+
+    try:
+        assert wait_for(lambda: service.search(SearchRequest("NAVO")).total > 0)
+        (corpus / "005_noordpool.txt").write_text(NEW_LETTER, encoding="utf-8")
+        assert wait_for(lambda: service.search(SearchRequest("Spitsbergen")).total == 1)
+        (corpus / "005_noordpool.txt").unlink()
+        assert wait_for(lambda: service.search(SearchRequest("Spitsbergen")).total == 0)
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+    assert not thread.is_alive(), "watch stops when asked"
+    assert errors == []
+    assert any(s.added == ["005_noordpool"] for s in summaries)
+    assert any(s.removed == ["005_noordpool"] for s in summaries)
+
+
+HOLD_LOCK = """
+import sys, time
+from pathlib import Path
+from indexer.store.index import index_lock
+with index_lock(Path(sys.argv[1])):
+    print("locked", flush=True)
+    time.sleep(float(sys.argv[2]))
+"""
+
+
+def test_a_second_indexer_waits_or_stops_with_a_clear_message(tmp_path):
+    corpus = make_corpus(tmp_path / "corpus", SEEDS[:2])
+    index = tmp_path / "index"
+    update_index(index, corpus)
+    with subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(index), "3"],
+                          stdout=subprocess.PIPE, text=True, cwd=ROOT) as holder:
+        assert holder.stdout.readline().strip() == "locked"
+        with pytest.raises(IndexBusy, match="Another `brieven` process"):
+            update_index(index, corpus, lock_timeout=0.5)
+        started = time.monotonic()
+        summary = update_index(index, corpus, lock_timeout=30)  # waits for the holder
+        assert time.monotonic() - started > 1 and summary.unchanged == 2
+
+
+def test_two_indexers_at_once_leave_one_correct_index(tmp_path):
+    corpus = make_corpus(tmp_path / "corpus")
+    index = tmp_path / "index"
+    cmd = [sys.executable, "-m", "indexer.cli", "--index", str(index), "--corpus", str(corpus), "index"]
+    procs = [subprocess.Popen(cmd + extra, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for extra in ([], ["--rebuild"])]
+    for proc in procs:
+        _, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+    assert paragraph_ids(index) == expected_ids(corpus)
+
+
+def many_letters(corpus: Path, count: int) -> None:
+    """`count` distinct letters made from the seeds (each gets its own opening paragraph)."""
+    corpus.mkdir(parents=True, exist_ok=True)
+    for n in range(count):
+        seed = SEEDS[n % len(SEEDS)]
+        text = seed.read_text(encoding="utf-8")
+        marker = f"\n\nDit is de kopie met brief nummer {n} voor de test.\n"
+        (corpus / f"{n:04d}_{seed.name}").write_text(text + marker, encoding="utf-8")
+
+
+def letters_in_index(index_dir: Path) -> dict[str, set[str]]:
+    letters: dict[str, set[str]] = {}
+    counts = paragraph_ids(index_dir)
+    assert max(counts.values(), default=1) == 1, "a paragraph is in the index twice"
+    for doc_id in counts:
+        letters.setdefault(doc_id.split("#")[0], set()).add(doc_id)
+    return letters
+
+
+def test_kill_9_mid_index_loses_nothing_and_the_next_run_finishes(tmp_path):
+    corpus = tmp_path / "corpus"
+    many_letters(corpus, 100)
+    index = tmp_path / "index"
+    cmd = [sys.executable, "-m", "indexer.cli", "--index", str(index), "--corpus", str(corpus), "index"]
+    started = time.monotonic()
+    subprocess.run(cmd, cwd=ROOT, capture_output=True, check=True, timeout=300)
+    # Kill moments are fractions of how long 100 letters take on this machine, and every run below
+    # has at least 100 letters to index, so the kills land mid-run however fast indexing gets.
+    run_time = time.monotonic() - started
+    rng = random.Random(7)
+    killed = 0
+    for round_, extra in enumerate([[], ["--rebuild"], [], ["--rebuild"], []]):
+        if not extra:  # new letters arrive before each incremental run
+            many_letters(corpus, 100 * (round_ // 2 + 2))
+        expected = {}
+        for doc_id in expected_ids(corpus):
+            expected.setdefault(doc_id.split("#")[0], set()).add(doc_id)
+        proc = subprocess.Popen(cmd + extra, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(run_time * rng.uniform(0.3, 0.8))
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            killed += 1
+        proc.wait(timeout=60)
+        # whatever the moment, the last committed index opens, and each letter in it is whole:
+        # all of its paragraphs, each once (never half a letter, never a letter twice)
+        for letter, docs in letters_in_index(index).items():
+            assert docs == expected[letter], f"round {round_}: letter {letter} is incomplete"
+    assert killed >= 3, "the kills should land while indexing is under way"
+    finished = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert finished.returncode == 0, finished.stderr
+    assert paragraph_ids(index) == expected_ids(corpus)
+    service = SearchService(index)
+    for n in (0, 139, 384):
+        assert service.search(SearchRequest(f'"brief nummer {n}"')).total == 1
+
+
+def test_a_touched_but_unchanged_letter_is_not_reindexed(tmp_path):
+    corpus = make_corpus(tmp_path / "corpus", SEEDS[:2])
+    index = tmp_path / "index"
+    update_index(index, corpus)
+    touched = corpus / SEEDS[0].name
+    os.utime(touched, ns=(time.time_ns(), time.time_ns() + 10**9))  # newer, same content
+    summary = update_index(index, corpus)
+    assert summary.unchanged == 2 and not summary.changed

@@ -1,0 +1,222 @@
+"""The site in a real browser: headless Chromium (Debian's) driven by Playwright, against a real
+HTTP server on a free loopback port serving the app over the session's index.
+
+One browser for the module, a fresh context per test. Skipped (not failed) only when no
+Chromium binary is installed; `make test` installs it.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+from werkzeug.serving import make_server
+
+from indexer.searching.results import SearchRequest
+from search_ui import create_app
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+LETTER = "000_57bdeaef467bd125"
+SCREENSHOT_COPY = Path("/tmp/brieven-search.png")
+
+
+def find_chromium() -> str | None:
+    for candidate in ("/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser")):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
+
+
+CHROMIUM = find_chromium()
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None, reason="no Chromium binary (/usr/bin/chromium); `make test` installs Debian's chromium"
+)
+
+
+# -- fixtures ---------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def base_url(index_dir):
+    """The app on a real HTTP server in a thread, on a free port of 127.0.0.1."""
+    app = create_app({"INDEX_DIR": index_dir, "PAGE_SIZE": 10})
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="brieven-test-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def page(browser, base_url):
+    """A fresh page; any console error (a CSP violation, a failed load) fails the test."""
+    context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900}, locale="nl-NL")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    assert errors == []
+
+
+@pytest.fixture(scope="module")
+def screenshot_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("screenshots")
+
+
+def search_for(page: Page, query: str) -> None:
+    box = page.get_by_label("Zoek in de Kamerbrieven")
+    box.fill(query)
+    box.press("Enter")
+
+
+def total(service, query: str, **filters) -> str:
+    """The summary's count for a search, as the service answers it."""
+    return f"{service.search(SearchRequest(query, **filters)).total} alinea's"
+
+
+def hit_links(page: Page) -> list[str]:
+    return page.locator(".hit-title a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+
+
+# -- tests ------------------------------------------------------------------------------------
+def test_type_a_query_and_see_marked_snippets(page, screenshot_dir, service):
+    page.goto("/")
+    search_for(page, "rusland")
+    page.wait_for_url(re.compile(r"/\?q=rusland$"))
+    expect(page.locator("h1.summary")).to_contain_text(total(service, "rusland"))
+    marks = page.locator(".snippet mark")
+    expect(marks.first).to_have_text(re.compile("^rusland$", re.I))
+    assert marks.count() >= 10
+    assert len(hit_links(page)) == 10
+    shot = screenshot_dir / "search.png"
+    page.screenshot(path=str(shot), full_page=True)
+    shutil.copy(shot, SCREENSHOT_COPY)
+    print(f"\nscreenshot of the search page: {shot} (copied to {SCREENSHOT_COPY})")
+
+
+def test_click_a_facet_value_and_see_the_count_and_url_change(page, service):
+    page.goto("/?q=rusland")
+    facet = page.locator(".facet-list a", has_text="China")
+    shown = re.search(r"\d+", facet.locator(".facet-count").inner_text()).group(0)
+    facet.click()
+    page.wait_for_url(re.compile(r"onderwerp=china"))
+    expect(page.locator("h1.summary")).to_contain_text(f"{shown} alinea's")
+    assert f"{shown} alinea's" == total(service, "rusland", topics=["china"])
+    expect(page.locator(".chip", has_text="Onderwerp: China")).to_be_visible()
+    page.locator(".chip", has_text="Onderwerp: China").click()  # the chip removes it again
+    page.wait_for_url(re.compile(r"/\?q=rusland$"))
+    expect(page.locator("h1.summary")).to_contain_text(total(service, "rusland"))
+
+
+def test_follow_a_result_to_the_marked_paragraph(page):
+    page.goto("/?q=rusland")
+    first = page.locator(".hit-title a").first
+    href = first.get_attribute("href")
+    first.click()
+    page.wait_for_url(re.compile(r"/brief/[^?#]+\?q=rusland#p\d+$"))
+    anchor = page.url.rsplit("#", 1)[1]
+    assert href.endswith("#" + anchor)
+    paragraph = page.locator(f"#{anchor}")
+    expect(paragraph).to_be_in_viewport()
+    expect(paragraph.locator("mark").first).to_have_text(re.compile("rusland", re.I))
+    expect(page.locator("h1")).not_to_be_empty()
+
+
+def test_a_letter_opened_with_a_query_goes_to_the_first_match(page):
+    page.goto(f"/brief/{LETTER}?q=rusland")
+    first = page.locator("a.first-hit").get_attribute("href")
+    page.wait_for_url(re.compile(re.escape(first) + "$"))
+    expect(page.locator(first)).to_be_in_viewport()
+
+
+def test_use_the_year_histogram(page, service):
+    page.goto("/?q=rusland")
+    page.locator(".histogram a", has_text="2018").click()
+    page.wait_for_url(re.compile(r"jaar=2018"))
+    expect(page.locator("h1.summary")).to_contain_text(total(service, "rusland", year=2018))
+    expect(page.locator(".chip", has_text="Jaar: 2018")).to_be_visible()
+    expect(page.locator(".histogram a.active")).to_contain_text("2018")
+
+
+def test_filter_on_a_date_range(page):
+    page.goto("/?q=rusland")
+    page.get_by_label("Van", exact=True).fill("2021-01-01")
+    page.get_by_label("Tot en met", exact=True).fill("2022-03-01")
+    page.get_by_role("button", name="Periode toepassen").click()
+    page.wait_for_url(re.compile(r"q=rusland.*van=2021-01-01.*tot=2022-03-01"))
+    expect(page.locator(".chip", has_text="Vanaf 2021-01-01")).to_be_visible()
+
+
+def test_page_forward(page, service):
+    pages = service.search(SearchRequest("rusland")).pages
+    page.goto("/?q=rusland")
+    first_page = hit_links(page)
+    page.locator("a[rel=next]").first.click()
+    page.wait_for_url(re.compile(r"pagina=2"))
+    expect(page.locator(".pager-status")).to_have_text(f"Pagina 2 van {pages}")
+    expect(page.locator("ol.hits")).to_have_attribute("start", "11")
+    assert not set(hit_links(page)) & set(first_page)
+
+
+def test_a_copied_url_gives_the_same_results(page, browser):
+    page.goto("/")
+    search_for(page, "navo")
+    page.wait_for_url(re.compile(r"q=navo"))
+    page.locator(".facet-list a", has_text="Rusland").click()
+    page.wait_for_url(re.compile(r"onderwerp=rusland"))
+    page.locator(".sort a", has_text="nieuwste eerst").click()
+    page.wait_for_url(re.compile(r"sort=nieuwste"))
+    page.locator("a[rel=next]").first.click()
+    page.wait_for_url(re.compile(r"pagina=2"))
+    url, summary, links = page.url, page.locator("h1.summary").inner_text(), hit_links(page)
+    assert links
+    other = browser.new_context()  # a new browser session: nothing but the URL carries over
+    try:
+        copy = other.new_page()
+        copy.goto(url)
+        assert copy.locator("h1.summary").inner_text() == summary
+        assert hit_links(copy) == links
+        assert copy.get_by_label("Zoek in de Kamerbrieven").input_value() == "navo"
+    finally:
+        other.close()
+
+
+def test_keyboard_skip_link_is_first_and_visible(page):
+    page.goto("/?q=rusland")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("() => document.activeElement.textContent.trim()")
+    assert focused == "Naar de inhoud"
+    expect(page.locator(".skip-link")).to_be_in_viewport()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"#inhoud$"))
+
+
+def test_readable_on_a_phone(browser, base_url, screenshot_dir):
+    context = browser.new_context(base_url=base_url, viewport={"width": 375, "height": 740}, is_mobile=True)
+    try:
+        phone = context.new_page()
+        phone.goto("/?q=rusland")
+        widths = phone.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+        assert widths[0] <= widths[1], f"horizontal scrolling on a phone: {widths}"
+        phone.screenshot(path=str(screenshot_dir / "search-phone.png"), full_page=False)
+    finally:
+        context.close()
