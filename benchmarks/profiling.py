@@ -39,7 +39,7 @@ def _print(profile: cProfile.Profile, top: int, save: str | None) -> None:
 
 
 def profile_index(args) -> None:
-    from indexer.store.index import update_index
+    from indexer.store import update_index
 
     corp = bench_corpus.build_corpus(args.paragraphs, Path(args.data_dir), log=lambda m: print(m, file=sys.stderr))
     tmp = Path(tempfile.mkdtemp(prefix="brieven-profile-"))
@@ -60,7 +60,7 @@ def profile_index(args) -> None:
 def profile_query(args) -> None:
     from benchmarks.harness import cli, run
     from benchmarks.queries import search_request
-    from indexer.searching.service import SearchService
+    from indexer.searching import SearchService
 
     index_dir = Path(args.data_dir) / f"index-{args.paragraphs}"
     if not index_dir.exists():

@@ -89,7 +89,7 @@ def api_params(query: dict) -> dict[str, str]:
 
 def search_request(query: dict):
     """The SearchRequest of a query, for timing SearchService.search in-process."""
-    from indexer.searching.results import SearchRequest, Sort
+    from indexer.searching import SearchRequest, Sort
 
     return SearchRequest(
         query=query["q"],

@@ -126,7 +126,7 @@ def measure_http(server: Server, queries: list[dict], passes: int, warmup: int) 
 
 def measure_in_process(index_dir: Path, queries: list[dict], passes: int, warmup: int) -> dict:
     """Each query once, through a fresh SearchService (no cached results)."""
-    from indexer.searching.service import SearchService
+    from indexer.searching import SearchService
 
     service = SearchService(index_dir)
     started = time.perf_counter()

@@ -5,10 +5,8 @@ library errors become click errors whose message says what to do.
 """
 from __future__ import annotations
 
-import csv
 import functools
 import html
-import io
 import json
 import os
 import re
@@ -18,25 +16,33 @@ from pathlib import Path
 
 import click
 
-from indexer.reading import CorpusMissing, add_to_corpus, find_letters
-from indexer.reading import parse_date
-from indexer.store.index import IndexBusy, IndexMissing, IndexSummary, update_index
-from indexer.searching.results import EXPORT_FIELDS, BadParameter, SearchRequest, SearchResult, Sort
-from indexer.searching.service import LetterNotFound, SearchService
-from indexer.settings import MAX_PAGE_SIZE, Settings
-from indexer.analysis.topics import TaxonomyError
+from indexer.errors import BrievenError
+from indexer.reading import add_to_corpus, find_letters, parse_date
+from indexer.searching import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    MAX_PAGE_SIZE,
+    SearchRequest,
+    SearchResult,
+    SearchService,
+    Sort,
+    csv_lines,
+)
+from indexer.settings import Settings
+from indexer.store import IndexSummary, update_index
+
 
 def library_errors(fn):
-    """Turn the library's errors into click errors: exit 1 for state, 2 for usage."""
+    """Turn the library's errors into click errors: a usage error (exit 2) or a problem with
+    the state of things (exit 1), as each error says."""
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
-        except (IndexMissing, IndexBusy, CorpusMissing, TaxonomyError, LetterNotFound) as error:
-            raise click.ClickException(str(error)) from error
-        except BadParameter as error:
-            raise click.UsageError(str(error)) from error
+        except BrievenError as error:
+            kind = click.UsageError if error.exit_code == 2 else click.ClickException
+            raise kind(str(error)) from error
 
     return wrapper
 
@@ -113,7 +119,7 @@ def watch(settings: Settings):
 
     Example: BRIEVEN_CORPUS=/data/kamerbrieven brieven watch
     """
-    from indexer.store.watch import watch as run_watch
+    from indexer.store import watch as run_watch
 
     click.echo(f"Watching {settings.corpus_dir} (Ctrl-C stops)", err=True)
 
@@ -154,7 +160,7 @@ def _report(summary: IndexSummary, settings: Settings) -> None:
 @click.option("--topic", "topics", multiple=True, help="Only paragraphs with this topic (name or slug); repeatable.")
 @click.option("--from", "date_from", callback=_date, help="Letters dated on or after (YYYY-MM-DD).")
 @click.option("--to", "date_to", callback=_date, help="Letters dated on or before (YYYY-MM-DD).")
-@click.option("--year", type=click.IntRange(1800, 2200), help="Letters of this year.")
+@click.option("--year", type=click.IntRange(FIRST_YEAR, LAST_YEAR), help="Letters of this year.")
 @click.option("--sort", type=click.Choice([s.value for s in Sort]), default=Sort.RELEVANCE.value, show_default=True)
 @click.option("--limit", type=click.IntRange(1, MAX_PAGE_SIZE), help="Hits per page [default 10, env BRIEVEN_PAGE_SIZE].")
 @click.option("--page", type=click.IntRange(1, None), default=1, show_default=True)
@@ -167,7 +173,7 @@ def search(settings: Settings, query, topics, date_from, date_to, year, sort, li
     Example: brieven search '"artikel 5" OF Rusland NIET China' --year 2022
     """
     request = SearchRequest(
-        query=" ".join(query), topics=list(topics), date_from=date_from, date_to=date_to,
+        query=" ".join(query), topics=topics, date_from=date_from, date_to=date_to,
         year=year, sort=Sort(sort), page=page, page_size=limit or settings.page_size,
     )
     result = SearchService(settings.index_dir).search(request)
@@ -194,7 +200,7 @@ def _print_result(result: SearchResult) -> None:
             date += " (inferred)"
         click.echo("")
         click.echo(f"{n:>3}. " + click.style(hit.title, bold=True) + f"  {date}")
-        where = f"{hit.letter_id}#{hit.paragraph}"
+        where = f"{hit.letter_id}#{hit.number}"
         if hit.section:
             where += f"  § {hit.section}"
         if hit.kind != "body":
@@ -278,19 +284,13 @@ def export(settings: Settings, fmt: str):
 
     Example: brieven export --format csv > paragraphs.csv
     """
-    rows = SearchService(settings.index_dir).paragraphs()
+    paragraphs = SearchService(settings.index_dir).paragraphs()
     if fmt == "jsonl":
-        for row in rows:
-            click.echo(json.dumps(row, ensure_ascii=False))
+        for p in paragraphs:
+            click.echo(json.dumps(p.row(), ensure_ascii=False))
         return
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=EXPORT_FIELDS)
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({**row, "topics": "; ".join(row["topics"])})
-        click.echo(buffer.getvalue(), nl=False)
-        buffer.seek(0)
-        buffer.truncate()
+    for line in csv_lines(paragraphs):
+        click.echo(line, nl=False)
 
 
 @main.command()
@@ -348,7 +348,8 @@ def evaluate(settings: Settings, qrels: str, as_json: bool, no_baseline: bool):
 
     Example: brieven eval ../shared/eval/dev.json
     """
-    from indexer.quality.evaluation import Report, evaluate as run, load_judgements
+    from indexer.quality import Report, load_judgements
+    from indexer.quality import evaluate as run
 
     report = run(SearchService(settings.index_dir), load_judgements(Path(qrels)), baseline=not no_baseline)
     if as_json:

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
+from indexer.searching import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+
 DEFAULT_INDEX = Path(".brieven/index")
 DEFAULT_CORPUS = Path("corpus")
-DEFAULT_PAGE_SIZE = 10
-MAX_PAGE_SIZE = 100
 
 
 @dataclass(frozen=True)

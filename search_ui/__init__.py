@@ -13,7 +13,8 @@ from typing import Any, Mapping
 
 from flask import Flask
 
-from indexer.settings import DEFAULT_INDEX, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from indexer.searching import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from indexer.settings import DEFAULT_INDEX
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:

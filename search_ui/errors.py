@@ -1,20 +1,21 @@
 """The web app's own errors, and the one handler that turns every error into a page or JSON.
 
-Every error a visitor can cause carries a `status` and a Dutch message that says what to do.
-The library's errors (BadParameter, LetterNotFound, IndexMissing) are answered by the same
-handler, so no view needs a try/except and no bad parameter can become a 500.
+Every error a visitor can cause is a BrievenError with a `status`: the library's (BadParameter,
+LetterNotFound, IndexMissing, ...) and the web app's own (WebError, with a Dutch message). One
+handler answers them all, and Werkzeug's own HTTP errors, so no view needs a try/except and no
+bad parameter can become a 500. The library's messages are worded here in Dutch for visitors.
 """
 from __future__ import annotations
 
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from indexer.store.index import IndexBusy, IndexMissing
-from indexer.searching.results import BadParameter
-from indexer.searching.service import LetterNotFound
+from indexer.errors import BrievenError
+from indexer.searching import BadParameter, LetterNotFound
+from indexer.store import IndexBusy, IndexMissing
 
 
-class WebError(Exception):
+class WebError(BrievenError):
     """An error with an HTTP status and a message meant for the visitor (in Dutch)."""
 
     status = 500
@@ -43,20 +44,23 @@ HTTP_MESSAGES = {
 
 TITLES = {400: "Dat kan zo niet", 404: "Niet gevonden", 503: "Nog niet klaar"}
 
+# The library's errors, worded for a visitor of the Dutch site.
+LIBRARY_MESSAGES = {
+    LetterNotFound: lambda e: "Deze brief staat niet in de index. Zoek de brief op via de zoekpagina.",
+    # The service's own checks (in English) come after ours; keep its text, add a Dutch lead.
+    BadParameter: lambda e: f"Deze zoekopdracht kan niet worden uitgevoerd: {e}",
+    IndexMissing: lambda e: "Er is nog geen zoekindex. Maak die eerst met `brieven index`.",
+    IndexBusy: lambda e: "De zoekindex wordt op dit moment bijgewerkt. Probeer het zo opnieuw.",
+}
+
 
 def describe(error: Exception) -> tuple[int, str]:
     """The status and the visitor's message for any error the handler receives."""
     if isinstance(error, WebError):
         return error.status, error.message
-    if isinstance(error, LetterNotFound):
-        return 404, "Deze brief staat niet in de index. Zoek de brief op via de zoekpagina."
-    if isinstance(error, BadParameter):
-        # The service's own checks (in English) come after ours; keep its text, add a Dutch lead.
-        return 400, f"Deze zoekopdracht kan niet worden uitgevoerd: {error}"
-    if isinstance(error, IndexMissing):
-        return 503, "Er is nog geen zoekindex. Maak die eerst met `brieven index`."
-    if isinstance(error, IndexBusy):
-        return 503, "De zoekindex wordt op dit moment bijgewerkt. Probeer het zo opnieuw."
+    if isinstance(error, BrievenError):
+        word = LIBRARY_MESSAGES.get(type(error))
+        return error.status, word(error) if word else HTTP_MESSAGES[500]
     if isinstance(error, HTTPException):
         code = error.code or 500
         return code, HTTP_MESSAGES.get(code, error.description or "Dat ging mis.")
@@ -73,5 +77,5 @@ def handle_error(error: Exception) -> tuple[Response | str, int]:
 
 
 def register_error_handler(app: Flask) -> None:
-    for kind in (WebError, BadParameter, LetterNotFound, IndexMissing, IndexBusy, HTTPException):
+    for kind in (BrievenError, HTTPException):
         app.register_error_handler(kind, handle_error)

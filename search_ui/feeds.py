@@ -1,13 +1,13 @@
 """The Atom feed and the CSV export of a search: the same state, read through the same service.
 
+The CSV itself is written by the library's one CSV writer (indexer.searching.csv_lines).
+
 Both page through `SearchService.search` (100 hits at a time, the service's maximum); neither
 builds a query of its own.
 """
 from __future__ import annotations
 
-import csv
 import dataclasses
-import io
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
@@ -15,9 +15,7 @@ from typing import Iterator
 
 from flask import url_for
 
-from indexer.searching.results import EXPORT_FIELDS, Hit, SearchRequest, SearchResult, Sort
-from indexer.searching.service import SearchService
-from indexer.settings import MAX_PAGE_SIZE
+from indexer.searching import MAX_PAGE_SIZE, Hit, SearchRequest, SearchResult, SearchService, Sort
 
 from search_ui.markup import dutch_date, only_marks
 from search_ui.state import SearchState
@@ -88,35 +86,16 @@ def atom_feed(state: SearchState, entries: list[FeedEntry], title: str) -> bytes
         _text(element, "title", hit.title or hit.letter_id)
         _text(element, "updated", entry.updated)
         link = url_for("pages.letter", letter_id=hit.letter_id, q=state.q or None, _external=True,
-                       _anchor=f"p{hit.paragraph}")
+                       _anchor=f"p{hit.number}")
         ET.SubElement(element, f"{{{ATOM}}}link", rel="alternate", type="text/html", href=link)
         when = dutch_date(hit.date) + (" (datum afgeleid)" if hit.date_inferred else "")
-        where = f"alinea {hit.paragraph}" + (f", § {hit.section}" if hit.section else "")
+        where = f"alinea {hit.number}" + (f", § {hit.section}" if hit.section else "")
         summary = ET.SubElement(element, f"{{{ATOM}}}summary", type="html")
         # type="html": the snippet's HTML (escaped text, <mark> only) as escaped character data
         summary.text = f"<p>{when} · {_escape(where)}</p><p>{only_marks(hit.snippet)}</p>"
         for topic in hit.topics:
             ET.SubElement(element, f"{{{ATOM}}}category", term=topic)
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
-
-
-def csv_rows(hits: Iterator[Hit]) -> Iterator[str]:
-    """The export as CSV text, a header then one line per hit, produced as it is read."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=EXPORT_FIELDS, extrasaction="ignore")
-    writer.writeheader()
-    yield _drain(buffer)
-    for hit in hits:
-        row = hit.to_dict()
-        writer.writerow({**row, "topics": "; ".join(row["topics"]), "section": row["section"] or ""})
-        yield _drain(buffer)
-
-
-def _drain(buffer: io.StringIO) -> str:
-    text = buffer.getvalue()
-    buffer.seek(0)
-    buffer.truncate()
-    return text
 
 
 def _text(parent: ET.Element, tag: str, text: str) -> ET.Element:

@@ -10,8 +10,7 @@ from typing import Mapping
 
 from werkzeug.datastructures import MultiDict
 
-from indexer.searching.results import SearchResult
-from indexer.searching.service import LetterParagraph, LetterView
+from indexer.searching import LetterParagraph, LetterView, SearchResult
 
 from search_ui.service import get_service, page_size
 from search_ui.state import SORT_LABELS, SearchState, query_text

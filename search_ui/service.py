@@ -9,7 +9,7 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
-from indexer.searching.service import SearchService
+from indexer.searching import SearchService
 
 EXTENSION_KEY = "brieven.search"
 

@@ -15,11 +15,9 @@ from typing import Mapping
 from flask import url_for
 from werkzeug.datastructures import MultiDict
 
+from indexer.analysis import Taxonomy
 from indexer.reading import parse_date
-from indexer.searching.query import MAX_QUERY_LENGTH
-from indexer.searching.results import SearchRequest, Sort
-from indexer.settings import MAX_PAGE_SIZE
-from indexer.analysis.topics import Taxonomy
+from indexer.searching import FIRST_YEAR, LAST_YEAR, MAX_PAGE_SIZE, MAX_QUERY_LENGTH, SearchRequest, Sort
 
 from search_ui.errors import BadRequest
 
@@ -36,7 +34,6 @@ SORT_LABELS: dict[Sort, str] = {
     Sort.DATE_DESC: "nieuwste eerst",
     Sort.DATE_ASC: "oudste eerst",
 }
-MIN_YEAR, MAX_YEAR = 1800, 2200
 MAX_PARAM_CHARS = 200  # any parameter but q: a year, a date, a topic slug, a number
 
 
@@ -86,7 +83,7 @@ class SearchState:
     def to_request(self, default_page_size: int) -> SearchRequest:
         return SearchRequest(
             query=self.q,
-            topics=list(self.topics),
+            topics=self.topics,
             date_from=self.date_from,
             date_to=self.date_to,
             year=self.year,
@@ -210,7 +207,7 @@ def _year(value: str | None) -> int | None:
     if value is None or value.strip() == "":
         return None
     text = _short(value, "jaar").strip()
-    if not (text.isdigit() and len(text) == 4 and MIN_YEAR <= int(text) <= MAX_YEAR):
+    if not (text.isdigit() and len(text) == 4 and FIRST_YEAR <= int(text) <= LAST_YEAR):
         raise BadRequest(
             f"‘{_shown(value)}’ is geen jaartal. Gebruik vier cijfers, bijvoorbeeld jaar=2022."
         )

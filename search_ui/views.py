@@ -6,9 +6,9 @@ import dataclasses
 from flask import Blueprint, Response, redirect, render_template, request, stream_with_context
 from werkzeug.wrappers import Response as BaseResponse
 
-from indexer.settings import MAX_PAGE_SIZE
+from indexer.searching import MAX_PAGE_SIZE, csv_lines
 
-from search_ui.feeds import all_hits, atom_feed, csv_rows, feed_entries
+from search_ui.feeds import all_hits, atom_feed, feed_entries
 from search_ui.pages import build_letter_page, build_search_page
 from search_ui.service import get_service
 from search_ui.state import SearchState
@@ -57,6 +57,6 @@ def export() -> Response:
     service = get_service()
     state = SearchState.from_args(request.args, service.taxonomy)
     hits = all_hits(service, dataclasses.replace(state, page=1).to_request(MAX_PAGE_SIZE))
-    response = Response(stream_with_context(csv_rows(hits)), content_type="text/csv; charset=utf-8")
+    response = Response(stream_with_context(csv_lines(hits)), content_type="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = 'attachment; filename="brieven-export.csv"'
     return response

@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from indexer.store.index import letter_documents, update_index
+from indexer.store import letter_documents, update_index
 from indexer.reading import read_letter
-from indexer.searching.service import SearchService
-from indexer.analysis.topics import load_taxonomy
+from indexer.searching import SearchService
+from indexer.analysis import load_taxonomy
 
 ROOT = Path(__file__).resolve().parent.parent
 

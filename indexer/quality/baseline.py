@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import functools
 import tempfile
-from typing import Iterable
+from collections.abc import Iterable
 
 from whoosh import fields, index, qparser, scoring
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
 
-from indexer.analysis.dutch import stopwords
+from indexer.analysis import stopwords
+from indexer.searching import Paragraph
 
 
 @functools.cache
@@ -41,7 +42,7 @@ def plain_analyzer():
 class BaselineRanker:
     """Ranks paragraphs for a query string; `rank` returns (letter id, paragraph text)."""
 
-    def __init__(self, paragraphs: Iterable[dict]):
+    def __init__(self, paragraphs: Iterable[Paragraph]):
         self._dir = tempfile.TemporaryDirectory(prefix="brieven-baseline-")
         schema = fields.Schema(
             letter_id=fields.ID(stored=True),
@@ -50,7 +51,7 @@ class BaselineRanker:
         self._ix = index.create_in(self._dir.name, schema)
         with self._ix.writer() as writer:
             for p in paragraphs:
-                writer.add_document(letter_id=p["letter_id"], text=p["text"])
+                writer.add_document(letter_id=p.letter_id, text=p.text)
         self._parser = qparser.QueryParser("text", schema, group=qparser.OrGroup)
 
     def rank(self, query: str, limit: int) -> list[tuple[str, str]]:

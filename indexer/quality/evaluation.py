@@ -13,8 +13,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer.analysis.dutch import fold
-from indexer.searching.results import SearchRequest
+from indexer.analysis import fold
+from indexer.searching import SearchRequest
 
 NDCG_AT = 10
 RECALL_AT = 20

@@ -24,7 +24,7 @@ class LetterError(BrievenError):
     status = 422
 
 
-class Kind(str, enum.Enum):
+class Kind(enum.StrEnum):
     BODY = "body"
     FOOTNOTE = "footnote"
 

@@ -1,4 +1,4 @@
-"""From the parsed query language (indexer/query.py) to a Whoosh query, with Dutch expansions.
+"""From the parsed query language (indexer/searching/query.py) to a Whoosh query, with Dutch expansions.
 
 Each word the user typed becomes a small OR of ways to match it, strongest first:
 the word itself in the paragraph (and, weaker, in its section heading); for a closed compound,
@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from whoosh import query as wq
 
+from indexer.analysis import analyze, fold, query_compound_parts, stem
 from indexer.searching import query as ql
-from indexer.analysis.dutch import analyze, fold, query_compound_parts, stem
 from indexer.searching.expansion import Expander
-from indexer.store.index import term_text as _text
+from indexer.store import Snapshot
 
 SECTION_BOOST = 0.5  # a word in the section heading counts, less than in the paragraph itself
 PARTS_BOOST = 0.5  # the parts of a compound query word found apart count half
@@ -35,10 +35,10 @@ MAX_PREFIX_TERMS = 64  # the most common of the words a prefix* expands to
 
 
 class Compiler:
-    def __init__(self, expander: Expander, reader=None, ranking: bool = True,
+    def __init__(self, expander: Expander, snapshot: Snapshot | None = None, ranking: bool = True,
                  memo: dict | None = None):
         self.expander = expander
-        self.reader = reader  # to ask whether a word occurs at all
+        self.snapshot = snapshot  # to ask whether a word occurs at all
         # prefix expansions, shared by the compilers of one search (ranked and unranked)
         self.memo = memo if memo is not None else {}
         # ranking=False leaves out what only changes scores (the all-words and proximity
@@ -142,18 +142,14 @@ class Compiler:
         folded = fold(text).replace("-", "")
         prefixes = sorted({folded, stem(folded)} if folded.isalpha() else {folded})
         prefixes = [p for p in prefixes if p]
-        if self.reader is None:
+        if self.snapshot is None:
             return _or([wq.Prefix("text", p) for p in prefixes])
         key = ("prefix", folded)
         if key not in self.memo:
-            # one pass over each segment's words with the prefix, which come with their counts
             prefixes = [p for p in prefixes if not any(p != q and p.startswith(q) for q in prefixes)]
             frequency: dict[str, int] = {}
-            for leaf, _ in self.reader.leaf_readers():
-                for p in prefixes:
-                    for t, info in leaf.iter_prefix("text", p):
-                        word = _text(t)
-                        frequency[word] = frequency.get(word, 0) + info.doc_frequency()
+            for p in prefixes:
+                frequency.update(self.snapshot.frequencies_starting("text", p))
             terms = sorted(frequency, key=lambda t: (-frequency[t], t))[:MAX_PREFIX_TERMS]
             self.memo[key] = sorted(terms)
         terms = self.memo[key]
@@ -191,13 +187,13 @@ class Compiler:
 
     def _found(self, term: str) -> bool:
         """Does the word occur in the letters at all? (Only then do the weakest expansions apply.)"""
-        return self.reader is None or self.reader.doc_frequency("text", term) > 0
+        return self.snapshot is None or self.snapshot.doc_frequency("text", term) > 0
 
     def _rare(self, term: str) -> bool:
         """In at most RARE_SHARE of the paragraphs: a word that tells what a paragraph is about."""
-        if self.reader is None:
+        if self.snapshot is None:
             return True
-        return self.reader.doc_frequency("text", term) <= RARE_SHARE * max(1, self.reader.doc_count())
+        return self.snapshot.doc_frequency("text", term) <= RARE_SHARE * max(1, self.snapshot.doc_count)
 
     def _alternatives(self, terms: tuple[str, ...], bag: bool = True) -> list[wq.Query]:
         out: list[wq.Query] = []

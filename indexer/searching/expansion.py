@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Iterable
 
-from indexer.analysis.dutch import analyze
-from indexer.analysis.topics import Taxonomy
+from indexer.analysis import analyze
+from indexer.analysis import Taxonomy
 
 Terms = tuple[str, ...]
 

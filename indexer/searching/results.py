@@ -1,81 +1,60 @@
-"""What a search asks and answers, as plain data, and the one JSON contract built from it.
+"""What a search answers, as plain data, and the one JSON contract built from it.
 
 `brieven search --json`, `/api/search` and the HTML pages all start from `SearchResult`;
 `to_dict()` is the only place that decides what the JSON looks like (extend it, never break it).
+A paragraph is one record (`Paragraph`) wherever it goes: a hit adds its score and snippet, a
+letter page its marked HTML, an export writes its row.
 """
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass, field
 from datetime import date
 
+from indexer.reading import Kind, Signatory
+from indexer.searching.request import Sort
 
 # The columns of an exported paragraph (`brieven export`, /export.csv), in this order.
 EXPORT_FIELDS = ["letter_id", "paragraph", "title", "date", "date_inferred", "section", "topics", "kind", "text"]
 
 
-class BadParameter(ValueError):
-    """A request the service cannot answer as asked; the message says what is allowed."""
-
-    status = 400
-
-
-class Sort(str, enum.Enum):
-    RELEVANCE = "relevance"
-    DATE_DESC = "date-desc"
-    DATE_ASC = "date-asc"
-
-    @classmethod
-    def parse(cls, value: "str | Sort | None") -> "Sort":
-        if value is None or value == "":
-            return cls.RELEVANCE
-        try:
-            return cls(value)
-        except ValueError:
-            choices = ", ".join(s.value for s in cls)
-            raise BadParameter(f"Unknown sort order {value!r}; choose one of: {choices}.") from None
-
-
 @dataclass
-class SearchRequest:
-    query: str = ""
-    topics: list[str] = field(default_factory=list)  # names or slugs; a paragraph must have all
-    date_from: date | None = None
-    date_to: date | None = None
-    year: int | None = None
-    sort: Sort = Sort.RELEVANCE
-    page: int = 1
-    page_size: int = 10
+class Paragraph:
+    """A paragraph as indexed, with its letter's title and date."""
 
-
-@dataclass
-class Hit:
     letter_id: str
-    paragraph: int
+    number: int  # 1-based, in the letter's reading order
     title: str
     date: date | None
     date_inferred: bool
     section: str | None
     topics: list[str]  # topic names
-    kind: str
-    score: float
+    kind: Kind
     text: str  # the paragraph, plain
-    snippet: str  # HTML: the letter's text escaped, matches in <mark>, nothing else
 
-    def to_dict(self) -> dict:
+    def row(self) -> dict:
+        """The export row: EXPORT_FIELDS, as JSON values."""
         return {
             "letter_id": self.letter_id,
-            "paragraph": self.paragraph,
+            "paragraph": self.number,
             "title": self.title,
             "date": self.date.isoformat() if self.date else None,
             "date_inferred": self.date_inferred,
             "section": self.section,
             "topics": self.topics,
-            "kind": self.kind,
-            "score": round(self.score, 4),
+            "kind": self.kind.value,
             "text": self.text,
-            "snippet": self.snippet,
         }
+
+
+@dataclass
+class Hit(Paragraph):
+    score: float = 0.0
+    snippet: str = ""  # HTML: the letter's text escaped, matches in <mark>, nothing else
+
+    def to_dict(self) -> dict:
+        row = self.row()
+        text = row.pop("text")
+        return {**row, "score": round(self.score, 4), "text": text, "snippet": self.snippet}
 
 
 @dataclass
@@ -122,4 +101,39 @@ class SearchResult:
                 ]
                 for name, values in self.facets.items()
             },
+        }
+
+
+@dataclass
+class LetterParagraph(Paragraph):
+    html: str = ""  # the text escaped, with query words marked when a query was given
+
+
+@dataclass
+class LetterView:
+    """A whole letter as indexed, for `brieven show` and the letter page."""
+
+    id: str
+    title: str
+    date: date | None
+    date_inferred: bool
+    source: str
+    signatories: list[Signatory]
+    kamerstukken: list[str]
+    paragraphs: list[LetterParagraph] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {
+            "letter_id": self.id,
+            "title": self.title,
+            "date": self.date.isoformat() if self.date else None,
+            "date_inferred": self.date_inferred,
+            "source": self.source,
+            "signatories": [{"role": s.role, "name": s.name} for s in self.signatories],
+            "kamerstukken": self.kamerstukken,
+            "paragraphs": [
+                {"paragraph": p.number, "kind": p.kind.value, "section": p.section,
+                 "topics": p.topics, "text": p.text}
+                for p in self.paragraphs
+            ],
         }

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
-from indexer.analysis.dutch import analyze_positions
+from indexer.analysis import analyze_positions
 
 SNIPPET_CHARS = 320
 

@@ -1,0 +1,26 @@
+"""The stored index: letters become documents on disk, and snapshots that searches read.
+
+Building and updating (`updating`: incremental by content hash; `parallel` and `segment_writer`:
+a rebuild on every core, segments written in bulk), the schema and its Whoosh field types
+(`schema`, `fields`), the document layout (`documents`), the directory and its lock
+(`directory`, `locking`), watching the corpus (`watch`), and reading: `interface` says what the
+search service asks of an index (a Store of Snapshots), `snapshot` and `postings` answer it for
+the embedded Whoosh index. A second backend implements `interface`.
+
+Exports: update_index, IndexSummary, open_index, IndexMissing, IndexBusy, index_lock,
+LOCK_TIMEOUT, indexed_letters, letter_documents, decode_abbreviation, term_text, watch;
+Store, Snapshot, Postings, WhooshStore.
+"""
+from indexer.store.directory import IndexMissing, open_index
+from indexer.store.documents import decode_abbreviation, letter_documents, term_text
+from indexer.store.interface import Postings, Snapshot, Store
+from indexer.store.locking import LOCK_TIMEOUT, IndexBusy, index_lock
+from indexer.store.snapshot import WhooshStore
+from indexer.store.updating import IndexSummary, indexed_letters, update_index
+from indexer.store.watch import watch
+
+__all__ = [
+    "IndexMissing", "open_index", "decode_abbreviation", "letter_documents", "term_text",
+    "Postings", "Snapshot", "Store", "LOCK_TIMEOUT", "IndexBusy", "index_lock", "WhooshStore",
+    "IndexSummary", "indexed_letters", "update_index", "watch",
+]

@@ -12,24 +12,22 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from watchdog.events import FileSystemEvent, FileSystemEventHandler
-from watchdog.observers import Observer
-
-from indexer.reading import is_letter_file
-from indexer.store.index import IndexBusy, IndexSummary, update_index
-from indexer.reading import SIDECAR_SUFFIX
+from indexer.reading import SIDECAR_SUFFIX, is_letter_file
+from indexer.store.locking import IndexBusy
+from indexer.store.updating import IndexSummary, update_index
 
 DEBOUNCE_SECONDS = 1.0
 
 
-class _Changes(FileSystemEventHandler):
-    """Remembers when a letter (or a sidecar) last changed."""
+class _Changes:
+    """Remembers when a letter (or a sidecar) last changed: a watchdog event handler (watchdog
+    calls `dispatch` with each event; it is imported only when a watch starts)."""
 
     def __init__(self):
         self.last_change: float | None = None
         self.lock = threading.Lock()
 
-    def on_any_event(self, event: FileSystemEvent) -> None:
+    def dispatch(self, event) -> None:
         if event.is_directory or event.event_type in ("opened", "closed_no_write"):
             return
         paths = [event.src_path, getattr(event, "dest_path", "") or ""]
@@ -60,6 +58,8 @@ def watch(
 ) -> None:
     """Update the index now, then after every quiet burst of changes, until `stop` is set (or
     KeyboardInterrupt). Errors of one update are reported and the watch goes on."""
+    from watchdog.observers import Observer
+
     stop = stop or threading.Event()
     changes = _Changes()
     observer = Observer()

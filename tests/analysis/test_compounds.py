@@ -1,8 +1,8 @@
 """Compound splitting measured against real words from the corpora (tests/data/compounds.tsv)."""
 from pathlib import Path
 
-from indexer.analysis.compounds import split_compound
-from indexer.analysis.dutch import stem
+from indexer.analysis import split_compound
+from indexer.analysis import stem
 
 CASES = [
     line.split("\t")

@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 
 from indexer.reading.abbreviations import find_abbreviations
-from indexer.quality.evaluation import evaluate, load_judgements
-from indexer.searching.results import SearchRequest
-from indexer.searching.service import SearchService
+from indexer.quality import evaluate, load_judgements
+from indexer.searching import SearchRequest
+from indexer.searching import SearchService
 
 QRELS = Path(__file__).resolve().parents[3] / "shared" / "eval" / "dev.json"
 

@@ -6,11 +6,13 @@ import pytest
 from whoosh import query as wq
 from whoosh import scoring
 
+from indexer.analysis import analyze, analyze_positions
 from indexer.searching import query as ql
+from indexer.searching.bm25 import BM25_B, BM25_K1
 from indexer.searching.compiler import Compiler
-from indexer.analysis.dutch import analyze, analyze_positions
-from indexer.searching.engine import Engine, PostingsCache, best_first
-from indexer.searching.service import BM25_B, BM25_K1
+from indexer.searching.engine import Evaluation, Proximity
+from indexer.searching.ranking import best_first
+from indexer.store import WhooshStore, open_index
 
 QUERIES = [
     "dialoog met Rusland", "hybride dreiging", "NAVO", "EDT", "NRR", "bondgenoot",
@@ -24,21 +26,27 @@ QUERIES = [
 
 @pytest.fixture(scope="module")
 def searcher(index_dir):
-    from indexer.store.index import open_index
-
+    """Whoosh's own searcher, scoring with the engine's BM25F parameters: the reference."""
     s = open_index(index_dir).searcher(weighting=scoring.BM25F(B=BM25_B, K1=BM25_K1))
     yield s
     s.close()
 
 
 @pytest.fixture(scope="module")
-def engine(searcher):
-    return Engine(searcher.reader(), PostingsCache(), B=BM25_B, K1=BM25_K1)
+def snapshot(index_dir):
+    store = WhooshStore(index_dir)
+    with store.snapshot() as snapshot:
+        yield snapshot
+    store.close()
 
 
-def compiled(service, searcher, text, ranking=True):
-    state = service._index_state(searcher)
-    return Compiler(state.expander, searcher.reader(), ranking=ranking).compile(ql.parse(text).node)[0]
+def snapshots(index_dir, **store_options):
+    return WhooshStore(index_dir, **store_options).snapshot()
+
+
+def compiled(service, snapshot, text, ranking=True):
+    state = service._index_state(snapshot)
+    return Compiler(state.expander, snapshot, ranking=ranking).compile(ql.parse(text).node)[0]
 
 
 def whoosh_score(searcher, q, docnum):
@@ -50,17 +58,17 @@ def whoosh_score(searcher, q, docnum):
 
 
 @pytest.mark.parametrize("text", QUERIES)
-def test_same_paragraphs_as_whoosh(service, searcher, engine, text):
-    q = compiled(service, searcher, text, ranking=False)
+def test_same_paragraphs_as_whoosh(service, searcher, snapshot, text):
+    q = compiled(service, snapshot, text, ranking=False)
     expected = sorted(searcher.docs_for_query(q))
-    assert np.flatnonzero(engine.evaluation(searcher).matches(q)).tolist() == expected
+    assert np.flatnonzero(Evaluation(snapshot).matches(q)).tolist() == expected
 
 
 @pytest.mark.parametrize("text", QUERIES)
-def test_same_scores_as_whoosh(service, searcher, engine, text):
-    ranked = compiled(service, searcher, text)
-    evaluation = engine.evaluation(searcher)
-    matching = evaluation.matches(compiled(service, searcher, text, ranking=False))
+def test_same_scores_as_whoosh(service, searcher, snapshot, text):
+    ranked = compiled(service, snapshot, text)
+    evaluation = Evaluation(snapshot)
+    matching = evaluation.matches(compiled(service, snapshot, text, ranking=False))
     top = evaluation.top(ranked, matching, 20)
     assert len(top) == min(20, matching.sum())
     assert [s for _, s in top] == sorted((s for _, s in top), reverse=True)
@@ -68,10 +76,10 @@ def test_same_scores_as_whoosh(service, searcher, engine, text):
         assert score == pytest.approx(whoosh_score(searcher, ranked, docnum), rel=1e-9)
 
 
-def test_phrases_match_exactly_the_paragraphs_with_the_words_side_by_side(searcher, engine):
+def test_phrases_match_exactly_the_paragraphs_with_the_words_side_by_side(searcher, snapshot):
     words = analyze("dialoog met Rusland", mode="query")  # "met" is a stopword: no gap
     q = wq.Phrase("text", words)
-    found = set(np.flatnonzero(engine.evaluation(searcher).matches(q)).tolist())
+    found = set(np.flatnonzero(Evaluation(snapshot).matches(q)).tolist())
     expected = set()
     for docnum, fields in enumerate(searcher.reader().iter_docs()):
         positions = {}
@@ -82,12 +90,12 @@ def test_phrases_match_exactly_the_paragraphs_with_the_words_side_by_side(search
     assert found == expected and found
 
 
-def test_proximity_is_decided_for_every_paragraph_that_could_reach_the_page(service, searcher, engine):
+def test_proximity_is_decided_for_every_paragraph_that_could_reach_the_page(service, snapshot):
     """The top k with proximity decided lazily equals the top k with it decided everywhere."""
-    ranked = compiled(service, searcher, "dialoog Rusland")
-    evaluation = engine.evaluation(searcher)
-    matching = evaluation.matches(compiled(service, searcher, "dialoog Rusland", ranking=False))
-    everything = evaluation._eval(ranked, "exact").score
+    ranked = compiled(service, snapshot, "dialoog Rusland")
+    evaluation = Evaluation(snapshot)
+    matching = evaluation.matches(compiled(service, snapshot, "dialoog Rusland", ranking=False))
+    everything = evaluation.scores(ranked, Proximity.EXACT)
     docs = np.flatnonzero(matching)
     for k in (1, 3, 10, 40):
         expected = sorted((-everything[d], d) for d in docs)[:k]
@@ -97,7 +105,7 @@ def test_proximity_is_decided_for_every_paragraph_that_could_reach_the_page(serv
 def test_deleted_paragraphs_never_match(tmp_path, corpus_dir):
     import shutil
 
-    from indexer.store.index import open_index, update_index
+    from indexer.store import update_index
 
     corpus = tmp_path / "corpus"
     shutil.copytree(corpus_dir, corpus)
@@ -105,22 +113,20 @@ def test_deleted_paragraphs_never_match(tmp_path, corpus_dir):
     gone = sorted(corpus.glob("*.txt"))[0]
     gone.unlink()
     update_index(tmp_path / "index", corpus)  # deletes the letter's paragraphs, no merge
-    with open_index(tmp_path / "index").searcher() as s:
-        engine = Engine(s.reader(), PostingsCache(), B=BM25_B, K1=BM25_K1)
-        hits = np.flatnonzero(engine.evaluation(s).matches(wq.Every()))
-        assert len(hits) == s.doc_count()
+    with snapshots(tmp_path / "index") as snapshot, open_index(tmp_path / "index").searcher() as s:
+        hits = np.flatnonzero(Evaluation(snapshot).matches(wq.Every()))
+        assert len(hits) == s.doc_count() == snapshot.doc_count
         assert all(not s.reader().is_deleted(int(d)) for d in hits)
 
 
-def test_a_small_cache_still_gives_the_same_answers(service, searcher):
-    tiny = Engine(searcher.reader(), PostingsCache(budget_bytes=1), B=BM25_B, K1=BM25_K1)
-    big = Engine(searcher.reader(), PostingsCache(), B=BM25_B, K1=BM25_K1)
-    for text in ("veilig*", '"artikel 5"', "dialoog met Rusland"):
-        q = compiled(service, searcher, text)
-        a, b = tiny.evaluation(searcher), big.evaluation(searcher)
-        ma, mb = a.matches(q), b.matches(q)
-        assert (ma == mb).all()
-        assert a.top(q, ma, 10) == b.top(q, mb, 10)
+def test_a_small_cache_still_gives_the_same_answers(service, index_dir):
+    with snapshots(index_dir, postings_budget=1) as tiny, snapshots(index_dir) as big:
+        for text in ("veilig*", '"artikel 5"', "dialoog met Rusland"):
+            q = compiled(service, big, text)
+            a, b = Evaluation(tiny), Evaluation(big)
+            ma, mb = a.matches(q), b.matches(q)
+            assert (ma == mb).all()
+            assert a.top(q, ma, 10) == b.top(q, mb, 10)
 
 
 def test_same_scores_over_several_segments_with_deletions(tmp_path, corpus_dir, service):
@@ -128,7 +134,7 @@ def test_same_scores_over_several_segments_with_deletions(tmp_path, corpus_dir, 
     the engine's paragraphs and scores are Whoosh's, term statistics summed over segments."""
     import shutil
 
-    from indexer.store.index import open_index, update_index
+    from indexer.store import update_index
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -141,13 +147,13 @@ def test_same_scores_over_several_segments_with_deletions(tmp_path, corpus_dir, 
     rewritten.write_text(rewritten.read_text(encoding="utf-8") + "\nNog een alinea over Rusland en de NAVO.\n",
                          encoding="utf-8")
     update_index(tmp_path / "index", corpus)
-    with open_index(tmp_path / "index").searcher(weighting=scoring.BM25F(B=BM25_B, K1=BM25_K1)) as s:
+    with open_index(tmp_path / "index").searcher(weighting=scoring.BM25F(B=BM25_B, K1=BM25_K1)) as s, \
+            snapshots(tmp_path / "index") as snapshot:
         assert len(s.reader().leaf_readers()) >= 2 and s.reader().has_deletions()
-        engine = Engine(s.reader(), PostingsCache(), B=BM25_B, K1=BM25_K1)
         for text in ("dialoog met Rusland", "NAVO", '"artikel 5"', "veilig*", "Rusland NIET China"):
-            ranked = compiled(service, s, text)
-            unranked = compiled(service, s, text, ranking=False)
-            evaluation = engine.evaluation(s)
+            ranked = compiled(service, snapshot, text)
+            unranked = compiled(service, snapshot, text, ranking=False)
+            evaluation = Evaluation(snapshot)
             matching = evaluation.matches(unranked)
             assert np.flatnonzero(matching).tolist() == sorted(s.docs_for_query(unranked))
             for docnum, score in evaluation.top(ranked, matching, 15):
@@ -159,11 +165,3 @@ def test_scores_equal_but_for_the_last_bits_are_one_tie_on_every_page():
     scores = np.array([0.3, 0.1 + 0.2])  # 0.3 and 0.30000000000000004
     assert [d for d, _ in best_first(docs, scores, 2)] == [3, 5]
     assert [d for d, _ in best_first(docs, scores, 1)] == [3]
-
-
-def test_words_a_segment_lacks_count_against_the_cache_budget(searcher):
-    cache = PostingsCache(budget_bytes=20_000)
-    leaf = searcher.reader().leaf_readers()[0][0]
-    for n in range(500):
-        assert len(cache.get(leaf, "text", f"onbekendwoord{n}".encode()).docs) == 0
-    assert len(cache._items) <= 40

@@ -3,8 +3,8 @@ from datetime import date
 
 import pytest
 
-from indexer.searching.results import BadParameter, SearchRequest, Sort
-from indexer.searching.service import LetterNotFound
+from indexer.searching import BadParameter, SearchRequest, Sort
+from indexer.searching import LetterNotFound
 
 
 def search(service, query="", **kwargs):
@@ -120,17 +120,17 @@ def test_sort_by_date_both_ways(service):
 def test_same_date_hits_follow_the_letter_and_paragraph_order_across_pages(service):
     for sort, sign in ((Sort.DATE_ASC, 1), (Sort.DATE_DESC, -1)):
         whole = search(service, "NAVO", sort=sort, page_size=100).hits
-        keys = [(sign * h.date.toordinal(), h.letter_id, h.paragraph) for h in whole]
+        keys = [(sign * h.date.toordinal(), h.letter_id, h.number) for h in whole]
         assert keys == sorted(keys)
         pages = [h for page in (1, 2, 3) for h in search(service, "NAVO", sort=sort, page_size=7, page=page).hits]
-        assert [(h.letter_id, h.paragraph) for h in pages] == [(h.letter_id, h.paragraph) for h in whole[:21]]
+        assert [(h.letter_id, h.number) for h in pages] == [(h.letter_id, h.number) for h in whole[:21]]
 
 
 def test_paging_past_page_one_covers_every_hit_once(service):
     first = search(service, "Rusland", page_size=7)
     seen = []
     for page in range(1, first.pages + 1):
-        seen += [(h.letter_id, h.paragraph) for h in search(service, "Rusland", page_size=7, page=page).hits]
+        seen += [(h.letter_id, h.number) for h in search(service, "Rusland", page_size=7, page=page).hits]
     assert len(seen) == len(set(seen)) == first.total
 
 
@@ -180,21 +180,21 @@ def test_letter_view_has_every_paragraph_in_order(service):
 
 
 def test_date_order_is_the_same_when_worked_out_for_the_whole_index(service, monkeypatch):
-    import indexer.searching.service as search_module
+    import indexer.searching.index_state as search_module
 
     for sort in (Sort.DATE_ASC, Sort.DATE_DESC):
-        one_by_one = [(h.letter_id, h.paragraph) for h in search(service, "NAVO", sort=sort, page_size=30).hits]
+        one_by_one = [(h.letter_id, h.number) for h in search(service, "NAVO", sort=sort, page_size=30).hits]
         service._results.clear()
         monkeypatch.setattr(search_module, "LOOKUP_AT_MOST", 0)
-        whole = [(h.letter_id, h.paragraph) for h in search(service, "NAVO", sort=sort, page_size=30).hits]
+        whole = [(h.letter_id, h.number) for h in search(service, "NAVO", sort=sort, page_size=30).hits]
         monkeypatch.undo()
         service._results.clear()
         assert whole == one_by_one
 
 
 def test_an_empty_index_answers_with_nothing(tmp_path):
-    from indexer.store.index import update_index
-    from indexer.searching.service import SearchService
+    from indexer.store import update_index
+    from indexer.searching import SearchService
 
     (tmp_path / "corpus").mkdir()
     update_index(tmp_path / "index", tmp_path / "corpus")

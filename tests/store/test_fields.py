@@ -8,7 +8,7 @@ from indexer.store.fields import DutchText, Identifier, Keywords, SurfaceWords
 from indexer.analysis import analyze_positions
 from indexer.store.fields import dutch_analyzer, words_analyzer
 from indexer.reading import read_letter
-from indexer.analysis.topics import load_taxonomy
+from indexer.analysis import load_taxonomy
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 CRAFTED = [
@@ -110,8 +110,8 @@ def test_topics_are_those_of_the_analyzed_tokens():
 def test_spelling_vocabulary_counts_the_letters_with_each_word(index_dir):
     from collections import Counter
 
-    from indexer.analysis.dutch import surface_words
-    from indexer.store.index import open_index
+    from indexer.analysis import surface_words
+    from indexer.store import open_index
 
     expected: Counter = Counter()
     for path in sorted(CORPUS.glob("*.txt")):

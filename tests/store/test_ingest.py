@@ -14,10 +14,10 @@ import pytest
 from click.testing import CliRunner
 
 from indexer.cli import main
-from indexer.store.index import IndexBusy, open_index, update_index
+from indexer.store import IndexBusy, open_index, update_index
 from indexer.reading import read_letter
-from indexer.searching.results import SearchRequest
-from indexer.searching.service import SearchService
+from indexer.searching import SearchRequest
+from indexer.searching import SearchService
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = sorted((ROOT / "corpus").glob("*.txt"))
@@ -138,7 +138,7 @@ def test_add_copies_letters_and_indexes_a_duplicate_once(tmp_path):
 def test_watch_indexes_arrivals_changes_and_removals(tmp_path):
     corpus = make_corpus(tmp_path / "corpus", SEEDS[:1])
     index = tmp_path / "index"
-    from indexer.store.watch import watch
+    from indexer.store import watch
 
     summaries, errors, stop = [], [], threading.Event()
     thread = threading.Thread(target=watch, args=(corpus, index, summaries.append, errors.append, stop),
@@ -175,7 +175,7 @@ def test_watch_indexes_arrivals_changes_and_removals(tmp_path):
 HOLD_LOCK = """
 import sys, time
 from pathlib import Path
-from indexer.store.index import index_lock
+from indexer.store import index_lock
 with index_lock(Path(sys.argv[1])):
     print("locked", flush=True)
     time.sleep(float(sys.argv[2]))

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from whoosh import index as whoosh_index
 
-import indexer.store.index
-from indexer.store.index import open_index, update_index
+import indexer.store.updating
+from indexer.store import open_index, update_index
 from indexer.store.parallel import FREEZE_EVERY, SegmentRoller, WorkerFailed, bulk_collection, split_by_size
 from indexer.store.schema import build_schema
 
@@ -53,8 +53,8 @@ def corpus(tmp_path) -> Path:
 @pytest.mark.parametrize("procs, segment_mb", [(3, 400), (2, 0)])
 def test_parallel_rebuild_equals_serial_rebuild(corpus, tmp_path, monkeypatch, procs, segment_mb):
     serial = update_index(tmp_path / "serial", corpus, rebuild=True)
-    monkeypatch.setattr(indexer.store.index, "PARALLEL_PROCS", procs)  # 3: more workers than cores
-    monkeypatch.setattr(indexer.store.index, "SEGMENT_MB", segment_mb)  # 0: a segment per paragraph
+    monkeypatch.setattr(indexer.store.updating, "PARALLEL_PROCS", procs)  # 3: more workers than cores
+    monkeypatch.setattr(indexer.store.updating, "SEGMENT_MB", segment_mb)  # 0: a segment per paragraph
     both = update_index(tmp_path / "parallel", corpus, rebuild=True, parallel=True)
     assert both.added == serial.added and len(both.added) == 5
     assert both.skipped == serial.skipped and len(both.skipped) == 2
@@ -71,7 +71,7 @@ def test_parallel_rebuild_with_more_workers_than_letters(corpus, tmp_path, monke
         extra.unlink()
     for letter in sorted(corpus.glob("*.txt"))[1:]:
         letter.unlink()
-    monkeypatch.setattr(indexer.store.index, "PARALLEL_PROCS", 3)
+    monkeypatch.setattr(indexer.store.updating, "PARALLEL_PROCS", 3)
     summary = update_index(tmp_path / "index", corpus, rebuild=True, parallel=True)
     assert summary.letters == 1 and summary.paragraphs > 0
     # and an update afterwards sees it whole
@@ -98,8 +98,8 @@ def test_a_failing_worker_fails_the_build_and_keeps_the_old_index(corpus, tmp_pa
     def broken(writer, letter, taxonomy, stamp):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(indexer.store.index, "_add_letter", broken)  # inherited by the forked workers
-    monkeypatch.setattr(indexer.store.index, "PARALLEL_PROCS", 2)
+    monkeypatch.setattr(indexer.store.updating, "_add_letter", broken)  # inherited by the forked workers
+    monkeypatch.setattr(indexer.store.updating, "PARALLEL_PROCS", 2)
     with pytest.raises(WorkerFailed, match="disk on fire"):
         update_index(index, corpus, rebuild=True, parallel=True)
     assert not index.with_name("index.new").exists()

@@ -16,8 +16,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from indexer.store.index import update_index
-from indexer.searching.results import SearchRequest, Sort
+from indexer.store import update_index
+from indexer.searching import SearchRequest, Sort
 from search_ui import create_app
 from search_ui.markup import dutch_date, only_marks
 
@@ -158,7 +158,7 @@ def test_search_shows_hits_with_marked_snippets_and_links_to_the_paragraph(clien
     assert expected.total > 20, "more than two pages of hits"
     assert "<mark>Rusland</mark>" in html
     first = expected.hits[0]
-    assert f'href="/brief/{first.letter_id}?q=rusland#p{first.paragraph}"' in html
+    assert f'href="/brief/{first.letter_id}?q=rusland#p{first.number}"' in html
     assert first.title in html
     assert "8 juni 2022" in html  # the date, in Dutch
     assert "§ Rusland" in html  # the section
@@ -208,7 +208,7 @@ def test_date_range_filters_and_shows_as_chips(client, service):
 
 
 def parse_iso(value: str):
-    from indexer.reading.dates import parse_iso_date
+    from indexer.reading import parse_iso_date
 
     return parse_iso_date(value)
 
@@ -222,7 +222,7 @@ def test_sort_values_in_dutch_and_as_in_the_api(client, service, value, sort):
     expected = service.search(SearchRequest(query="navo", sort=sort))
     assert data["sort"] == sort.value
     assert [(h["letter_id"], h["paragraph"]) for h in data["hits"]] == [
-        (h.letter_id, h.paragraph) for h in expected.hits
+        (h.letter_id, h.number) for h in expected.hits
     ]
 
 

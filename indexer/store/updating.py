@@ -1,58 +1,44 @@
-"""The Whoosh index on disk: build it, bring it up to date with the corpus, open it.
+"""Building the index and keeping it in line with the corpus.
 
-The index is a cache of the corpus: it can always be rebuilt from the letters. A rebuild goes
-into a fresh directory that replaces the old one only when it is complete, and an update
-compares letters by content hash, so unchanged letters are not touched.
-
-Whoosh stores pickled Python objects: never open an index directory from an untrusted source.
+`update_index` adds new letters, replaces changed ones and deletes removed ones, comparing letters
+by content hash, so unchanged letters are not touched; a rebuild (or a first build) writes a
+fresh index beside the old one, on every core (indexer/store/parallel.py), and swaps it in when
+complete. One indexer at a time holds the lock (indexer/store/locking.py).
 """
 from __future__ import annotations
 
-import contextlib
-import functools
 import ctypes
 import ctypes.util
-import fcntl
+import functools
 import json
 import os
 import shutil
 import signal
 import sys
 import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
 
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
 from whoosh.writing import IndexWriter
 
-import indexer.store.whoosh_patches  # noqa: F401  (measured fixes, see the module)
+from indexer.analysis import Taxonomy, load_taxonomy
+from indexer.reading import Letter, LetterError, file_sha256, letter_id_of_name, letter_names, read_letter
 from indexer.store import parallel
-from indexer.reading import letter_names
-from indexer.reading import Kind, Letter, LetterError, file_sha256, letter_id_of_name, read_letter
+from indexer.store.directory import INDEX_NAME, VERSION_FILE, open_index, recover, swap_in, usable
+from indexer.store.documents import letter_documents, term_text
+from indexer.store.locking import LOCK_TIMEOUT, IndexBusy, index_lock
 from indexer.store.schema import SCHEMA_VERSION, build_schema
-from indexer.analysis.topics import Taxonomy, load_taxonomy
 
-INDEX_NAME = "MAIN"
-VERSION_FILE = "brieven-index.json"
-LOCK_TIMEOUT = 30.0  # seconds to wait for another indexer before giving up
 # A parallel rebuild forks worker processes: safe only in a process without other threads
 # (a fork copies locks that another thread may hold), so only `brieven index` asks for it.
 PARALLEL_PROCS = max(1, min(2, os.cpu_count() or 1))
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 # A rebuild's writing process starts a new segment when Whoosh's posting pool holds about this
-# much (indexer/parallel.py): at 100k paragraphs, two segments per worker, ~670 MB resident each.
+# much (indexer/store/parallel.py): at 100k paragraphs, two segments per worker, ~670 MB resident each.
 SEGMENT_MB = 400
-
-
-class IndexMissing(Exception):
-    """No usable index at the configured path."""
-
-
-class IndexBusy(Exception):
-    """Another indexer holds the write lock."""
 
 
 @dataclass
@@ -72,34 +58,6 @@ class IndexSummary:
 Progress = Callable[[str], None]  # called with a file name after each letter is handled
 
 
-def open_index(index_dir: Path):
-    """The index at `index_dir`, or IndexMissing with the command that makes one. Readers
-    never change the index directory: finishing an interrupted rebuild is the indexer's job."""
-    version = _read_version(index_dir)
-    if version is None:
-        raise IndexMissing(f"No index at {index_dir}: run `brieven index` first.")
-    if version != SCHEMA_VERSION:
-        # checked before Whoosh unpickles the schema, which may name classes that are gone
-        raise IndexMissing(
-            f"The index at {index_dir} was built by another version of brieven "
-            f"(schema {version}, this one reads {SCHEMA_VERSION}): run `brieven index --rebuild`."
-        )
-    try:
-        return whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME)
-    except Exception as error:  # a damaged TOC or schema: Whoosh raises many kinds
-        raise IndexMissing(
-            f"The index at {index_dir} cannot be opened ({error}): run `brieven index --rebuild`."
-        ) from error
-
-
-def _usable(index_dir: Path) -> bool:
-    try:
-        open_index(index_dir)
-        return True
-    except IndexMissing:
-        return False
-
-
 def update_index(
     index_dir: Path,
     corpus_dir: Path,
@@ -115,8 +73,8 @@ def update_index(
     taxonomy = taxonomy or load_taxonomy()
     names = letter_names(corpus_dir)
     with index_lock(index_dir, lock_timeout):
-        _recover(index_dir)
-        if rebuild or not _usable(index_dir):
+        recover(index_dir)
+        if rebuild or not usable(index_dir):
             summary = _rebuild(index_dir, [corpus_dir / name for name in names], taxonomy, progress,
                                PARALLEL_PROCS if parallel else 1)
         else:
@@ -151,7 +109,7 @@ def _install_fork_hook() -> None:
 def _rebuild(index_dir: Path, files: list[Path], taxonomy: Taxonomy, progress,
              procs: int) -> IndexSummary:
     """A fresh index in `<index>.new`, swapped in when complete. With several processes, each
-    indexes a contiguous share of the files into its own segments (indexer/parallel.py), so the
+    indexes a contiguous share of the files into its own segments (indexer/store/parallel.py), so the
     documents come in the same order as from one process."""
     fresh = index_dir.with_name(index_dir.name + ".new")
     shutil.rmtree(fresh, ignore_errors=True)
@@ -172,7 +130,7 @@ def _rebuild(index_dir: Path, files: list[Path], taxonomy: Taxonomy, progress,
         shutil.rmtree(fresh, ignore_errors=True)
         raise
     (fresh / VERSION_FILE).write_text(json.dumps({"schema_version": SCHEMA_VERSION}))
-    _swap_in(fresh, index_dir)
+    swap_in(fresh, index_dir)
     return summary
 
 
@@ -276,11 +234,6 @@ def indexed_letters(reader) -> dict[str, tuple[str, str]]:
     return letters
 
 
-def term_text(term) -> str:
-    """A term from a Whoosh lexicon as text (Whoosh hands out bytes or str)."""
-    return term.decode("utf-8") if isinstance(term, bytes) else str(term)
-
-
 def file_stamp(path: Path) -> str:
     """Size and modification time: equal stamps mean an untouched file, so no need to hash it."""
     return _stamp(path.stat())
@@ -290,113 +243,6 @@ def _stamp(st: os.stat_result) -> str:
     return f"{st.st_size}:{st.st_mtime_ns}"
 
 
-def letter_documents(letter: Letter, taxonomy: Taxonomy, stamp: str = "") -> Iterator[dict]:
-    """The Whoosh documents of a letter: one per paragraph, with the letter's metadata. One at a
-    time, so that a paragraph is indexed right after its topics were assigned, while its
-    analysis is still in `term_positions`' small cache."""
-    meta = json.dumps(
-        {
-            "source": letter.source,
-            "signatories": [{"role": s.role, "name": s.name} for s in letter.signatories],
-            "kamerstukken": letter.kamerstukken,
-        },
-        ensure_ascii=False,
-    )
-    for p in letter.paragraphs:
-        doc = {
-            "doc_id": f"{letter.id}#{p.number}",
-            "letter_id": letter.id,
-            "paragraph": p.number,
-            "kind": p.kind.value,
-            "text": p.text,
-            "title": letter.title,
-            "topics": ",".join(taxonomy.assign(p.text, p.section)),
-            "date_inferred": letter.date_inferred,
-            "day": letter.date.toordinal() if letter.date else 0,
-            "letter_meta": meta,
-        }
-        if p.number == 1:
-            doc["letter_file"] = f"{letter.id}\t{letter.sha256}\t{stamp}"
-            # The letter's vocabulary for spelling suggestions, once per letter rather than per
-            # paragraph (a fifth fewer postings): the suggester ranks a word by the number of
-            # letters that have it, and needs to know whether the index has it at all, not
-            # which paragraph has it.
-            doc["words"] = "\n".join(q.text for q in letter.paragraphs)
-        if p.number == 1 and letter.abbreviations:
-            doc["abbreviations"] = ",".join(encode_abbreviation(a, long) for a, long in letter.abbreviations)
-        if p.section:
-            doc["section_label"] = p.section
-            if p.kind is Kind.BODY:
-                doc["section"] = p.section
-        if letter.date is not None:
-            doc["date"] = datetime(letter.date.year, letter.date.month, letter.date.day)
-            doc["year"] = str(letter.date.year)
-        yield doc
-
-
-def encode_abbreviation(abbr: str, long: str) -> str:
-    """One term of the abbreviations field; commas would split it, so they become spaces."""
-    return f"{abbr}\t{long}".replace(",", " ")
-
-
-def decode_abbreviation(term: str) -> tuple[str, str]:
-    abbr, _, long = term.partition("\t")
-    return abbr, long
-
-
 def _add_letter(writer: IndexWriter, letter: Letter, taxonomy: Taxonomy, stamp: str) -> None:
     for doc in letter_documents(letter, taxonomy, stamp):
         writer.add_document(**doc)
-
-
-@contextlib.contextmanager
-def index_lock(index_dir: Path, timeout: float = LOCK_TIMEOUT):
-    """One indexer at a time per index: an OS lock on a file beside the index directory, which
-    the OS releases when the process dies, so a crash never leaves a stale lock. A second
-    indexer waits up to `timeout` seconds, then stops with IndexBusy. It is a POSIX record lock
-    (lockf), which belongs to this process alone: worker processes forked by a parallel rebuild
-    do not inherit it, so a killed indexer's orphans cannot keep the index locked."""
-    index_dir.parent.mkdir(parents=True, exist_ok=True)
-    lock_path = index_dir.with_name(f".{index_dir.name}.lock")
-    with open(lock_path, "a+") as handle:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except OSError:  # EAGAIN or EACCES: held by another process
-                if time.monotonic() >= deadline:
-                    raise IndexBusy(
-                        f"Another `brieven` process (index, add or watch) is updating {index_dir}; "
-                        f"waited {timeout:.0f} s. Try again when it has finished."
-                    ) from None
-                time.sleep(0.1)
-        try:
-            yield
-        finally:
-            fcntl.lockf(handle, fcntl.LOCK_UN)
-
-
-def _read_version(index_dir: Path) -> int | None:
-    try:
-        return json.loads((index_dir / VERSION_FILE).read_text())["schema_version"]
-    except (OSError, ValueError, KeyError):
-        return None
-
-
-def _swap_in(fresh: Path, index_dir: Path) -> None:
-    """Replace `index_dir` by `fresh`. The two renames leave at most an instant without an
-    index, and `_recover` finishes the job if the process dies in between."""
-    old = index_dir.with_name(index_dir.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    if index_dir.exists():
-        os.rename(index_dir, old)
-    os.rename(fresh, index_dir)
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def _recover(index_dir: Path) -> None:
-    """Finish a swap that a crash interrupted: a complete fresh index waits beside no index."""
-    fresh = index_dir.with_name(index_dir.name + ".new")
-    if not index_dir.exists() and (fresh / VERSION_FILE).exists():
-        os.rename(fresh, index_dir)

@@ -1,0 +1,43 @@
+""""Bedoelde u ...?": a query's unknown words replaced by the closest words the letters use."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from indexer.analysis import fold
+from indexer.searching import query as ql
+from indexer.store import Snapshot
+
+SUGGEST_BELOW = 5  # offer a suggestion only when the query finds fewer paragraphs than this
+MAX_EDITS = 2
+
+
+def suggest(snapshot: Snapshot, text: str, node: ql.Node) -> str | None:
+    """Replace each word the index has never seen by the most frequent close word it has."""
+    suggestion, changed = text, False
+    for word in _plain_words(node):
+        folded = fold(word)
+        if not folded.isalpha() or snapshot.doc_frequency("words", folded):
+            continue
+        option = snapshot.spelling("words", folded, maxdist=MAX_EDITS, prefix=1)
+        if option:
+            suggestion = suggestion.replace(word, _same_case(word, option), 1)
+            changed = True
+    return suggestion if changed else None
+
+
+def _same_case(typed: str, word: str) -> str:
+    if typed.isupper() and len(typed) > 1:
+        return word.upper()
+    return word.capitalize() if typed[:1].isupper() else word
+
+
+def _plain_words(node: ql.Node) -> Iterator[str]:
+    if isinstance(node, ql.Word):
+        yield node.text
+    elif isinstance(node, ql.Group):
+        for occur, child in node.clauses:
+            if occur is not ql.Occur.MUST_NOT:
+                yield from _plain_words(child)
+    elif isinstance(node, ql.AnyOf):
+        for child in node.nodes:
+            yield from _plain_words(child)

@@ -1,0 +1,72 @@
+"""The index's documents: one per paragraph, carrying its letter's metadata.
+
+`letter_documents` is the layout every writer (a rebuild's bulk writer, Whoosh's writer for
+updates) receives; the search service reads the same fields back as stored fields.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import datetime
+
+from indexer.analysis import Taxonomy
+from indexer.reading import Kind, Letter
+
+
+def term_text(term) -> str:
+    """A term from a Whoosh lexicon as text (Whoosh hands out bytes or str)."""
+    return term.decode("utf-8") if isinstance(term, bytes) else str(term)
+
+
+def letter_documents(letter: Letter, taxonomy: Taxonomy, stamp: str = "") -> Iterator[dict]:
+    """The Whoosh documents of a letter: one per paragraph, with the letter's metadata. One at a
+    time, so that a paragraph is indexed right after its topics were assigned, while its
+    analysis is still in `term_positions`' small cache."""
+    meta = json.dumps(
+        {
+            "source": letter.source,
+            "signatories": [{"role": s.role, "name": s.name} for s in letter.signatories],
+            "kamerstukken": letter.kamerstukken,
+        },
+        ensure_ascii=False,
+    )
+    for p in letter.paragraphs:
+        doc = {
+            "doc_id": f"{letter.id}#{p.number}",
+            "letter_id": letter.id,
+            "paragraph": p.number,
+            "kind": p.kind.value,
+            "text": p.text,
+            "title": letter.title,
+            "topics": ",".join(taxonomy.assign(p.text, p.section)),
+            "date_inferred": letter.date_inferred,
+            "day": letter.date.toordinal() if letter.date else 0,
+            "letter_meta": meta,
+        }
+        if p.number == 1:
+            doc["letter_file"] = f"{letter.id}\t{letter.sha256}\t{stamp}"
+            # The letter's vocabulary for spelling suggestions, once per letter rather than per
+            # paragraph (a fifth fewer postings): the suggester ranks a word by the number of
+            # letters that have it, and needs to know whether the index has it at all, not
+            # which paragraph has it.
+            doc["words"] = "\n".join(q.text for q in letter.paragraphs)
+        if p.number == 1 and letter.abbreviations:
+            doc["abbreviations"] = ",".join(encode_abbreviation(a, long) for a, long in letter.abbreviations)
+        if p.section:
+            doc["section_label"] = p.section
+            if p.kind is Kind.BODY:
+                doc["section"] = p.section
+        if letter.date is not None:
+            doc["date"] = datetime(letter.date.year, letter.date.month, letter.date.day)
+            doc["year"] = str(letter.date.year)
+        yield doc
+
+
+def encode_abbreviation(abbr: str, long: str) -> str:
+    """One term of the abbreviations field; commas would split it, so they become spaces."""
+    return f"{abbr}\t{long}".replace(",", " ")
+
+
+def decode_abbreviation(term: str) -> tuple[str, str]:
+    abbr, _, long = term.partition("\t")
+    return abbr, long

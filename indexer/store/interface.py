@@ -1,0 +1,91 @@
+"""What the search service asks of an index: the interface a store implements.
+
+The search service (indexer/searching/) never touches Whoosh's readers: it asks a Store for a
+Snapshot, one unchanging state of the index, and reads from that postings (for scoring and
+phrases), field lengths and columns (for BM25, date sorting and filters), vocabularies (prefix,
+fuzzy and spelling) and stored fields (for the hits shown). The embedded Whoosh index
+(indexer/store/snapshot.py) implements it; another engine implements the same methods and
+nothing above it changes.
+
+Documents are numbered 0..size-1 in one snapshot; deleted ones keep their numbers (and count in
+term statistics, as Lucene's and Whoosh's do) and are masked out by `live`.
+"""
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Postings:
+    """One term's postings over the whole snapshot, deleted documents included."""
+
+    docs: np.ndarray  # int64 document numbers, ascending
+    freqs: np.ndarray  # float32 term frequencies (the weight BM25 reads)
+
+
+class Snapshot(Protocol):
+    """One state of an index, read consistently: its content never changes while it is held."""
+
+    key: Hashable  # equal keys: equal content (postings, deletions, stored fields)
+    size: int  # document numbers run from 0 to size - 1
+    live: np.ndarray  # bool per document number: False for a deleted document
+    doc_count: int  # live documents
+
+    # -- postings and term statistics ------------------------------------------------------
+    def postings(self, field: str, term: str) -> Postings: ...
+
+    def positions(self, field: str, term: str, docs: np.ndarray) -> list[list[int]]:
+        """The term's positions in each of `docs` (documents that have the term)."""
+
+    def has_positions(self, field: str) -> bool: ...
+
+    def scorable(self, field: str) -> bool:
+        """Does the field keep lengths (and so take part in BM25)?"""
+
+    def field_lengths(self, field: str) -> np.ndarray:
+        """Each document's length in the field, float64, as the index keeps it."""
+
+    def total_length(self, field: str) -> int: ...
+
+    def doc_frequency(self, field: str, term: str) -> int: ...
+
+    # -- vocabulary ------------------------------------------------------------------------
+    def terms(self, field: str) -> Iterator[str]:
+        """Every term of the field, in order (terms of deleted documents may remain)."""
+
+    def terms_starting(self, field: str, prefix: str) -> Iterable[str]: ...
+
+    def frequencies_starting(self, field: str, prefix: str) -> dict[str, int]:
+        """term -> number of documents, for the terms that start with `prefix`."""
+
+    def spelling(self, field: str, word: str, maxdist: int, prefix: int) -> str | None:
+        """The indexed word closest to `word` (most documents first), or None."""
+
+    # -- stored data and columns -----------------------------------------------------------
+    def stored(self, docnum: int) -> dict: ...
+
+    def documents(self, field: str, value: str) -> list[int]:
+        """The live documents whose identifier field has this value, in order."""
+
+    def column(self, field: str) -> Sequence:
+        """A column's value per document number (read lazily)."""
+
+    def numeric_column(self, field: str) -> np.ndarray:
+        """A numeric column for every document at once (0 where a document has none)."""
+
+
+class Store(Protocol):
+    """An index the search service can read: snapshots of its current state."""
+
+    location: str  # for messages and `brieven stats`
+
+    def snapshot(self) -> AbstractContextManager[Snapshot]: ...
+
+    def size_bytes(self) -> int: ...
+
+    def close(self) -> None: ...

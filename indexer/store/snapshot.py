@@ -1,0 +1,260 @@
+"""The embedded Whoosh index as a Store: snapshots that the search service reads.
+
+A snapshot is a Whoosh searcher from a pool of idle ones: opening a searcher costs tens of
+milliseconds at 100k paragraphs, checking that an idle one is still current almost nothing. One
+searcher serves one call at a time (Whoosh searchers are not shared between threads). Whoosh's
+own `refresh()` is not used: it reuses segment readers with stale deletions. A rebuild replaces
+the directory, so the index is reopened too.
+
+What is costly to derive and the same for every snapshot of one state (the live documents,
+field lengths, numeric columns) is worked out once per state; term postings are cached per
+segment (indexer/store/postings.py), so a new letter's segment leaves the others' entries valid.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+import weakref
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import numpy as np
+from whoosh import query as wq
+from whoosh.reading import TermNotFound
+
+from indexer.store.documents import term_text
+from indexer.store.interface import Postings
+from indexer.store.directory import open_index
+from indexer.store.postings import POSTINGS_CACHE_BYTES, PostingsCache, leaf_lengths, numeric_column
+
+_NO_DOCS = np.zeros(0, np.int64)
+_NO_FREQS = np.zeros(0, np.float32)
+
+
+class WhooshStore:
+    """The index in a directory, read through a pool of searchers. Share one store; it is safe
+    across threads and sees a re-indexed corpus on the next snapshot."""
+
+    def __init__(self, index_dir: Path, postings_budget: int = POSTINGS_CACHE_BYTES):
+        self.index_dir = Path(index_dir)
+        self.location = str(index_dir)
+        self._ix = None
+        self._ix_inode: int | None = None
+        self._lock = threading.Lock()
+        self._idle: list[tuple[tuple, object]] = []  # (index state, searcher) not in use
+        self._postings = PostingsCache(postings_budget)
+        self._state: _StateData | None = None
+        weakref.finalize(self, _close_all, self._idle, self._lock)
+
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[WhooshSnapshot]:
+        index, state = self._current_index()
+        searcher = None
+        with self._lock:
+            while self._idle and searcher is None:
+                idle_state, idle = self._idle.pop()
+                if idle_state == state:
+                    searcher = idle
+                else:
+                    idle.close()
+        if searcher is None:
+            searcher = index.searcher()
+        try:
+            reader = searcher.reader()
+            key = _reader_key(reader)
+            data = self._state  # read once: another thread may replace it meanwhile
+            if data is None or data.key != key:
+                data = self._state = _StateData(key, reader)
+            yield WhooshSnapshot(searcher, data, self._postings)
+        finally:
+            with self._lock:
+                self._idle.append((state, searcher))
+
+    def _current_index(self):
+        inode = _inode(self.index_dir)
+        with self._lock:
+            if self._ix is None or self._ix_inode != inode:
+                self._ix, self._ix_inode = open_index(self.index_dir), inode
+            index = self._ix
+        return index, (inode, _generation(index))
+
+    def size_bytes(self) -> int:
+        return sum(p.stat().st_size for p in self.index_dir.iterdir() if p.is_file())
+
+    def close(self) -> None:
+        """Close the idle searchers (and with them their files)."""
+        _close_all(self._idle, self._lock)
+
+
+class _StateData:
+    """What every snapshot of one index state shares, derived once: live documents, field
+    lengths, numeric columns."""
+
+    def __init__(self, key: tuple, reader):
+        self.key = key
+        self.size = reader.doc_count_all()
+        self.live = np.ones(self.size, bool)
+        for leaf, base in reader.leaf_readers():
+            if leaf.has_deletions():
+                self.live[np.fromiter(leaf.deleted_docs_set, np.int64) + base] = False
+        self.lengths: dict[str, np.ndarray] = {}
+        self.columns: dict[str, np.ndarray] = {}
+        self.lock = threading.Lock()
+
+
+class WhooshSnapshot:
+    """One state of the Whoosh index (the Snapshot interface of indexer/store/interface.py)."""
+
+    def __init__(self, searcher, data: _StateData, postings: PostingsCache):
+        self.searcher = searcher
+        self.reader = searcher.reader()
+        self.schema = self.reader.schema
+        self.leaves = list(self.reader.leaf_readers())
+        self.key = data.key
+        self.size = data.size
+        self.live = data.live
+        self._data = data
+        self._cache = postings
+
+    @property
+    def doc_count(self) -> int:
+        return self.searcher.doc_count()
+
+    # -- postings --------------------------------------------------------------------------
+    def _btext(self, field: str, term: str) -> bytes | None:
+        if field not in self.schema:
+            return None
+        try:
+            return self.schema[field].to_bytes(term)
+        except ValueError:
+            return None
+
+    def postings(self, field: str, term: str) -> Postings:
+        btext = self._btext(field, term)
+        if btext is None or not self.leaves:
+            return Postings(_NO_DOCS, _NO_FREQS)
+        docs, freqs = [], []
+        for leaf, base in self.leaves:
+            p = self._cache.get(leaf, field, btext)
+            docs.append(p.docs.astype(np.int64) + base)
+            freqs.append(p.freqs)
+        return Postings(np.concatenate(docs), np.concatenate(freqs))
+
+    def positions(self, field: str, term: str, docs: np.ndarray) -> list[list[int]]:
+        btext = self._btext(field, term)
+        if btext is None or not self.has_positions(field):
+            raise ValueError(f"{field!r} has no positions: no phrases or proximity in it")
+        all_docs, values = [], []
+        for leaf, base in self.leaves:
+            p = self._cache.get(leaf, field, btext)
+            all_docs.append(p.docs.astype(np.int64) + base)
+            values.extend(p.values)
+        where = np.searchsorted(np.concatenate(all_docs), docs)
+        decode = self.schema[field].format.decode_positions
+        return [decode(values[i]) for i in where]
+
+    def has_positions(self, field: str) -> bool:
+        return field in self.schema and bool(self.schema[field].format) \
+            and self.schema[field].format.supports("positions")
+
+    def scorable(self, field: str) -> bool:
+        return field in self.schema and bool(self.schema[field].scorable)
+
+    def field_lengths(self, field: str) -> np.ndarray:
+        data = self._data
+        with data.lock:
+            found = data.lengths.get(field)
+        if found is None:
+            parts = [leaf_lengths(leaf, field) for leaf, _ in self.leaves]
+            found = np.concatenate(parts) if parts else np.zeros(0)
+            with data.lock:
+                data.lengths[field] = found
+        return found
+
+    def total_length(self, field: str) -> int:
+        return self.reader.field_length(field)
+
+    def doc_frequency(self, field: str, term: str) -> int:
+        try:
+            return self.reader.doc_frequency(field, term)
+        except (TermNotFound, KeyError, ValueError):
+            return 0
+
+    # -- vocabulary ------------------------------------------------------------------------
+    def terms(self, field: str) -> Iterator[str]:
+        if field not in self.schema:
+            return iter(())
+        return (term_text(t) for t in self.reader.lexicon(field))
+
+    def terms_starting(self, field: str, prefix: str) -> set[str]:
+        """Segment by segment: Whoosh's merged word list costs more than the words themselves."""
+        found: set[str] = set()
+        for leaf, _ in self.leaves:
+            found.update(term_text(t) for t in leaf.expand_prefix(field, prefix))
+        return found
+
+    def frequencies_starting(self, field: str, prefix: str) -> dict[str, int]:
+        """In one pass over each segment's words with the prefix, which come with their counts."""
+        frequency: dict[str, int] = {}
+        for leaf, _ in self.leaves:
+            for t, info in leaf.iter_prefix(field, prefix):
+                word = term_text(t)
+                frequency[word] = frequency.get(word, 0) + info.doc_frequency()
+        return frequency
+
+    def spelling(self, field: str, word: str, maxdist: int, prefix: int) -> str | None:
+        options = self.searcher.corrector(field).suggest(word, limit=1, maxdist=maxdist, prefix=prefix)
+        return options[0] if options else None
+
+    # -- stored data and columns -----------------------------------------------------------
+    def stored(self, docnum: int) -> dict:
+        return self.searcher.stored_fields(docnum)
+
+    def documents(self, field: str, value: str) -> list[int]:
+        return sorted(self.searcher.docs_for_query(wq.Term(field, value)))
+
+    def column(self, field: str) -> Sequence:
+        return self.reader.column_reader(field)
+
+    def numeric_column(self, field: str) -> np.ndarray:
+        data = self._data
+        with data.lock:
+            found = data.columns.get(field)
+        if found is None:
+            if field in self.schema:
+                found = numeric_column(self.reader, field)
+            else:
+                found = np.zeros(self.size, np.int64)
+            with data.lock:
+                data.columns[field] = found
+        return found
+
+
+def _close_all(idle: list, lock: threading.Lock) -> None:
+    with lock:
+        while idle:
+            idle.pop()[1].close()
+
+
+def _generation(ix) -> int | None:
+    try:
+        return ix.latest_generation() if ix is not None else None
+    except OSError:
+        return None
+
+
+def _inode(path: Path) -> int | None:
+    try:
+        return os.stat(path).st_ino
+    except OSError:
+        return None
+
+
+def _reader_key(reader) -> tuple:
+    """Identifies what a reader sees: its segments (random ids, new after any rebuild) and
+    their deletions. Equal keys mean equal postings."""
+    return tuple(
+        (leaf.segment().segment_id(), leaf.segment().deleted_count())
+        for leaf, _ in reader.leaf_readers() if leaf.segment() is not None  # None: empty index
+    )

@@ -1,0 +1,51 @@
+"""The embedded index as a Store: snapshots read postings, lengths and columns as the search
+service asks for them (indexer/store/interface.py)."""
+import numpy as np
+
+from indexer.store import WhooshStore, open_index
+from indexer.store.postings import PostingsCache
+
+
+def test_a_snapshot_reads_what_whooshs_reader_reads(index_dir):
+    store = WhooshStore(index_dir)
+    with store.snapshot() as snapshot, open_index(index_dir).searcher() as searcher:
+        reader = searcher.reader()
+        assert snapshot.size == reader.doc_count_all() and snapshot.doc_count == searcher.doc_count()
+        postings = snapshot.postings("text", "rusland")
+        assert postings.docs.tolist() == list(reader.postings("text", "rusland").all_ids())
+        assert len(postings.docs) == snapshot.doc_frequency("text", "rusland") > 0
+        first = int(postings.docs[0])
+        assert snapshot.positions("text", "rusland", postings.docs[:1]) == [
+            list(reader.postings("text", "rusland").value_as("positions"))]
+        assert snapshot.stored(first) == searcher.stored_fields(first)
+        assert snapshot.field_lengths("text")[first] == reader.doc_field_length(first, "text")
+        assert sorted(snapshot.terms("letter_id")) == sorted(
+            t.decode() for t in reader.lexicon("letter_id"))
+        starting = {t.decode() for t in reader.expand_prefix("text", "ruslan")}
+        assert snapshot.terms_starting("text", "ruslan") == starting >= {"rusland"}
+        frequencies = snapshot.frequencies_starting("text", "ruslan")
+        assert set(frequencies) == starting and frequencies["rusland"] == len(postings.docs)
+        assert snapshot.postings("text", "geenwoordhier").docs.tolist() == []
+        assert snapshot.postings("no-such-field", "x").docs.tolist() == []
+        days = snapshot.numeric_column("day")
+        assert len(days) == snapshot.size and (days > 0).all()
+    store.close()
+
+
+def test_snapshots_of_one_state_share_the_key_and_derived_arrays(index_dir):
+    store = WhooshStore(index_dir)
+    with store.snapshot() as a:
+        key, lengths = a.key, a.field_lengths("text")
+    with store.snapshot() as b:
+        assert b.key == key and b.field_lengths("text") is lengths
+        assert np.array_equal(b.live, np.ones(b.size, bool))
+    store.close()
+
+
+def test_words_a_segment_lacks_count_against_the_cache_budget(index_dir):
+    cache = PostingsCache(budget_bytes=20_000)
+    with open_index(index_dir).searcher() as searcher:
+        leaf = searcher.reader().leaf_readers()[0][0]
+        for n in range(500):
+            assert len(cache.get(leaf, "text", f"onbekendwoord{n}".encode()).docs) == 0
+    assert len(cache._items) <= 40
