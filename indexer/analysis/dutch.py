@@ -12,6 +12,7 @@ terms that come out. This is plain Python: the index wraps it in Whoosh's analyz
 """
 from __future__ import annotations
 
+import enum
 import functools
 import re
 import tomllib
@@ -24,6 +25,15 @@ from indexer.analysis.compounds import split_compound
 # Words with inner hyphens or apostrophes stay one token: "defensie-uitgaven", "China's".
 WORD_PATTERN = r"\w+(?:[-‐‑'’]\w+)*"
 _WORDS = re.compile(WORD_PATTERN)
+
+
+class Mode(enum.StrEnum):
+    """What a text is analysed for: indexing (compounds also by their parts) or a query."""
+
+    INDEX = "index"
+    QUERY = "query"
+
+
 STEMMER = "dutch_porter"  # measured against "dutch" (Kraaij-Pohlmann): see README, Search quality
 
 
@@ -129,9 +139,9 @@ def surface_terms(word: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(["".join(parts), *parts] if parts else [folded] if folded else []))
 
 
-def analyze(text: str, mode: str = "index") -> list[str]:
+def analyze(text: str, mode: Mode | str = Mode.INDEX) -> list[str]:
     """The terms `text` is indexed (mode="index") or searched (mode="query") under."""
-    query = mode == "query"
+    query = Mode(mode) is Mode.QUERY
     return [term for word in _WORDS.findall(text) for term in word_terms(word, query)]
 
 
@@ -173,10 +183,10 @@ def surface_words(text: str) -> list[str]:
     return list(dict.fromkeys(chain.from_iterable(map(surface_terms, forms))))
 
 
-def analyze_positions(text: str, mode: str = "index") -> list[tuple[str, int, int, int]]:
+def analyze_positions(text: str, mode: Mode | str = Mode.INDEX) -> list[tuple[str, int, int, int]]:
     """(term, position, startchar, endchar) for every term: for phrases and highlighting. A
     stopword leaves no gap in the positions, so a phrase matches across it."""
-    query = mode == "query"
+    query = Mode(mode) is Mode.QUERY
     out = []
     pos = 0
     for m in _WORDS.finditer(text):

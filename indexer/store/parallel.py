@@ -9,7 +9,7 @@ passes progress on, and commits the segments together in one new TOC. No merge: 
 several segments is fine, and `brieven add` later adds segments the same way.
 
 Workers are forked (they inherit the open index and the loaded data), and die with the parent
-(indexer.index installs a PR_SET_PDEATHSIG hook for forks). A worker that fails or dies makes
+(indexer/store/updating.py installs a PR_SET_PDEATHSIG hook for forks). A worker that fails or dies makes
 the build fail: the caller discards the unfinished index directory.
 """
 from __future__ import annotations

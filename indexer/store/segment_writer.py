@@ -6,7 +6,7 @@ thousands of tuples per segment), then hands the postings one at a time to its p
 which reads each paragraph's field length back from disk for every posting. At 10k paragraphs
 (~700,000 postings) that was 7 of the build's 14 s of CPU. Here the postings are grouped by
 term as they arrive, the field lengths are kept in memory, and each term's posting blocks are
-written at once in Whoosh's W3 format, so Whoosh (and indexer/engine.py) read the segment as
+written at once in Whoosh's W3 format, so Whoosh (and indexer/store/postings.py) read the segment as
 any other.
 
 Two choices differ from Whoosh's writer, both within the format its readers accept (the term
@@ -17,13 +17,13 @@ info and each block say which was taken):
   zlib's fastest level (1, not 3: 0.4 s less per 10k paragraphs, 0.5% larger).
 With `inline_limit=1, compress_from=0, compression=3` the files hold what Whoosh's writer
 writes: byte for byte on the seed letters; on larger inputs a block's pickle can differ where
-one position value object (indexer/analysed_fields.py shares them) occurs twice in a block and
-pickle writes it once, which unpickles to the same block. tests/test_segment_writer.py checks
+one position value object (indexer/store/fields.py shares them) occurs twice in a block and
+pickle writes it once, which unpickles to the same block. tests/store/test_segment_writer.py checks
 both settings.
 
 A field may offer `add_postings(value, docnum, pool) -> (length, postings) | None`: it appends
 its postings (docnum, weight, value) to `pool[term bytes]` itself, which saves building them as
-tuples for `index()` first (indexer/analysed_fields.py); None means "use index()". Likewise
+tuples for `index()` first (indexer/store/fields.py); None means "use index()". Likewise
 `vector_items(value)` gives a term vector's sorted items without running the analyzer.
 Per-document data (stored fields, columns, lengths, term vectors) still goes through Whoosh's
 per-document writer.
@@ -50,13 +50,13 @@ _KEY_VALUE_LENGTHS = Struct("!ii")  # as whoosh.filedb.filetables writes them
 # Whoosh's PostingPool estimates for the pooled tuples of our postings.
 _POSTING_BYTES = 160
 _ONLY_NEW_SEGMENTS = ("BulkSegmentWriter writes new segments only: finish one with _finalize_segment() "
-                      "and commit it with a TOC (indexer/parallel.py); use Whoosh's writer to merge")
+                      "and commit it with a TOC (indexer/store/parallel.py); use Whoosh's writer to merge")
 
 
 class BulkSegmentWriter(SegmentWriter):
     """A SegmentWriter (without the index lock: the caller holds brieven's own) that groups
     postings by term in memory. `pending_bytes` estimates what they hold, so that a caller can
-    start a new segment when it is large (see indexer/parallel.py)."""
+    start a new segment when it is large (see indexer/store/parallel.py)."""
 
     def __init__(self, ix, inline_limit: int = 2, compress_from: int = 256, compression: int = 1,
                  blocklimit: int = 128) -> None:

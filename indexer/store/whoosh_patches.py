@@ -1,8 +1,9 @@
 """Measured fixes to Whoosh (whoosh-reloaded 2.7.5, frozen upstream), applied on import.
 
-Each patch is small, says what it fixes or saves, and is tested in tests/test_whoosh_patches.py.
-indexer/index.py imports this module, so every brieven process that writes or searches an index
-(search.py imports index.py) runs with the patches.
+Each patch is small, says what it fixes or saves, and is tested in
+tests/store/test_whoosh_patches.py. indexer/store/directory.py imports this module, and every
+index is opened there, so every brieven process that writes or searches an index runs with the
+patches.
 """
 from __future__ import annotations
 
@@ -39,7 +40,7 @@ def _scored_matches(self):
     segments missed five of its ten best paragraphs (limit=10 and limit=None disagreed), and
     with one segment the same can happen wherever the per-segment bounds fall. `replace(0)`
     still simplifies exhausted matchers, which prunes nothing. brieven's own searches no longer
-    go through Whoosh's collectors (indexer/engine.py scores them); the `brieven eval` baseline
+    go through Whoosh's collectors (indexer/searching/engine.py scores them); the `brieven eval` baseline
     does.
     """
     minscore = self.minscore

@@ -21,7 +21,7 @@ def _one_segment(folder: Path, documents, make_writer):
 
 def _segments(folder: Path, batches, make_writer):
     """An index of one segment per batch of documents, each written by `make_writer(ix)`, as
-    indexer/parallel.py commits them; returns (index, each segment's files)."""
+    indexer/store/parallel.py commits them; returns (index, each segment's files)."""
     folder.mkdir()
     ix = whoosh_index.create_in(str(folder), build_schema(), indexname="MAIN")
     segments = []

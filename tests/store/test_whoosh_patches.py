@@ -1,4 +1,4 @@
-"""The Whoosh patches (indexer/whoosh_patches.py): Whoosh's answers, without its mistakes."""
+"""The Whoosh patches (indexer/store/whoosh_patches.py): Whoosh's answers, without its mistakes."""
 import random
 
 from whoosh import fields, query as wq, scoring
