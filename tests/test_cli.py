@@ -75,7 +75,8 @@ def test_export_jsonl_and_csv_have_every_paragraph(index_dir, service):
     lines = run(index_dir, "export").output.splitlines()
     assert len(lines) == total
     first = json.loads(lines[0])
-    assert set(first) == {"letter_id", "paragraph", "title", "date", "date_inferred", "section", "topics", "kind", "text"}
+    assert set(first) == {"letter_id", "paragraph", "title", "date", "date_inferred", "section", "topics", "kind", "text",
+                          "dossier", "kamerstuk", "sender", "ministries"}
     rows = list(csv.DictReader(io.StringIO(run(index_dir, "export", "--format", "csv").output)))
     assert len(rows) == total
 

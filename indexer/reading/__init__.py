@@ -9,7 +9,8 @@ here, and nowhere else.
 Exports: read_letter, parse_letter, Letter, Paragraph, Kind, Signatory, LetterError; the corpus
 (letter_names, find_letters, is_letter_name, is_letter_file, add_to_corpus, AddReport,
 CorpusMissing, letter_id, letter_id_of_name, file_sha256, SIDECAR_SUFFIX); dates (parse_date,
-parse_iso_date).
+parse_iso_date); how filters name a ministry and a dossier (ministry_slug, parse_dossier); a
+title shortened for display (shorten).
 """
 from indexer.reading.corpus import (
     AddReport,
@@ -21,6 +22,7 @@ from indexer.reading.corpus import (
     letter_names,
 )
 from indexer.reading.dates import parse_date, parse_iso_date
+from indexer.reading.kamerstuk import parse_dossier
 from indexer.reading.model import (
     LETTER_SUFFIXES,
     SIDECAR_SUFFIX,
@@ -34,10 +36,12 @@ from indexer.reading.model import (
     letter_id_of_name,
 )
 from indexer.reading.reader import parse_letter, read_letter
+from indexer.reading.senders import ministry_slug
+from indexer.reading.titles import shorten
 
 __all__ = [
     "AddReport", "CorpusMissing", "add_to_corpus", "find_letters", "is_letter_file",
     "is_letter_name", "letter_names", "parse_date", "parse_iso_date", "LETTER_SUFFIXES",
     "SIDECAR_SUFFIX", "Kind", "Letter", "LetterError", "Paragraph", "Signatory", "file_sha256",
-    "letter_id", "letter_id_of_name", "parse_letter", "read_letter",
+    "letter_id", "letter_id_of_name", "parse_letter", "read_letter", "parse_dossier", "ministry_slug", "shorten",
 ]

@@ -27,6 +27,7 @@ from indexer.reading import dates
 
 HEADER_LINES = 40  # the sender line of a Kamerstuk stands within its first lines
 TITLE_MAX_LINES = 6  # dossier title lines kept (a joint header can list several dossiers)
+TITLE_SENTENCE_WORDS = 30  # a longer line ending in "." is a sentence of another document, no title
 
 # "BRIEF VAN DE MINISTER VAN JUSTITIE", "457. 1. BRIEF VAN DEN MINISTER ...", in capitals.
 SENDER = re.compile(r"^(?P<pre>.{0,16}?)\s*BRIEF VAN (?P<who>DEN?\b.*)$")
@@ -118,6 +119,25 @@ def normal_dossier(digits: str, part: str | None = None, series: str | None = No
     return out
 
 
+# A dossier as a user types it: "21461", "21 461", "35925-V", "35 925 V", "17600 hoofdstuk XII",
+# "kst-21461-46" (the dossier of that Kamerstuk).
+TYPED_DOSSIER = re.compile(
+    r"(?i)^(?:kst-)?(?P<digits>\d{1,3}(?: ?\d{3})?)(?:[-\s]+(?P<series>\d{1,2})(?=$|[-\s]+[a-z]))?"
+    r"(?:[-\s]+(?:hoofdstuk\s+|hfdst\.?\s*)?(?P<part>[ivxlc]{1,6}|[a-z]))?$")
+
+
+def parse_dossier(text: str) -> str | None:
+    """A dossier as the index names it, from how a user types it; None if it is not one.
+    "21 461" -> "21461", "35 925 v" -> "35925-V", "kst-21461-46" -> "21461"."""
+    text = " ".join(text.split())
+    if text.lower().startswith("kst-"):  # a Kamerstuk: its dossier is all but the document number
+        text = text[4:].rsplit("-", 1)[0] if text.count("-") >= 2 else text[4:]
+    m = TYPED_DOSSIER.match(text)
+    if not m:
+        return None
+    return normal_dossier(m["digits"], m["part"].upper() if m["part"] else None, m["series"])
+
+
 def read_footer(line: str) -> Footer | None:
     """The running footer "Tweede Kamer, vergaderjaar 1991–1992, 21 461, nr. 46", read."""
     m = FOOTER.match(line)
@@ -206,8 +226,9 @@ def _read_above(above: list[str], pre: str, header: Header) -> bool:
                                   if "weede" in lower or "kamer" in lower else "Staten-Generaal")
         elif header.date is None and (day := dates.parse_date_line(text)) is not None:
             header.date = day  # printed above the sender in some prints of the sixties
-        elif not WORDY.search(text):
-            continue  # "185.", "7—8.)", "VII A.": numbering, read below from the lines above the sender
+        elif not WORDY.search(text) or text.endswith(",") or (
+                len(text.split()) > TITLE_SENTENCE_WORDS and text[-1] in ".;"):
+            continue  # numbering ("185.", "VII A."); or the text of another document on the page
         elif header.dossier_title is None and len(titles) < TITLE_MAX_LINES:
             marks += bool(BUDGET.match(text))
             if (merged := text.find(" BRIEF VAN DE")) > 0:  # OCR ran the sender into the title

@@ -47,6 +47,15 @@ class Sender:
     ministries: list[str] = field(default_factory=list)  # "Justitie"
 
 
+def ministry_slug(name: str) -> str:
+    """"Volkshuisvesting, Ruimtelijke Ordening en Milieubeheer" ->
+    "volkshuisvesting-ruimtelijke-ordening-en-milieubeheer": how URLs, filters and the index
+    name a ministry ("Financiën" -> "financien")."""
+    folded = unicodedata.normalize("NFKD", name.lower())
+    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    return "-".join(re.findall(r"[a-z0-9]+", folded))
+
+
 def letters_key(name: str) -> str:
     """"Buiten-landse ZAKEN" -> "buitenlandsezaken": what a name is compared by."""
     folded = unicodedata.normalize("NFKD", name.lower())

@@ -23,13 +23,13 @@ from whoosh import query as wq
 
 from indexer.analysis import Taxonomy, load_taxonomy
 from indexer.errors import BrievenError
-from indexer.reading import Kind, Signatory
+from indexer.reading import Kind, Signatory, parse_dossier
 from indexer.searching import query as ql
 from indexer.searching.bm25 import BM25
 from indexer.searching.compiler import Compiler
 from indexer.searching.engine import Evaluation
 from indexer.searching.expansion import synonym_groups
-from indexer.searching.index_state import IndexState
+from indexer.searching.index_state import IndexState, TermFilter
 from indexer.searching.request import BadParameter, SearchRequest, Sort
 from indexer.searching.results import Hit, LetterParagraph, LetterView, Paragraph, SearchResult
 from indexer.searching.snippets import highlight, snippet
@@ -87,9 +87,10 @@ class SearchService:
         notices = [parsed.notice] if parsed.notice else []
         filters = self._merge_filters(request, parsed.filters, notices)
         state = self._index_state(snapshot)
+        terms = _term_filters(state, filters, notices)
         memo: dict = {}
         ranked, positives = Compiler(state.expander, snapshot, memo=memo).compile(parsed.node)
-        allowed = state.filter(filters)  # None: no filter
+        allowed = state.filter(filters, terms)  # None: no filter
         evaluation = Evaluation(snapshot, self.bm25)
         if parsed.node is None:
             matching = allowed if allowed is not None else snapshot.live
@@ -122,9 +123,12 @@ class SearchService:
                 "from": filters.date_from.isoformat() if filters.date_from else None,
                 "to": filters.date_to.isoformat() if filters.date_to else None,
                 "year": filters.year,
+                "ministries": [state.ministry_names.get(s, s) for t in terms if t.field == "ministries"
+                               for s in t.terms],
+                "dossiers": [parse_dossier(d) or d for d in filters.dossiers],
             },
             hits=hits,
-            facets=state.facets(matching, self.taxonomy),
+            facets=state.facets(matching, self.taxonomy, snapshot),
             notice=" ".join(notices) or None,
             suggestion=suggestion,
         )
@@ -153,6 +157,8 @@ class SearchService:
             slugs.append("\x00unknown")  # a filter nothing matches: an honest zero
         return ql.Filters(
             topics=list(dict.fromkeys(slugs)),
+            ministries=list(dict.fromkeys([*request.ministries, *from_query.ministries])),
+            dossiers=list(dict.fromkeys([*request.dossiers, *from_query.dossiers])),
             year=request.year if request.year is not None else from_query.year,
             date_from=request.date_from or from_query.date_from,
             date_to=request.date_to or from_query.date_to,
@@ -185,8 +191,10 @@ class SearchService:
             hits.append(Hit(**vars(record), score=score, snippet=snippet(record.text, terms)))
         return hits
 
-    def _paragraph(self, stored: dict) -> Paragraph:
-        """A paragraph's stored fields as its record: the one place they are read."""
+    def _paragraph(self, stored: dict, meta: dict | None = None) -> Paragraph:
+        """A paragraph's stored fields as its record: the one place they are read. `meta`: its
+        letter's metadata, when the caller has read it already."""
+        meta = meta if meta is not None else json.loads(stored.get("letter_meta") or "{}")
         return Paragraph(
             letter_id=stored["letter_id"],
             number=stored["paragraph"],
@@ -197,6 +205,10 @@ class SearchService:
             topics=[self._topic_name(s) for s in (stored.get("topics") or "").split(",") if s],
             kind=Kind(stored.get("kind", "body")),
             text=stored["text"],
+            dossier=meta.get("dossier"),
+            kamerstuk=meta.get("kamerstuk"),
+            sender=meta.get("sender"),
+            ministries=meta.get("ministries", []),
         )
 
     # -- letters and export ----------------------------------------------------------------
@@ -213,7 +225,7 @@ class SearchService:
             raise LetterNotFound(f"There is no letter {letter_id!r} in the index.")
         docs.sort(key=lambda d: d["paragraph"])
         meta = json.loads(docs[0].get("letter_meta") or "{}")
-        paragraphs = [self._paragraph(d) for d in docs]
+        paragraphs = [self._paragraph(d, meta) for d in docs]
         first = paragraphs[0]
         return LetterView(
             id=letter_id,
@@ -222,8 +234,15 @@ class SearchService:
             date_inferred=first.date_inferred,
             source=meta.get("source", ""),
             signatories=[Signatory(**s) for s in meta.get("signatories", [])],
-            kamerstukken=meta.get("kamerstukken", []),
+            refers_to=meta.get("refers_to", []),
             paragraphs=[LetterParagraph(**vars(p), html=highlight(p.text, terms)) for p in paragraphs],
+            dossier=meta.get("dossier"),
+            document_number=meta.get("document_number"),
+            kamerstuk=meta.get("kamerstuk"),
+            dossier_title=meta.get("dossier_title"),
+            sender=meta.get("sender"),
+            ministries=meta.get("ministries", []),
+            notes=meta.get("notes", []),
         )
 
     def paragraphs(self) -> Iterator[Paragraph]:
@@ -252,3 +271,25 @@ class SearchService:
         with self.store.snapshot() as snapshot:
             by_topic = self._index_state(snapshot).by_topic
         return [(t.name, t.slug, len(by_topic.get(t.slug, ()))) for t in self.taxonomy.topics]
+
+
+def _term_filters(state: IndexState, filters: ql.Filters, notices: list[str]) -> list[TermFilter]:
+    """The ministry and dossier filters as terms of the index. One the index does not know
+    finds nothing, with a notice that says what it does know (as for an unknown topic)."""
+    out = []
+    for typed in filters.ministries:
+        slugs = state.ministries(typed)
+        if not slugs:
+            known = ", ".join(sorted(state.ministry_names.values())) or "geen"
+            notices.append(f"Geen ministerie ‘{typed}’ in de index; er is daarom niets gevonden. "
+                           f"Bekende ministeries: {known}.")
+        out.append(TermFilter("ministries", slugs))
+    for typed in filters.dossiers:
+        dossiers = state.dossiers(typed)
+        if dossiers is None:
+            notices.append(f"‘{typed}’ is geen dossiernummer (voorbeeld: dossier:21461 of dossier:35925-V); "
+                           "er is daarom niets gevonden.")
+        elif not dossiers:
+            notices.append(f"Geen brieven in dossier {typed} in de index; er is daarom niets gevonden.")
+        out.append(TermFilter("dossier", dossiers or ()))
+    return out

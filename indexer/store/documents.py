@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from indexer.analysis import Taxonomy
-from indexer.reading import Kind, Letter
+from indexer.reading import Kind, Letter, ministry_slug
 
 
 def term_text(term) -> str:
@@ -26,10 +26,18 @@ def letter_documents(letter: Letter, taxonomy: Taxonomy, stamp: str = "") -> Ite
         {
             "source": letter.source,
             "signatories": [{"role": s.role, "name": s.name} for s in letter.signatories],
-            "kamerstukken": letter.kamerstukken,
+            "refers_to": letter.refers_to,
+            "dossier": letter.dossier,
+            "document_number": letter.document_number,
+            "kamerstuk": letter.kamerstuk,
+            "dossier_title": letter.dossier_title,
+            "sender": letter.sender,
+            "ministries": letter.ministries,
+            "notes": letter.notes,
         },
         ensure_ascii=False,
     )
+    ministries = ",".join(ministry_slug(m) for m in letter.ministries)
     for p in letter.paragraphs:
         doc = {
             "doc_id": f"{letter.id}#{p.number}",
@@ -43,6 +51,10 @@ def letter_documents(letter: Letter, taxonomy: Taxonomy, stamp: str = "") -> Ite
             "day": letter.date.toordinal() if letter.date else 0,
             "letter_meta": meta,
         }
+        if letter.dossier:
+            doc["dossier"] = letter.dossier
+        if ministries:
+            doc["ministries"] = ministries
         if p.number == 1:
             doc["letter_file"] = f"{letter.id}\t{letter.sha256}\t{stamp}"
             # The letter's vocabulary for spelling suggestions, once per letter rather than per

@@ -465,7 +465,8 @@ def test_csv_export_has_every_hit(client, service, query):
     rows = list(csv.DictReader(io.StringIO(text(response))))
     total = service.search(SearchRequest(query=query)).total
     assert len(rows) == total  # "" finds every paragraph: more than one page of 100
-    assert list(rows[0]) == ["letter_id", "paragraph", "title", "date", "date_inferred", "section", "topics", "kind", "text"]
+    assert list(rows[0]) == ["letter_id", "paragraph", "title", "date", "date_inferred", "section", "topics", "kind", "text",
+                             "dossier", "kamerstuk", "sender", "ministries"]
     assert len({(r["letter_id"], r["paragraph"]) for r in rows}) == total
 
 
