@@ -50,7 +50,8 @@ SESSION_DOSSIER = re.compile(
 OLD_NUMBER = re.compile(
     r"(?:^|\s)(?:\((?P<d1>\d{1,4})\.?\s+(?:(?P<p1>[IVXL]+(?: ?[A-Z])?)\.?\s+)?(?P<n1>\d{1,3})\.?\)"
     r"|(?P<d2>\d{1,4})\.\s+(?:(?P<p2>[IVXL]+(?: ?[A-Z])?)\.\s+)?(?P<n2>\d{1,3})\."
-    r"|(?P<d3>\d{1,4})\s+(?P<p3>[IVXL]+(?: ?[A-Z])?)\s+(?P<n3>\d{1,3}))$")
+    r"|(?P<d3>\d{1,4})\s+(?P<p3>[IVXL]+(?: ?[A-Z])?)\s+(?P<n3>\d{1,3})"
+    r"|(?P<d4>\d{3,4})\s+(?P<n4>\d{1,3}))$")
 CHAPTER = re.compile(r"(?i)^(?:\S+\s+)?hoofdstuk\s+(?P<part>[IVXLC]+[A-Z]?)\b\W*(?P<rest>.*)$"
                      r"|^(?P<before>[IVXLC]+)\W*\S{0,4}\s+HOOFDSTUK\b")  # "VII\" HOOFDSTUK A." (1911)
 CHAMBER_WORDS = re.compile(r"(?i)kamer|staten|generaal|^tweede$|^eerste$")
@@ -76,7 +77,7 @@ FOOTNOTE_MAX_WORDS = 60
 # "nrs. 107 en 1", a page number after it).
 FOOTER = re.compile(
     r"(?i)^(?P<chamber>tweede kamer|eerste kamer|staten-?\s?genera\w*)\s*[,.]\s*(?:vergaderjaar|zitting)\s+"
-    r"(?P<first>\d{4})\s*[-–—]+\s*(?P<last>\d{4})\s*,\s*(?P<dossier>.+?)\s*,?\s*nrs?\.?\s*"
+    r"(?P<first>\d{4})(?:\s*[-–—]+\s*(?P<last>\d{4}))?\s*,\s*(?P<dossier>.+?)\s*,?\s*nrs?\.?\s*"
     r"(?P<number>\d{1,4}[a-z]?)\b.*$")
 FOOTER_DOSSIER = re.compile(
     r"^(?P<digits>\d{1,3}(?: ?\d{3})?)(?:\s*-\s*(?P<series>\d{1,2}))?"
@@ -148,7 +149,7 @@ def read_footer(line: str) -> Footer | None:
         d and d["part"] and len(d["part"]) == 1) else None
     dossier = normal_dossier(d["digits"], part, d["series"]) if d else None
     chamber = "Staten-Generaal" if "staten" in m["chamber"].lower() else m["chamber"].title()
-    return Footer(chamber, f"{m['first']}-{m['last']}", dossier, m["number"])
+    return Footer(chamber, f"{m['first']}-{m['last']}" if m["last"] else m["first"], dossier, m["number"])
 
 
 def _is_caps(text: str) -> bool:
@@ -164,7 +165,8 @@ def read_header(lines: list[str]) -> Header | None:
     other letter. `consumed` says which lines the header used (the caller leaves them out).
     """
     head = [line.strip() for line in lines[:HEADER_LINES]]
-    s = next((i for i, t in enumerate(head) if (m := SENDER.match(t)) and _is_caps(m["who"])), None)
+    s = next((i for i, t in enumerate(head) if (m := SENDER.match(t)) and _is_caps(_in_capitals(m["who"])[0])),
+             None)
     if s is None:  # no sender line (some letters to the Eerste Kamer): the addressee ends the header
         s = next((i for i, t in enumerate(head) if ADDRESSEE.match(t) and "oorzitter" in t), None)
         if s is None or not any(SESSION.match(t) for t in head[:s]):
@@ -237,10 +239,11 @@ def _read_above(above: list[str], pre: str, header: Header) -> bool:
                 text = re.sub(r"[.\s]+(?:\S{1,4}[.\s]+)*$", "", text[1:].split(". ")[0])
             titles.append(text)
     joined = " ".join(t for t in above[-4:] if t and not WORDY.search(t)) + " " + pre
+    joined = re.sub(r"(?<=[\s(])[lI]\.(?=\)?$)", "1.", joined.strip())  # OCR's "(215. l.)" for "(215. 1.)"
     if header.number is None and (m := OLD_NUMBER.search(joined.strip())):
         marks += 1
-        digits, part, number = (m["d1"], m["p1"], m["n1"]) if m["d1"] else (
-            (m["d2"], m["p2"], m["n2"]) if m["d2"] else (m["d3"], m["p3"], m["n3"]))
+        digits, part, number = next((m[f"d{k}"], m[f"p{k}"] if k < 4 else None, m[f"n{k}"])
+                                    for k in (1, 2, 3, 4) if m[f"d{k}"])
         header.dossier = normal_dossier(digits, part if part and ROMAN.match(part.replace(" ", "")) else None)
         header.number = number
     if header.dossier_title is None and titles:
@@ -251,10 +254,12 @@ def _read_above(above: list[str], pre: str, header: Header) -> bool:
 def _read_below(head: list[str], s: int, header: Header) -> None:
     """The sender (with its continuation lines), the number printed after it, the addressee
     and the date line; stops at the first line of the letter itself."""
-    consumed, i, addressing = [], s, True
+    consumed, i, addressing, dated = [], s, True, False
     if sender := SENDER.match(head[s]):
-        who = sender["who"]
+        who, rest = _in_capitals(sender["who"])
         consumed, i, addressing = [s], s + 1, False
+        if rest and (day := _trailing_date(rest)):  # "... LANDBOUW. Aan den Heer ..., 7 Januari 1928."
+            header.date, dated = day, True
         while i < len(head) and _is_caps(head[i]) and not NUMBER.match(head[i]) \
                 and not ADDRESSEE.match(head[i]) and len(head[i].split()) <= 8 and i <= s + 2:
             who = who.rstrip() + ("" if who.rstrip().endswith("-") else " ") + head[i]
@@ -264,7 +269,7 @@ def _read_below(head: list[str], s: int, header: Header) -> None:
             header.number = header.number or m["number"]
             who = who[: m.start()]
         header.sender = who.strip(" .,")
-    while i < len(head):
+    while i < len(head) and not dated:
         text = head[i]
         if not text:
             i += 1
@@ -278,11 +283,15 @@ def _read_below(head: list[str], s: int, header: Header) -> None:
         elif RECEIVED.match(text) or len(text) <= 3:
             i += 1  # the letter's own text, or OCR noise: left where it is
             continue
-        elif ADDRESSEE.match(text) and len(text.split()) <= 30:
+        elif (ADDRESSEE.match(text) and len(text.split()) <= 30) or (
+                addressing and ADDRESS_WORDS.search(text) and len(text.split()) <= 12):
             addressing = True
-        elif addressing and ADDRESS_WORDS.search(text) and len(text.split()) <= 8 \
-                and not dates.WRITTEN_DATE.search(text):
-            pass
+            if dates.WRITTEN_DATE.search(text):  # the date line run into the addressee's
+                if (day := _trailing_date(text)) is None:
+                    break
+                header.date = day
+                consumed.append(i)
+                break
         elif text in ("'", "’", "‘") and i + 1 < len(head):
             # "'\ns-Gravenhage, 7 maart 1991": the apostrophe on a line of its own
             head[i + 1] = text + head[i + 1]
@@ -301,6 +310,28 @@ def _read_below(head: list[str], s: int, header: Header) -> None:
         consumed.append(i)
         i += 1
     header.consumed += consumed
+
+
+def _in_capitals(who: str) -> tuple[str, str]:
+    """The sender in capitals, and what OCR ran into its line after it ("BRIEF VAN DEN MINISTER
+    VAN KOLONIËN naar aanleiding van ...", "... LANDBOUW. Aan den Heer Voorzitter ...")."""
+    words = who.split(" ")
+    n = next((k for k, w in enumerate(words) if any(c.islower() for c in w) and not NUMBER_WORD.match(w)),
+             len(words))
+    return " ".join(words[:n]), " ".join(words[n:])
+
+
+NUMBER_WORD = re.compile(r"^(?:[I1l]?[NM][rR]|N[oO°])\.?$")  # "Nr." after the sender: "... ZAKEN Nr. 30"
+ADDRESS_END = re.compile(r"[.,;]\s+")
+
+
+def _trailing_date(text: str) -> date | None:
+    """The place-date line at the end of an addressee's line: "Aan den Heer Voorzitter van de
+    Tweede Kamer der Staten-Generaal. 's Gravenhage, den 7 Januari 1928."."""
+    for m in ADDRESS_END.finditer(text):
+        if (day := dates.parse_date_line(text[m.end():])) is not None:
+            return day
+    return None
 
 
 # A date line with the letter run into it: "'s-Gravenhage, 19 oktober 1988 Hierbij zend ik u".

@@ -80,9 +80,10 @@ def ministry_name(printed: str) -> str | None:
     known = known_ministries()
     if key in known:
         return known[key]
-    close = difflib.get_close_matches(key, known, n=1, cutoff=CLOSE_ENOUGH)
-    if close:
-        return known[close[0]]
+    for guess in (key, key.replace("im", "n")):  # OCR reads an N as "IM": "FINANCIËIM", "OIMDERWIJS"
+        close = difflib.get_close_matches(guess, known, n=1, cutoff=CLOSE_ENOUGH)
+        if close:
+            return known[close[0]]
     return _as_written(printed)
 
 
