@@ -203,7 +203,7 @@ def _print_result(result: SearchResult) -> None:
         if hit.date_inferred:
             date += " (inferred)"
         click.echo("")
-        click.echo(f"{n:>3}. " + click.style(hit.title, bold=True) + f"  {date}")
+        click.echo(f"{n:>3}. " + click.style(shorten(hit.title), bold=True) + f"  {date}")
         where = f"{hit.letter_id}#{hit.number}"
         if hit.section:
             where += f"  § {hit.section}"

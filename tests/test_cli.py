@@ -102,3 +102,16 @@ def test_real_subprocess(index_dir):
                           capture_output=True, text=True, env=env, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["total"] >= 1
+
+
+def test_search_by_ministry_and_dossier_and_show_what_a_letter_is(kamerstuk_index):
+    data = json.loads(run(kamerstuk_index, "search", "--ministry", "justitie", "--json").output)
+    assert {h["letter_id"] for h in data["hits"]} == {"kst-21461-46"}
+    assert {f["value"] for f in data["facets"]["ministry"]} == {"Justitie"}
+    text = run(kamerstuk_index, "search", "dijken", "--dossier", "17600").output
+    assert "kst-17600-XII-51 · de minister van Verkeer en Waterstaat" in text
+    assert "Ministries: Verkeer en Waterstaat" in text and "Dossiers: 17600-XII Rijksbegroting" in text
+    shown = run(kamerstuk_index, "show", "kst-17600-XII-51").output
+    assert "kamerstuk:   kst-17600-XII-51  (dossier 17600-XII, nr. 51)" in shown
+    assert "sender:      de minister van Verkeer en Waterstaat" in shown
+    assert "note:        two date lines: 1983-03-04 (kept) and 1983-03-02" in shown

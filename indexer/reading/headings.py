@@ -33,7 +33,7 @@ CLAUSE_WORDS = {"is", "zijn", "was", "waren", "wordt", "worden", "werd", "heeft"
                 "we", "u", "er", "niet", "geen", "ook", "nog", "al", "als", "dan"}
 NUMBERING = re.compile(r"^(?:[IVX]{1,4}\.|\d{1,2}(?:\.\d{1,2})*\.?|[a-z]\.)\s+")
 HEADING_WORD = re.compile(r"[^.,;:!?()]+")  # no punctuation: a heading is not a sentence
-SENTENCE_END = re.compile(r"[.!?:;]\W*$")
+SENTENCE_END = re.compile(r"[.!?:;][\W\d]{0,3}$")  # a footnote marker may follow: "bieden.1"
 
 
 def split_run_in(text: str) -> tuple[str, str] | None:

@@ -12,10 +12,9 @@ No single rule decides all of these, so we weigh evidence in this order:
 4. otherwise join: most line-end hyphens are typesetting.
 
 OCR of old prints flattens lines, leaving the line-end hyphen inside a line: "huisves-tingsbeleid",
-"onder-zoeken". `repair_inline` weighs those with the same evidence, except that an in-line hyphen
-stays unless the evidence says it was a line break: the joined form is written elsewhere in the
-letter, or it is a Dutch word and a part is a fragment ("huisves"); when both parts are words
-("onder-zoeken", "video-verbinding") only in a letter that shows clear breaks of that kind.
+"onder-zoeken". `repair_inline` weighs those with the same evidence, in a letter whose lines were
+flattened (a print read into one line per paragraph, or a word split into two non-words); in
+any other letter an in-line hyphen is the writer's and stays.
 """
 from __future__ import annotations
 
@@ -59,7 +58,9 @@ def words(text: str) -> Iterable[str]:
 BROKEN_END = re.compile(r"\w-$")
 # A word with one hyphen inside a line, lowercase after it: "huisves-tingsbeleid", "werk-en".
 INLINE = re.compile(r"(?<![\w-])([^\W\d_]{2,})-([a-zà-ÿ][^\W\d_]*)(?![\w-])")
-FRAGMENT = "in a line: the joined form is a Dutch word, a part is a fragment"
+# Words split into two parts that are no words ("huisves-tingsbeleid") show that a letter's
+# lines were flattened: one whose joined form is a word, or this many.
+FRAGMENTS_SHOWN = 2
 
 
 def letter_vocabulary(lines: Iterable[str]) -> Counter[str]:
@@ -72,11 +73,6 @@ def letter_vocabulary(lines: Iterable[str]) -> Counter[str]:
                 lines[i] = " ".join(tokens[:-1])  # "omstandig-" is half a word
     # one search finds the words of all lines: a word never spans a line or a space
     return Counter(map(str.lower, WORD.findall("\n".join(lines))))
-
-
-def _split_in_two_fragments(left: str, word: str) -> bool:
-    """A word cut in two parts that are no words: "huisves-tingsbeleid", "mededin-gingsbeleid"."""
-    return is_word((left + word).lower()) and not is_word(left.lower()) and not is_word(word)
 
 
 class Dehyphenator:
@@ -92,55 +88,35 @@ class Dehyphenator:
         return self.own_words[w] > 0 or w in self.vocabulary or word in self.vocabulary
 
     def repair_inline(self, texts: list[str], flattened: bool = False) -> list[str]:
-        """The texts with line breaks that OCR flattened into a line repaired (see the module).
+        """The texts with line breaks that OCR flattened into a line repaired, decided as
+        line-end hyphens are (see the module).
 
         Only a letter whose lines were flattened is touched: `flattened` (the caller knows it is
-        a print whose lines are paragraphs), or a word in it split into two parts that are no
-        words ("huisves-tingsbeleid"). In a letter whose lines were never flattened, an in-line
-        hyphen is the writer's: "oost-flank" stays (even beside "oostflank"), as do "burn-out"
-        and "proces-verbaal".
+        a print whose lines are paragraphs), or words in it split into two parts that are no
+        words ("huisves-tingsbeleid", see FRAGMENTS_SHOWN). In a letter whose lines were never
+        flattened, an in-line hyphen is the writer's: "oost-flank" stays (even beside
+        "oostflank"), as do "burn-out" and "proces-verbaal".
         """
         if not any("-" in text for text in texts):
             return texts
-        found = [(i, m, *self._decide_inline(m[1], m[2], texts[i][m.end():m.end() + 1]))
-                 for i, text in enumerate(texts) for m in INLINE.finditer(text)]
-        if not flattened and not any(_split_in_two_fragments(m[1], m[2]) for _, m, *_ in found):
+        found = [(i, m) for i, text in enumerate(texts) for m in INLINE.finditer(text)]
+        fragments = [m for _, m in found if not is_word(m[1].lower()) and not is_word(m[2])]
+        if not flattened and not (len(fragments) >= FRAGMENTS_SHOWN
+                                  or any(is_word((m[1] + m[2]).lower()) for m in fragments)):
             return texts
         out = list(texts)
-        for i, m, keep, reason in reversed(found):
-            if keep is None:  # both parts are words: a break, in a letter that shows breaks
-                keep, reason = False, "in a line, both parts words, in a letter with flattened lines"
+        for i, m in reversed(found):
+            left, word = m[1], m[2]
+            written = f"{left}-{word}".lower()
+            self.own_words[written] -= 1  # this occurrence is the one being decided, not evidence
+            keep, reason = self._decide(left, word, texts[i][m.end():])
+            self.own_words[written] += 1
             if keep is True:
                 continue  # the hyphen stays: nothing to review
             glue = "- " if keep == "space" else ""
-            self.decisions.append(HyphenDecision(m[1], m[2], m[1] + glue + m[2], not keep, reason))
-            out[i] = out[i][:m.start()] + m[1] + glue + m[2] + out[i][m.end():]
+            self.decisions.append(HyphenDecision(left, word, left + glue + word, not keep, f"in a line: {reason}"))
+            out[i] = out[i][:m.start()] + left + glue + word + out[i][m.end():]
         return out
-
-    def _decide_inline(self, left: str, word: str, after: str) -> tuple[bool | str | None, str]:
-        """(keep the hyphen?, why) for "left-word" inside a line; None: both parts are words."""
-        joined = (left + word).lower()
-        if word in SUSPENDED_BEFORE and after in ("", " ", ","):
-            return "space", f"in a line: weglatingsstreepje before '{word}'"
-        if ACRONYM.match(left) or left.lower() in HYPHEN_PREFIXES or (
-                left[-1].lower() in VOWELS and (left[-1] + word[:1]).lower() in VOWEL_CLASHES
-                and is_word(left.lower()) and is_word(word)):
-            return True, "in a line: Dutch spelling writes the hyphen"
-        if self.own_words[joined] > 0 or joined in self.vocabulary:
-            return False, "in a line: the letter writes it joined elsewhere"
-        if self.own_words[f"{left}-{word}".lower()] > 1:
-            return True, "in a line: the letter writes it with a hyphen more than once"
-        if not is_word(joined):
-            return True, "in a line: the joined form is not a Dutch word"
-        if self._fragment(left, word):
-            return False, FRAGMENT
-        return None, ""
-
-    @staticmethod
-    def _fragment(left: str, word: str) -> bool:
-        """A word split into a fragment and the rest: the joined form is a word, a part is not
-        a common word on its own ("huisves-tingsbeleid", not "video-verbinding")."""
-        return is_word((left + word).lower()) and not (is_common_word(left.lower()) and is_common_word(word))
 
     def join(self, left: str, right: str) -> str:
         """Join a line ending in "left-" (hyphen already removed) to the next line "right"."""

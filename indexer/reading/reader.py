@@ -75,9 +75,11 @@ def parse_letter(
                                     dated=header is not None and header.date is not None)
     dehyphenator = Dehyphenator(letter_vocabulary(text.split("\n")), vocabulary)
     header_notes = header.notes if header else []
-    repaired = dehyphenator.repair_inline([line.text for line in lines] + header_notes,
-                                          flattened=header is not None and layout.flattened(raw_lines))
-    lines = [line if t == line.text else replace(line, text=t) for line, t in zip(lines, repaired)]
+    flattened = header is not None and layout.flattened(raw_lines)
+    repaired = dehyphenator.repair_inline([line.text for line in lines] + header_notes, flattened)
+    # a print whose lines are paragraphs: every line starts a paragraph, unless it continues one
+    lines = [line if t == line.text and (line.gap or not flattened)
+             else replace(line, text=t, gap=line.gap or flattened) for line, t in zip(lines, repaired)]
     header_notes = repaired[len(lines):]
     width = layout.page_width([line.text for line in lines])
 
@@ -87,17 +89,17 @@ def parse_letter(
     title_heading: str | None = None
     for block in layout.blocks(lines, width):
         joined = _join_lines([line.text for line in block.lines], dehyphenator)
+        clean = _clean(joined)
+        if header is not None and FOOTNOTE.match(clean) and len(clean.split()) <= FOOTNOTE_MAX_WORDS:
+            header_notes.append(clean)  # a footnote of the print: after the body, as footnotes
+            continue
         if block.heading:
-            heading = _clean(joined)
+            heading = clean
             if section is None and title_heading is None and header is None and meta.subject is None \
                     and layout.is_caps(heading) and len(heading.split()) >= TITLE_HEADING_WORDS:
                 title_heading = heading  # the title of the letter's text, not a section of it
                 continue
             section = heading
-            continue
-        clean = _clean(joined)
-        if header is not None and FOOTNOTE.match(clean) and len(clean.split()) <= FOOTNOTE_MAX_WORDS:
-            header_notes.append(clean)  # a footnote of the print: after the body, as footnotes
             continue
         if run_in := split_run_in(clean):
             section, clean = run_in

@@ -103,7 +103,7 @@ def derive_title(paragraphs: list[Paragraph]) -> str:
 
 
 CAPS_WORD = re.compile(r"[^\W\d_]+")
-ROMAN = re.compile(r"^[IVXLC]+$")
+ROMAN = re.compile(r"^[IVXLC]+[A-Z]?$")
 SMALL_WORDS = {"de", "het", "een", "van", "voor", "en", "of", "in", "op", "met", "tot", "der", "den", "te", "aan"}
 
 
@@ -136,9 +136,9 @@ def restore_case(text: str, forms: dict[str, str]) -> str:
 
     def word(m: re.Match[str]) -> str:
         w = m.group()
-        if (ROMAN.match(w) and len(w) > 1) or not w.isupper():
-            return w
         low = w.lower()
+        if not w.isupper() or (ROMAN.match(w) and len(w) > 1 and low not in forms and low not in SMALL_WORDS):
+            return w  # mixed case as written; a chapter's number ("XII", "IXA")
         form = forms.get(low)
         if form is None or (low in SMALL_WORDS and form != low):
             form = low

@@ -400,3 +400,21 @@ def test_the_reader_does_not_pull_in_the_index_or_the_web():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parents[2])
     assert out.stdout.strip() == "[]"
+
+
+def test_in_line_hyphens_of_a_letter_whose_lines_were_never_flattened_stay():
+    text = "De burn-out, het proces-verbaal, de oost-flank en de oostflank blijven zo.\n"
+    assert parse_letter(text, "t").paragraphs[0].text == text.strip()
+
+
+def test_a_word_split_into_two_fragments_shows_the_lines_were_flattened():
+    text = ("Het huisves-tingsbeleid, het mededin-gingsbeleid, de onder-zoeken en de NAVO-Rusland Raad en "
+            "niet-statelijke actoren.\n")
+    assert parse_letter(text, "t").paragraphs[0].text == (
+        "Het huisvestingsbeleid, het mededingingsbeleid, de onderzoeken en de NAVO-Rusland Raad en "
+        "niet-statelijke actoren.")
+
+
+def test_soft_hyphens_of_a_scan():
+    text = "De toen\u00admalige Voorzitter van de Staten\u00adGeneraal schreef het.\n"
+    assert parse_letter(text, "t").paragraphs[0].text == "De toenmalige Voorzitter van de Staten-Generaal schreef het."
