@@ -47,6 +47,8 @@ _PLACE = (r"(?-i:(?:[sS][-\s]?\s?)?[A-ZÀ-Þ][^\W\d_'’]*(?:-[A-ZÀ-Þ][^\W\d_]
           r"(?:\s(?:aan|den|a/d|[A-ZÀ-Þ][^\W\d_'’-]*)){0,3})")  # capitals: "Defensie van 1 juni" is no place
 _PLACE_OR_LABEL = rf"(?:['’‘`•*.]{{0,2}}\s?{_PLACE}|Datum)\s*[,:]?\s*(?:den\s+)?"
 _WEEKDAY = r"(?:(?:maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag)\s+)?"
+# "Alphen aan den Rijn, maandag 28 september 2022" fits in these; a line of running text does not
+DATE_LINE_MAX, DATE_LINE_WORDS = 70, 8
 DATE_LINE = re.compile(rf"^{_PLACE_OR_LABEL}{_WEEKDAY}(?P<date>\d.+?)[.,]?\s*$", re.IGNORECASE)
 
 
@@ -108,6 +110,8 @@ def parse_date_line(line: str) -> date | None:
     (before 1814, after next year) is a misreading, not a date line.
     """
     line = line.strip()
+    if len(line) > DATE_LINE_MAX or line.count(" ") > DATE_LINE_WORDS:
+        return None
     m = DATE_LINE.match(line)
     day = parse_date(m["date"]) if m else parse_date(line.rstrip(".,"))
     return day if plausible(day) else None

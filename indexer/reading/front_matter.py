@@ -27,7 +27,6 @@ FURNITURE = re.compile(
 # The furniture of the Kamerstuk print, and of its scans.
 PRINT_FURNITURE = re.compile(
     r"^(?:\d{5,6}\s?F\b.*"  # the printer's colophon: "213035F ISSN0921 7371 Sdu Uitgeverij ..."
-    r"|.*\bISSN\s?\d{4}.*|.*\b(?:SDU|Sdu)\s?[Uu]itgeve\w*.*|.*Plantijnstraat.*"
     r"|\W{0,3}[sSV]?\W{0,2}\s?[-\s]?Gravenhag\w*\s*[\d»oOiI ]{0,6}"  # "'s Gravenhage 1990" under it
     r"|(?i:handelingen\s+der\b.*)"  # "Handelingen der Staten-Generaal. Bijlagen. 1933."
     r"|(?i:bij\W?\w{1,4}\W?\w{0,3}\.?)(?:\s*\d{4}(?:\s*[-–—]+\s*\S{2,4})?\.?)?"  # "Bijlagen.", "Bij]ai.-en. 1921—1922."
@@ -41,6 +40,8 @@ PRINT_FURNITURE = re.compile(
     r"|\W*\w?\W*"  # OCR debris: "—", ".,", "r-^"
     r")$"
 )
+# The colophon's words, wherever OCR put them in its line.
+PRINT_WORDS = re.compile(r"\bISSN\s?\d{4}|\b(?:SDU|Sdu)\s?[Uu]itgeve|Plantijnstraat")
 # The letterhead before the body: "DEFENSIE", "Ministerie van Buitenlandse Zaken".
 LETTERHEAD = re.compile(r"^(?:[A-ZÀ-Þ][A-ZÀ-Þ&' -]{2,40}|Ministerie van [A-Z][\w ]+)$")
 # The address block: "Aan de Voorzitter van de Tweede Kamer der Staten-Generaal" (older: "Aan
@@ -80,15 +81,20 @@ def is_print_mark(text: str, dossier: str | None) -> bool:
     return dossier.split("-")[0] in text.replace(" ", "")
 
 
-FURNITURE_MAX_WORDS = 16  # a colophon or footer is a short line; a sentence naming Sdu is not one
+FURNITURE_MAX_CHARS = 100  # a colophon is a short line; a sentence that names Sdu is not one
 
 
 def is_furniture(text: str, dossier: str | None = None) -> bool:
     """Page furniture of a modern letter or a Kamerstuk print (`dossier`: the letter's own)."""
     if FURNITURE.match(text) or FOOTER.match(text):
         return True
-    short = len(text.split()) <= FURNITURE_MAX_WORDS
-    return short and (bool(PRINT_FURNITURE.match(text)) or is_print_mark(text, dossier))
+    return len(text) <= FURNITURE_MAX_CHARS and (
+        bool(PRINT_FURNITURE.match(text) or _has_print_words(text)) or is_print_mark(text, dossier))
+
+
+def _has_print_words(text: str) -> bool:
+    # the words looked for as text first: a regex search of every line costs more than the rest
+    return ("ISSN" in text or "itgeve" in text or "Plantijn" in text) and bool(PRINT_WORDS.search(text))
 
 
 def take_front_matter(lines: list[layout.Line], dossier: str | None = None,

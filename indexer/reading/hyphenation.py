@@ -99,7 +99,7 @@ class Dehyphenator:
         """
         if not any("-" in text for text in texts):
             return texts
-        found = [(i, m) for i, text in enumerate(texts) for m in INLINE.finditer(text)]
+        found = [(i, m) for i, text in enumerate(texts) if "-" in text for m in INLINE.finditer(text)]
         fragments = [m for _, m in found if not is_word(m[1].lower()) and not is_word(m[2])]
         if not flattened and not (len(fragments) >= FRAGMENTS_SHOWN
                                   or any(is_word((m[1] + m[2]).lower()) for m in fragments)):

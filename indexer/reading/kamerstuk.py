@@ -165,11 +165,13 @@ def read_header(lines: list[str]) -> Header | None:
     other letter. `consumed` says which lines the header used (the caller leaves them out).
     """
     head = [line.strip() for line in lines[:HEADER_LINES]]
-    s = next((i for i, t in enumerate(head) if (m := SENDER.match(t)) and _is_caps(_in_capitals(m["who"])[0])),
-             None)
+    s = next((i for i, t in enumerate(head) if "BRIEF VAN" in t and (m := SENDER.match(t))
+              and _is_caps(_in_capitals(m["who"])[0])), None)
     if s is None:  # no sender line (some letters to the Eerste Kamer): the addressee ends the header
-        s = next((i for i, t in enumerate(head) if ADDRESSEE.match(t) and "oorzitter" in t), None)
-        if s is None or not any(SESSION.match(t) for t in head[:s]):
+        session = next((i for i, t in enumerate(head) if SESSION.match(t)), None)
+        s = session is not None and next(
+            (i for i, t in enumerate(head[session:], session) if "oorzitter" in t and ADDRESSEE.match(t)), None)
+        if not s:
             return None
     header = Header()
     sender = SENDER.match(head[s])

@@ -11,8 +11,9 @@ import re
 
 # "Kamerstuk 35 925 V, nr. 84", "Kamerstukken II 2017/18, 34 919, nr. 1", "Kamerstuknummer ...",
 # "stuk 19 283, nr. 3", "gedrukte stukken 1969-1970".
-KAMERSTUK_KEY = re.compile(
-    r"\b(?:Kamerstuk(?:ken|nummer)?|[Gg]edrukte stukken|[Ss]tuk(?:ken)?)\b(?:\s+II)?(?:\s+\d{4}[/-]\d{2,4},?)?")
+KAMERSTUK_KEY = re.compile(  # (no \b before it: a text is scanned faster for its first letters)
+    r"(?:Kamerstuk(?:ken|nummer)?|(?:[Gg]edrukte stukken|[Ss]tuk(?:ken)?)(?=\s+\d))\b(?:\s+II)?"
+    r"(?:\s+\d{4}[/-]\d{2,4},?)?")
 # Dossier and number: "35 925 V, nr. 84", "27925 nr. 771", "10 300, hoofdstuk XV, nr. 12".
 DOSSIER_NUMBER = re.compile(
     r"\b(\d{2}) ?(\d{3})(?:,? (?:hoofdstuk |hfdst\. ?)?([IVXLC]+|[A-Z]))?,? nr\.? ?(\d+)\b")
@@ -38,6 +39,8 @@ def find_kamerstukken(text: str, own: tuple[str | None, str | None] = (None, Non
     leaving out the letter's `own` (dossier, number)."""
     found: list[tuple[int, tuple[str, str], str]] = []
     for key in KAMERSTUK_KEY.finditer(text):
+        if key.start() and text[key.start() - 1].isalpha():
+            continue  # "onderstuk", not "stuk"
         end = REFERENCE_END.search(text, key.end(), key.end() + WINDOW)
         window = text[key.end(): end.start() if end else key.end() + WINDOW]
         for pattern in (DOSSIER_NUMBER, DOSSIER_DASH):

@@ -20,6 +20,7 @@ from indexer.reading.model import Signatory
 
 MAX_LINES = 6  # a signature's office, name and a "Namens den Minister" take at most this many
 MAX_LINE_WORDS = 12  # a line of a signature is short; a sentence is not part of one
+MAX_SIGNATURE_CHARS = 200  # an office and a name on one line fit in this
 
 # The office that opens a signature: "De Minister van ...", "De staatssecretaris ...", as OCR
 # leaves it too: "De 'Minister", "De Ministervan".
@@ -64,6 +65,8 @@ def _is_office(role: str, whole_line: bool) -> bool:
 def read_signature(lines: list[str], i: int) -> tuple[Signatory, int] | None:
     """The signature starting at lines[i], and how many lines it takes; None if none starts there."""
     line = lines[i]
+    if not (line[:2] == "De" or line[-1:] in ").") or len(line) > MAX_SIGNATURE_CHARS:
+        return None  # (most lines: none of the forms starts or ends so)
     if START.match(line):
         line = RUN_IN_NOTE.sub("", line)
         lines = [*lines[:i], line, *lines[i + 1:]] if line != lines[i] else lines

@@ -22,21 +22,20 @@ def letter_documents(letter: Letter, taxonomy: Taxonomy, stamp: str = "") -> Ite
     """The Whoosh documents of a letter: one per paragraph, with the letter's metadata. One at a
     time, so that a paragraph is indexed right after its topics were assigned, while its
     analysis is still in `term_positions`' small cache."""
-    meta = json.dumps(
-        {
-            "source": letter.source,
-            "signatories": [{"role": s.role, "name": s.name} for s in letter.signatories],
-            "refers_to": letter.refers_to,
-            "dossier": letter.dossier,
-            "document_number": letter.document_number,
-            "kamerstuk": letter.kamerstuk,
-            "dossier_title": letter.dossier_title,
-            "sender": letter.sender,
-            "ministries": letter.ministries,
-            "notes": letter.notes,
-        },
-        ensure_ascii=False,
-    )
+    meta = {
+        "source": letter.source,
+        "signatories": [{"role": s.role, "name": s.name} for s in letter.signatories],
+        "refers_to": letter.refers_to,
+        "dossier": letter.dossier,
+        "document_number": letter.document_number,
+        "kamerstuk": letter.kamerstuk,
+        "dossier_title": letter.dossier_title,
+        "sender": letter.sender,
+        "ministries": letter.ministries,
+        "notes": letter.notes,
+    }
+    # stored on every paragraph, so only what the letter has (readers default the rest)
+    meta = json.dumps({key: value for key, value in meta.items() if value}, ensure_ascii=False)
     ministries = ",".join(ministry_slug(m) for m in letter.ministries)
     for p in letter.paragraphs:
         doc = {
