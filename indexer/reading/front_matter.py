@@ -84,12 +84,19 @@ def is_print_mark(text: str, dossier: str | None) -> bool:
 FURNITURE_MAX_CHARS = 100  # a colophon is a short line; a sentence that names Sdu is not one
 
 
+SHORT_FURNITURE_CHARS = 50  # all furniture but the colophon and the footers is shorter than this
+
+
 def is_furniture(text: str, dossier: str | None = None) -> bool:
     """Page furniture of a modern letter or a Kamerstuk print (`dossier`: the letter's own)."""
     if FURNITURE.match(text) or FOOTER.match(text):
         return True
-    return len(text) <= FURNITURE_MAX_CHARS and (
-        bool(PRINT_FURNITURE.match(text) or _has_print_words(text)) or is_print_mark(text, dossier))
+    if len(text) > FURNITURE_MAX_CHARS:
+        return False
+    if len(text) > SHORT_FURNITURE_CHARS:  # the cheap tests of the long furniture only
+        return (text[:1].isdigit() or text[:1] in "Hh") and bool(PRINT_FURNITURE.match(text)) \
+            or _has_print_words(text)
+    return bool(PRINT_FURNITURE.match(text) or _has_print_words(text)) or is_print_mark(text, dossier)
 
 
 def _has_print_words(text: str) -> bool:
@@ -120,7 +127,7 @@ def take_front_matter(lines: list[layout.Line], dossier: str | None = None,
                 meta.signatories.append(signatory)
         elif (m := SUBJECT.match(text)) and meta.subject is None:
             meta.subject = m["subject"]
-        elif (footer := read_footer(text)) is not None:
+        elif text[:1] in "TtEeSs" and (footer := read_footer(text)) is not None:
             meta.footer = meta.footer or footer
         elif (
             is_furniture(text, dossier) or ADDRESS.match(text) or SALUTATION.match(text)

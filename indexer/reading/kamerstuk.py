@@ -76,12 +76,12 @@ FOOTNOTE_MAX_WORDS = 60
 # "Tweede Kamer, vergaderjaar 1991–1992, 21 461, nr. 46" (also "zitting", "Staten-Generaal",
 # "nrs. 107 en 1", a page number after it).
 FOOTER = re.compile(
-    r"(?i)^(?P<chamber>tweede kamer|eerste kamer|staten-?\s?genera\w*)\s*[,.]\s*(?:vergaderjaar|zitting)\s+"
+    r"(?i)^(?:tweede kamer|eerste kamer|staten-?\s?genera\w*)\s*[,.]\s*(?:vergaderjaar|zitting)\s+"
     r"(?P<first>\d{4})(?:\s*[-–—]+\s*(?P<last>\d{4}))?\s*,\s*(?P<dossier>.+?)\s*,?\s*nrs?\.?\s*"
     r"(?P<number>\d{1,4}[a-z]?)\b.*$")
-FOOTER_DOSSIER = re.compile(
-    r"^(?P<digits>\d{1,3}(?: ?\d{3})?)(?:\s*-\s*(?P<series>\d{1,2}))?"
-    r"(?:\s*(?:hoofdstuk|hfdst\.?)?\s*(?P<part>[IVXLC]{1,6}(?:-[IVXLC]{1,6})?|[A-Z])\b)?")
+FOOTER_DOSSIER = re.compile(  # a letter in two chapters ("hfdst. V-VII") is filed under the first
+    r"^(?P<digits>\d{1,3}(?: ?\d{3})?)(?!\d)(?:\s*-\s*(?P<series>\d{1,2}))?"
+    r"(?:\s*(?:hoofdstuk|hfdst\.?)?\s*(?P<part>[IVXLC]{1,6}|[A-Z])\b)?")
 ROMAN = re.compile(r"^[IVXLC]+[A-Z]?$")
 
 
@@ -89,14 +89,12 @@ ROMAN = re.compile(r"^[IVXLC]+[A-Z]?$")
 class Header:
     """What a Kamerstuk's header says. Everything may be missing: OCR loses lines."""
 
-    chamber: str | None = None  # "Tweede Kamer", "Eerste Kamer", "Staten-Generaal"
     session: str | None = None  # "1991-1992"
     dossier: str | None = None  # normalised: "21461", "17600-G", "21501-17"
     dossier_title: str | None = None  # as printed (capitals are the caller's to restore)
     number: str | None = None  # "46", "339d"
     sender: str | None = None  # the sender line(s) after "BRIEF VAN": "DE MINISTER VAN JUSTITIE"
     date: date | None = None
-    date_line: int | None = None  # the index of the date line in the lines read
     consumed: list[int] = field(default_factory=list)  # indexes of the header's lines
     rest: dict[int, str] = field(default_factory=dict)  # what of a consumed line is the letter's
     notes: list[str] = field(default_factory=list)  # footnotes OCR put among the header's lines
@@ -104,7 +102,6 @@ class Header:
 
 @dataclass
 class Footer:
-    chamber: str
     session: str
     dossier: str | None
     number: str
@@ -145,11 +142,8 @@ def read_footer(line: str) -> Footer | None:
     if not m:
         return None
     d = FOOTER_DOSSIER.match(m["dossier"])
-    part = d["part"] if d and d["part"] and ROMAN.match(d["part"].replace("-", "")) or (
-        d and d["part"] and len(d["part"]) == 1) else None
-    dossier = normal_dossier(d["digits"], part, d["series"]) if d else None
-    chamber = "Staten-Generaal" if "staten" in m["chamber"].lower() else m["chamber"].title()
-    return Footer(chamber, f"{m['first']}-{m['last']}" if m["last"] else m["first"], dossier, m["number"])
+    dossier = normal_dossier(d["digits"], d["part"], d["series"]) if d else None
+    return Footer(f"{m['first']}-{m['last']}" if m["last"] else m["first"], dossier, m["number"])
 
 
 def _is_caps(text: str) -> bool:
@@ -224,10 +218,6 @@ def _read_above(above: list[str], pre: str, header: Header) -> bool:
         elif len(text) <= 3 or BIJLAGE.match(text) or (
                 CHAMBER_WORDS.search(text) and len(text.split()) <= 5 and not text.startswith("(")):
             marks += bool(CHAMBER_WORDS.search(text) or BIJLAGE.match(text))
-            if CHAMBER_WORDS.search(text) and header.chamber is None:
-                lower = text.lower()
-                header.chamber = ("Eerste Kamer" if "eerste" in lower else "Tweede Kamer"
-                                  if "weede" in lower or "kamer" in lower else "Staten-Generaal")
         elif header.date is None and (day := dates.parse_date_line(text)) is not None:
             header.date = day  # printed above the sender in some prints of the sixties
         elif not WORDY.search(text) or text.endswith(",") or (
@@ -302,7 +292,6 @@ def _read_below(head: list[str], s: int, header: Header) -> None:
             continue
         elif (found := _date_line(text)) is not None:
             header.date, length = found
-            header.date_line = i
             if length < len(text):
                 header.rest[i] = text[length:].strip()
             consumed.append(i)

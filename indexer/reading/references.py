@@ -20,6 +20,7 @@ DOSSIER_NUMBER = re.compile(
 # The short form: "34919-71", "35570-X-39" (the latter is distinctive enough to find anywhere).
 DOSSIER_DASH = re.compile(r"\b(\d{2})(\d{3})-(?:([IVXLC]+|[A-Z])-)?(\d+)\b")
 ROMAN_DASH = re.compile(r"\b(\d{2})(\d{3})-([IVXLC]+)-(\d+)\b")
+ROMAN_DASH_GATE = re.compile(r"-[IVXLC]+-\d")  # starts with a literal: a text is scanned for it fast
 # A bare reference in brackets: "(17649, nr. 32)", "(18100 XVI, nr. 56)".
 BRACKETED = re.compile(r"\((\d{2}) ?(\d{3})(?: ([IVXLC]+|[A-Z]))?,? nr\.? ?(\d+)\b")
 # A reference list after "Kamerstuk" ends at a closing bracket or at the end of the sentence.
@@ -38,7 +39,7 @@ def find_kamerstukken(text: str, own: tuple[str | None, str | None] = (None, Non
     """The Kamerstukken `text` cites, as "Kamerstuk 35 925 V, nr. 84", in order, no repeats,
     leaving out the letter's `own` (dossier, number)."""
     found: list[tuple[int, tuple[str, str], str]] = []
-    for key in KAMERSTUK_KEY.finditer(text):
+    for key in KAMERSTUK_KEY.finditer(text) if "tuk" in text else ():  # (a substring test is cheap)
         if key.start() and text[key.start() - 1].isalpha():
             continue  # "onderstuk", not "stuk"
         end = REFERENCE_END.search(text, key.end(), key.end() + WINDOW)
@@ -46,8 +47,9 @@ def find_kamerstukken(text: str, own: tuple[str | None, str | None] = (None, Non
         for pattern in (DOSSIER_NUMBER, DOSSIER_DASH):
             for m in pattern.finditer(window):
                 found.append((key.end() + m.start(), *_label(m)))
-    for pattern in (ROMAN_DASH, BRACKETED):
-        for m in pattern.finditer(text):
-            found.append((m.start(), *_label(m)))
+    for pattern, gate in ((ROMAN_DASH, ROMAN_DASH_GATE), (BRACKETED, None)):
+        if gate is None or gate.search(text):
+            for m in pattern.finditer(text):
+                found.append((m.start(), *_label(m)))
     refs = [label for _, key, label in sorted(found) if key != own]
     return list(dict.fromkeys(refs))

@@ -65,18 +65,18 @@ def _is_office(role: str, whole_line: bool) -> bool:
 def read_signature(lines: list[str], i: int) -> tuple[Signatory, int] | None:
     """The signature starting at lines[i], and how many lines it takes; None if none starts there."""
     line = lines[i]
-    if not (line[:2] == "De" or line[-1:] in ").") or len(line) > MAX_SIGNATURE_CHARS:
-        return None  # (most lines: none of the forms starts or ends so)
-    if START.match(line):
-        line = RUN_IN_NOTE.sub("", line)
-        lines = [*lines[:i], line, *lines[i + 1:]] if line != lines[i] else lines
-    if m := NAME_THEN_OFFICE.match(line):
-        return Signatory(_clean_role(m["role"]), _name(m)), 1
-    if NAME_ALONE.match(line) and len(line.split()) <= 6:
-        m = NAME_ALONE.match(line)
-        return Signatory("", " ".join((m["initials"] + m["surname"]).split())), 1
+    if len(line) > MAX_SIGNATURE_CHARS:
+        return None
+    if line[:2] != "De":  # (most lines: none of the forms starts so, and few end so)
+        if line[-1:] == ")" and (m := NAME_THEN_OFFICE.match(line)):
+            return Signatory(_clean_role(m["role"]), _name(m)), 1
+        if line[-1:] == "." and line.count(" ") < 6 and (m := NAME_ALONE.match(line)):
+            return Signatory("", " ".join((m["initials"] + m["surname"]).split())), 1
+        return None
     if not START.match(line):
         return None
+    line = RUN_IN_NOTE.sub("", line)
+    lines = [*lines[:i], line, *lines[i + 1:]] if line != lines[i] else lines
     m = OFFICE_THEN_NAME.match(line)  # the office and the name on one line
     if m and m["surname"] not in NOT_NAMES and (m["sep"] or m["initials"] or m["surname"].isupper()) \
             and _is_office(m["role"], whole_line=False):

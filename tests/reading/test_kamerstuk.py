@@ -202,3 +202,18 @@ def test_the_held_out_letters_agree_with_the_hand_checked_reference():
         own = letter.date.isoformat() if letter.date and not letter.date_inferred else None
         right["date"] += own == want["date"]
     assert all(n >= 0.9 * len(reference) for n in right.values()), right
+
+
+@pytest.mark.parametrize("line, session, dossier, number", [
+    ("Tweede Kamer, vergaderjaar 1991–1992, 21 461, nr. 46", "1991-1992", "21461", "46"),
+    ("Tweede Kamer, vergaderjaar 1989-1990, 19379, nr. 8", "1989-1990", "19379", "8"),
+    ("Tweede Kamer, zitting 1982-1983, 17600 hoofdstuk XII, nr. 51", "1982-1983", "17600-XII", "51"),
+    ("Tweede Kamer, vergaderjaar 1987-1988, 20 200 hfdst. V-VII, nr. 119 1", "1987-1988", "20200-V", "119"),
+    ("Tweede Kamer, vergaderjaar 1990-1991, 21 501-02, nr. 25", "1990-1991", "21501-02", "25"),
+    ("Staten-Generaai, vergaderjaar 1993-1994, 23 856 , nrs. 430 en 1", "1993-1994", "23856", "430"),
+    ("Tweede Kamer, zitting 1981, 16 400 hoofdstuk XII, nr.71", "1981", "16400-XII", "71"),
+])
+def test_the_running_footer_is_read(line, session, dossier, number):
+    from indexer.reading.kamerstuk import Footer, read_footer
+
+    assert read_footer(line) == Footer(session, dossier, number)
