@@ -40,7 +40,9 @@ HELD_OUT_EVERY = 3  # one letter in three is held out: sha256(file name) % 3 == 
 
 # Furniture as this script recognises it (independently of the reader's own rules).
 FURNITURE = re.compile(
-    r"(?i)^(?:tweede kamer|eerste kamer|staten-?\s?genera\w*)\W{0,3}\s*(?:vergaderjaar|zitting)\s+\d.{0,60}\bnrs?\.?\s*\d"  # running footer
+    # the running footer
+    r"(?i)^(?:tweede kamer|eerste kamer|staten-?\s?genera\w*)\W{0,3}\s*(?:vergaderjaar|zitting)\s+\d.{0,60}"
+    r"\bnrs?\.?\s*\d"
     r"|\bISSN\b|\buitgeve\w+\b.{0,40}gravenhag|plantijnstraat|^\d{5,6}\s?F\b"  # the colophon
     r"|^\W{0,3}s\W?\s?gravenhag\w*\W{0,3}\d[\d\s]{2,4}\W*$"  # its second line
     r"|^handelingen der\b"

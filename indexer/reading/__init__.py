@@ -1,10 +1,11 @@
 """Reading letters: a file (.txt, .pdf) becomes a Letter, its metadata and its paragraphs.
 
-Decoding (encodings, PDF text layers), the page layout (pages, footnotes, paragraphs, headings),
-front matter (date line, subject, signatures, furniture), dehyphenation, titles, dates and
-references each have a module; `reader` puts them in order, `corpus` says which files of a
-directory are letters. Nothing here knows of the index or the web. A new letter format goes
-here, and nowhere else.
+Decoding (encodings, PDF text layers), OCR repairs, the Kamerstuk print format (its header and
+running footer), the page layout (pages, footnotes, paragraphs, headings), front matter (date
+line, subject, signatures, furniture), dehyphenation, run-in headings, and what a letter says
+about itself (senders and ministries, titles, dates, references) each have a module; `reader`
+puts them in order, `corpus` says which files of a directory are letters. Nothing here knows of
+the index or the web. A new letter format goes here, and nowhere else.
 
 Exports: read_letter, parse_letter, Letter, Paragraph, Kind, Signatory, LetterError; the corpus
 (letter_names, find_letters, is_letter_name, is_letter_file, add_to_corpus, AddReport,

@@ -29,7 +29,8 @@ PRINT_FURNITURE = re.compile(
     r"^(?:\d{5,6}\s?F\b.*"  # the printer's colophon: "213035F ISSN0921 7371 Sdu Uitgeverij ..."
     r"|\W{0,3}[sSV]?\W{0,2}\s?[-\s]?Gravenhag\w*\s*[\d»oOiI ]{0,6}"  # "'s Gravenhage 1990" under it
     r"|(?i:handelingen\s+der\b.*)"  # "Handelingen der Staten-Generaal. Bijlagen. 1933."
-    r"|(?i:bij\W?\w{1,4}\W?\w{0,3}\.?)(?:\s*\d{4}(?:\s*[-–—]+\s*\S{2,4})?\.?)?"  # "Bijlagen.", "Bij]ai.-en. 1921—1922."
+    # "Bijlagen.", "Bij]ai.-en. 1921—1922."
+    r"|(?i:bij\W?\w{1,4}\W?\w{0,3}\.?)(?:\s*\d{4}(?:\s*[-–—]+\s*\S{2,4})?\.?)?"
     r"|\d{4}\s*[-–—]+\s*\d{2,4}\.?"  # the session under it: "1934—1935."
     r"|\d{1,3}"  # a page number
     r"|\d+\s+vel"  # the printer's sheet count: "5 vel"

@@ -29,7 +29,8 @@ START = re.compile(rf"^De\s*['‘’]?\s*{OFFICE}")
 _INITIAL = r"(?:(?:IJ|Th|Ch|[A-Z0])\.-?\s?|[A-Z]\s(?=[a-z])|(?:[Mm]r|[Dd]rs|[Dd]r|[Ii]r|[Pp]rof|[Jj]hr)\.\s?)"
 _PARTICLE = r"(?:van|de|der|den|ter|ten|tot|te|op|in 't|van 't|'t|d'|baron|jonkheer|VAN|DE|DER|DEN|TER|TEN|TOT)"
 _SURNAME = r"[A-ZÀ-Þ][A-Za-zÀ-ÿ'’]+(?:-(?:van |de )?[A-Za-zÀ-ÿ'’]+)*"
-NAME = rf"(?P<initials>(?:{_INITIAL})*)(?P<surname>(?:{_PARTICLE}\s+)*{_SURNAME}(?:\s+(?:{_PARTICLE}\s+)*{_SURNAME}){{0,3}})"
+NAME = (rf"(?P<initials>(?:{_INITIAL})*)"
+        rf"(?P<surname>(?:{_PARTICLE}\s+)*{_SURNAME}(?:\s+(?:{_PARTICLE}\s+)*{_SURNAME}){{0,3}})")
 # The office, then (after a comma or a period, or straight before initials or a name in
 # capitals) the name: the shortest office that leaves a whole name.
 OFFICE_THEN_NAME = re.compile(rf"^(?P<role>De\s.+?)(?P<sep>[,.]?)\s+{NAME}\.?$")
