@@ -8,6 +8,7 @@ changes a filter starts again at page 1.
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Mapping
@@ -17,7 +18,9 @@ from werkzeug.datastructures import MultiDict
 
 from indexer.analysis import Taxonomy
 from indexer.reading import parse_date
-from indexer.searching import FIRST_YEAR, LAST_YEAR, MAX_PAGE_SIZE, MAX_QUERY_LENGTH, SearchRequest, Sort
+from indexer.searching import (
+    FIRST_YEAR, LAST_YEAR, MAX_PAGE_SIZE, MAX_QUERY_LENGTH, SearchRequest, Sort, clean_query,
+)
 
 from search_ui.errors import BadRequest
 
@@ -35,6 +38,10 @@ SORT_LABELS: dict[Sort, str] = {
     Sort.DATE_ASC: "oudste eerst",
 }
 MAX_PARAM_CHARS = 200  # any parameter but q: a year, a date, a topic slug, a number
+# Numbers in a URL are ASCII digits: str.isdigit() also accepts "²" or "٣", which int() refuses
+# or reads as another script's digits.
+_WHOLE = re.compile(r"-?[0-9]+")
+_YEAR = re.compile(r"[0-9]{4}")
 
 
 @dataclass(frozen=True)
@@ -161,8 +168,9 @@ class SearchState:
 
 
 def query_text(args: MultiDict | Mapping) -> str:
-    """The q parameter, checked for length (the query language reads at most MAX_QUERY_LENGTH)."""
-    text = args.get("q") or ""
+    """The q parameter, checked for length (the query language reads at most MAX_QUERY_LENGTH);
+    control characters are spaces, as the search reads them."""
+    text = clean_query(args.get("q") or "")
     if len(text) > MAX_QUERY_LENGTH:
         raise BadRequest(
             f"De zoekvraag is te lang ({_thousands(len(text))} tekens; hoogstens "
@@ -195,7 +203,7 @@ def _whole(value: str | None, name: str, what: str, low: int, high: int | None) 
         return None
     text = _short(value, name).strip()
     allowed = f"een heel getal vanaf {low}" if high is None else f"een heel getal van {low} tot en met {high}"
-    if not text.lstrip("-").isdigit():
+    if not _WHOLE.fullmatch(text):
         raise BadRequest(f"‘{_shown(value)}’ is geen geldig getal voor {what} (‘{name}’); gebruik {allowed}.")
     number = int(text)
     if number < low or (high is not None and number > high):
@@ -207,7 +215,7 @@ def _year(value: str | None) -> int | None:
     if value is None or value.strip() == "":
         return None
     text = _short(value, "jaar").strip()
-    if not (text.isdigit() and len(text) == 4 and FIRST_YEAR <= int(text) <= LAST_YEAR):
+    if not (_YEAR.fullmatch(text) and FIRST_YEAR <= int(text) <= LAST_YEAR):
         raise BadRequest(
             f"‘{_shown(value)}’ is geen jaartal. Gebruik vier cijfers, bijvoorbeeld jaar=2022."
         )

@@ -10,10 +10,14 @@ more of them rank higher, plus a proximity bonus when they stand close together.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from whoosh import query as wq
+from whoosh.support.levenshtein import distance
 
 from indexer.analysis import analyze, fold, query_compound_parts, stem
 from indexer.searching import query as ql
+from indexer.searching.budget import MIN_FUZZY_CHARS, MIN_PREFIX_CHARS, Budget
 from indexer.searching.expansion import Expander
 from indexer.store import Snapshot
 
@@ -31,16 +35,17 @@ REQUIRE_ALL_WORDS = False
 PROXIMITY_BOOST = 1.0  # plain words that stand within a few words of each other
 PROXIMITY_SLOP = 4
 MAX_PHRASE_VARIANTS = 8
-MAX_PREFIX_TERMS = 64  # the most common of the words a prefix* expands to
 
 
 class Compiler:
     def __init__(self, expander: Expander, snapshot: Snapshot | None = None, ranking: bool = True,
-                 memo: dict | None = None):
+                 memo: dict | None = None, budget: Budget | None = None):
         self.expander = expander
         self.snapshot = snapshot  # to ask whether a word occurs at all
-        # prefix expansions, shared by the compilers of one search (ranked and unranked)
+        # prefix and fuzzy expansions, and the budget they draw on, shared by the compilers of
+        # one search (ranked and unranked), so that each word is expanded and counted once
         self.memo = memo if memo is not None else {}
+        self.budget = budget if budget is not None else Budget()
         # ranking=False leaves out what only changes scores (the all-words and proximity
         # bonuses): the same paragraphs match, found faster, for totals and facet counts.
         self.ranking = ranking
@@ -129,31 +134,61 @@ class Compiler:
         if isinstance(node, ql.Prefix):
             return self._prefix(node.text)
         if isinstance(node, ql.Fuzzy):
-            terms = analyze(node.text, mode="query")
-            if not terms:
-                return None
-            return wq.FuzzyTerm("text", terms[0], maxdist=node.distance, prefixlength=1)
+            return self._fuzzy(node)
         raise TypeError(f"unknown query node {node!r}")
 
     def _prefix(self, text: str) -> wq.Query | None:
         """The indexed terms starting with the prefix as typed or as stemmed ("belasting*" also
-        finds the stem "belast"), at most MAX_PREFIX_TERMS of them, the most common first: a
-        short prefix would otherwise expand into thousands of terms (as Lucene also caps)."""
+        finds the stem "belast"), the most common first, as many as the budget allows: a short
+        prefix would otherwise expand into thousands of terms (as Lucene also caps)."""
         folded = fold(text).replace("-", "")
         prefixes = sorted({folded, stem(folded)} if folded.isalpha() else {folded})
         prefixes = [p for p in prefixes if p]
         if self.snapshot is None:
             return _or([wq.Prefix("text", p) for p in prefixes])
-        key = ("prefix", folded)
-        if key not in self.memo:
-            prefixes = [p for p in prefixes if not any(p != q and p.startswith(q) for q in prefixes)]
+
+        def frequencies() -> dict[str, int]:
             frequency: dict[str, int] = {}
             for p in prefixes:
-                frequency.update(self.snapshot.frequencies_starting("text", p))
-            terms = sorted(frequency, key=lambda t: (-frequency[t], t))[:MAX_PREFIX_TERMS]
-            self.memo[key] = sorted(terms)
-        terms = self.memo[key]
+                if not any(p != q and p.startswith(q) for q in prefixes):
+                    frequency.update(self.snapshot.frequencies_starting("text", p))
+            return frequency
+
+        terms = self._expansion(("prefix", folded), f"{text}*", len(folded), MIN_PREFIX_CHARS, frequencies)
         return _or([wq.Term("text", t) for t in terms]) if terms else wq.NullQuery
+
+    def _fuzzy(self, node: ql.Fuzzy) -> wq.Query | None:
+        """The indexed terms within `distance` edits of the word (the first letter as typed), the
+        most common first, as many as the budget allows."""
+        terms = analyze(node.text, mode="query")
+        if not terms:
+            return None
+        term, edits = terms[0], node.distance
+        if self.snapshot is None:
+            return wq.FuzzyTerm("text", term, maxdist=edits, prefixlength=1)
+
+        def frequencies() -> dict[str, int]:
+            close = [w for w in self.snapshot.terms_starting("text", term[:1])
+                     if abs(len(w) - len(term)) <= edits and distance(w, term, limit=edits) <= edits]
+            return {w: self.snapshot.doc_frequency("text", w) for w in close}
+
+        typed = f"{node.text}~" + ("2" if edits == 2 else "")
+        words = self._expansion(("fuzzy", term, edits), typed, len(term), MIN_FUZZY_CHARS, frequencies)
+        return _or([wq.Term("text", t) for t in words]) if words else wq.NullQuery
+
+    def _expansion(self, key: tuple, typed: str, chars: int, least: int,
+                   frequencies: Callable[[], dict[str, int]]) -> list[str]:
+        """The words a prefix or fuzzy word stands for, worked out once per search and within
+        its budget: the most common ones (document frequency, then alphabetical), sorted."""
+        if key not in self.memo:
+            words: list[str] = []
+            if self.budget.take_pattern(typed, chars, least):
+                self.budget.check()
+                frequency = frequencies()
+                ranked = sorted(frequency, key=lambda t: (-frequency[t], t))
+                words = sorted(self.budget.take_terms(typed, ranked))
+            self.memo[key] = words
+        return self.memo[key]
 
     def _word(self, text: str) -> wq.Query | None:
         terms = analyze(text, mode="query")

@@ -175,3 +175,4 @@ def test_the_next_indexer_cleans_up_after_a_killed_rebuild(tmp_path):
     update_index(fresh, bigger)
     summary = update_index(index, corpus)
     assert summary.removed == [SEEDS[2].stem] and summary.letters == 2 and not fresh.exists()
+    assert SearchService(index).letter_ids() == sorted(p.stem for p in SEEDS[:2])
