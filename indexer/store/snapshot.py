@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
+import time
 import weakref
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -28,6 +29,7 @@ from indexer.store.interface import Postings
 from indexer.store.directory import open_index
 from indexer.store.postings import POSTINGS_CACHE_BYTES, PostingsCache, leaf_lengths, numeric_column
 
+SWAP_WAIT = 1.0  # seconds a reader waits for the index directory a rebuild is swapping in
 _NO_DOCS = np.zeros(0, np.int64)
 _NO_FREQS = np.zeros(0, np.float32)
 
@@ -73,6 +75,12 @@ class WhooshStore:
 
     def _current_index(self):
         inode = _inode(self.index_dir)
+        waited_until = time.monotonic() + SWAP_WAIT
+        # Between the two renames of a swap (indexer/store/directory.py) there is no index
+        # directory for an instant: a store that had an index waits for the new one.
+        while inode is None and self._ix is not None and time.monotonic() < waited_until:
+            time.sleep(0.005)
+            inode = _inode(self.index_dir)
         with self._lock:
             if self._ix is None or self._ix_inode != inode:
                 self._ix, self._ix_inode = open_index(self.index_dir), inode
