@@ -46,12 +46,12 @@ class SearchTooCostly(WebError):
 
 
 def hit_stream(service: SearchService, state: SearchState, sort: Sort | None = None,
-               one_per_letter: bool = False, snippets: bool = False) -> HitStream:
+               one_per_letter: bool = False, snippets: bool = False, at_most: int | None = None) -> HitStream:
     """Every hit of the search in `state` (in `sort` order, else the state's), evaluated now;
     SearchTooCostly when the evaluation ran out of time."""
     changes = {"page": 1, "page_size": None} | ({"sort": sort} if sort else {})
     search = dataclasses.replace(state, **changes).to_request(1)
-    stream = service.hits(search, one_per_letter=one_per_letter, snippets=snippets)
+    stream = service.hits(search, one_per_letter=one_per_letter, snippets=snippets, at_most=at_most)
     if stream.incomplete:
         raise SearchTooCostly(stream.notice or "Deze zoekopdracht vraagt te veel werk.")
     return stream
@@ -60,7 +60,7 @@ def hit_stream(service: SearchService, state: SearchState, sort: Sort | None = N
 def export_stream(service: SearchService, state: SearchState) -> HitStream:
     """The hits of an export: at most MAX_EXPORT_ROWS, else a BadRequest that says how to get
     fewer (an export is never cut short without saying so)."""
-    stream = hit_stream(service, state)
+    stream = hit_stream(service, state, at_most=MAX_EXPORT_ROWS)
     if stream.total > MAX_EXPORT_ROWS:
         stream.close()
         raise BadRequest(

@@ -14,6 +14,10 @@ import time
 from dataclasses import dataclass, field
 
 SEARCH_SECONDS = 2.0  # a search that has not finished by then stops and says so
+# Words searched per query (a phrase counts its words), as Google also caps them: each word is
+# a few arrays over all paragraphs, and 160 common words took 0.9 s and 300 MB at 100,000
+# paragraphs; no question needs more. Further words are left out, with a notice.
+MAX_QUERY_WORDS = 32
 MAX_PATTERNS = 8  # words with * or ~ searched per query; more are left out, with a notice
 MAX_PATTERN_TERMS = 64  # indexed words one of them expands to at most: the most common ones
 MAX_QUERY_TERMS = 256  # indexed words all of them together expand to at most
@@ -32,8 +36,10 @@ class DeadlinePassed(Exception):
 class Budget:
     seconds: float = SEARCH_SECONDS
     deadline: float = field(init=False)
+    words_left: int = MAX_QUERY_WORDS
     patterns_left: int = MAX_PATTERNS
     terms_left: int = MAX_QUERY_TERMS
+    words_left_out: list[str] = field(default_factory=list)  # items past MAX_QUERY_WORDS, as typed
     left_out: list[str] = field(default_factory=list)  # patterns not searched, as typed
     cut: list[str] = field(default_factory=list)  # patterns searched with fewer words than they have
     too_short: list[str] = field(default_factory=list)  # patterns too short to search
@@ -48,6 +54,16 @@ class Budget:
 
     def expires(self) -> bool:
         return time.monotonic() > self.deadline
+
+    def take_words(self, typed: str, count: int) -> bool:
+        """May one more item of the query (a word, or a phrase of `count` words) be searched?
+        Counts it when it may."""
+        if count > self.words_left:
+            self.words_left_out.append(typed)
+            self.words_left = 0  # the words keep their order: none after one left out
+            return False
+        self.words_left -= count
+        return True
 
     def take_pattern(self, typed: str, chars: int, least: int) -> bool:
         """May one more word with * or ~ (`chars` long, at least `least`) be expanded? Counts it
@@ -73,6 +89,9 @@ class Budget:
     def notices(self) -> list[str]:
         """What the caps changed, in Dutch, for the result's notice."""
         out = []
+        if self.words_left_out:
+            out.append(f"Een zoekvraag zoekt hoogstens {MAX_QUERY_WORDS} woorden; niet gezocht: "
+                       f"{_listed(self.words_left_out)}.")
         if self.too_short:
             out.append(
                 f"Niet gezocht: {_listed(self.too_short)}. Een woord met * heeft minstens "

@@ -82,15 +82,17 @@ class Compiler:
 
     def _group(self, node: ql.Group, negated: bool) -> wq.Query | None:
         should, must, must_not = [], [], []
+        words = []  # the plain words searched (not a word left out by the budget)
         for occur, child in node.clauses:
             q = self._node(child, negated or occur is ql.Occur.MUST_NOT)
             if q is not None:
                 {ql.Occur.SHOULD: should, ql.Occur.MUST: must, ql.Occur.MUST_NOT: must_not}[occur].append(q)
+                if occur is not ql.Occur.MUST_NOT and isinstance(child, ql.Word):
+                    words.append(child.text)
         if not (should or must):
             return wq.AndNot(wq.Every(), _or(must_not)) if must_not else None
         if REQUIRE_ALL_WORDS and len(should) > 1 and not must:
             must, should = should, []
-        words = [c.text for o, c in node.clauses if o is not ql.Occur.MUST_NOT and isinstance(c, ql.Word)]
         # Under NIET only what matches counts: a score bonus there would only widen what is
         # excluded, and differently from the unranked query that gives the totals.
         ranking = self.ranking and not negated
@@ -127,6 +129,12 @@ class Compiler:
 
     # -- single items --------------------------------------------------------------------------
     def _leaf(self, node: ql.Node) -> wq.Query | None:
+        key = ("leaf", id(node))  # the ranked and the unranked compiler walk the same nodes
+        if key not in self.memo:
+            terms = analyze(node.text, mode="query") if isinstance(node, ql.Phrase) else [node.text]
+            self.memo[key] = self.budget.take_words(_typed(node), len(terms))
+        if not self.memo[key]:
+            return None
         if isinstance(node, ql.Word):
             return self._word(node.text)
         if isinstance(node, ql.Phrase):
@@ -154,7 +162,7 @@ class Compiler:
                     frequency.update(self.snapshot.frequencies_starting("text", p))
             return frequency
 
-        terms = self._expansion(("prefix", folded), f"{text}*", len(folded), MIN_PREFIX_CHARS, frequencies)
+        terms = self._expansion(("prefix", folded), _typed(ql.Prefix(text)), len(folded), MIN_PREFIX_CHARS, frequencies)
         return _or([wq.Term("text", t) for t in terms]) if terms else wq.NullQuery
 
     def _fuzzy(self, node: ql.Fuzzy) -> wq.Query | None:
@@ -172,8 +180,7 @@ class Compiler:
                      if abs(len(w) - len(term)) <= edits and distance(w, term, limit=edits) <= edits]
             return {w: self.snapshot.doc_frequency("text", w) for w in close}
 
-        typed = f"{node.text}~" + ("2" if edits == 2 else "")
-        words = self._expansion(("fuzzy", term, edits), typed, len(term), MIN_FUZZY_CHARS, frequencies)
+        words = self._expansion(("fuzzy", term, edits), _typed(node), len(term), MIN_FUZZY_CHARS, frequencies)
         return _or([wq.Term("text", t) for t in words]) if words else wq.NullQuery
 
     def _expansion(self, key: tuple, typed: str, chars: int, least: int,
@@ -240,6 +247,17 @@ class Compiler:
                     out.append(wq.Or([wq.Term("text", t) for t in telling], boost=BAG_BOOST))
         return out
 
+
+
+def _typed(node: ql.Node) -> str:
+    """A query item as the user typed it, for notices."""
+    if isinstance(node, ql.Phrase):
+        return f'"{node.text}"'
+    if isinstance(node, ql.Prefix):
+        return f"{node.text}*"
+    if isinstance(node, ql.Fuzzy):
+        return f"{node.text}~" + ("2" if node.distance == 2 else "")
+    return node.text
 
 
 def _phrase(terms, boost: float = 1.0) -> wq.Query:

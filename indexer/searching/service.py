@@ -145,13 +145,14 @@ class SearchService:
             hits.append(Hit(**vars(record), score=score, snippet=snippet(record.text, terms)))
         return hits
 
-    def hits(self, request: SearchRequest, one_per_letter: bool = False,
-             snippets: bool = False) -> HitStream:
+    def hits(self, request: SearchRequest, one_per_letter: bool = False, snippets: bool = False,
+             at_most: int | None = None) -> HitStream:
         """Every hit of a request (its page and page size aside), in its order, from one
         evaluation of the query. The evaluation happens now, within the deadline (a bad
         request fails here, before anything streams); the hits are read from the index as they
         are taken, from the same snapshot. `one_per_letter`: only each letter's first hit.
-        Close the stream (or read it to the end) to release the snapshot."""
+        `at_most`: with more hits than that, none are ordered or read (the stream has only
+        its total). Close the stream (or read it to the end) to release the snapshot."""
         stack = contextlib.ExitStack()
         try:
             snapshot = stack.enter_context(self.store.snapshot())
@@ -161,6 +162,9 @@ class SearchService:
             budget = Budget(self.deadline)
             try:
                 found = find(snapshot, self._index_state(snapshot), parsed, filters, budget, self.bm25, notices)
+                if at_most is not None and found.total > at_most:
+                    stack.close()
+                    return HitStream(found.total, None, False, iter(()), stack.close)
                 ordered = found.order(request.sort, found.total)
                 terms = found.highlight_terms() if snippets else set()
             except DeadlinePassed:

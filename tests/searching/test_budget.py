@@ -119,3 +119,23 @@ def test_one_hit_per_letter_with_snippets(service):
         hits = list(stream)
     assert len({h.letter_id for h in hits}) == len(hits) > 1
     assert all(h.snippet for h in hits) and any("<mark>" in h.snippet for h in hits)
+
+
+def test_a_query_searches_at_most_its_number_of_words_in_order(service):
+    from indexer.searching.budget import MAX_QUERY_WORDS
+
+    words = [f"woord{n}" for n in range(MAX_QUERY_WORDS)]
+    assert service.search(SearchRequest(" ".join(words))).notice is None  # a suggestion, no cap
+    result = service.search(SearchRequest(" ".join(words + ["rusland", "navo"])))
+    assert f"hoogstens {MAX_QUERY_WORDS} woorden; niet gezocht: ‘rusland’, ‘navo’" in result.notice
+    assert result.total == 0
+    phrase = '"' + " ".join(words[:MAX_QUERY_WORDS - 1]) + '" rusland navo'  # the phrase counts its words
+    assert "niet gezocht: ‘navo’" in service.search(SearchRequest(phrase)).notice
+    assert service.search(SearchRequest(" ".join(words[:4] + ["rusland"]))).total > 0
+
+
+def test_a_stream_with_more_hits_than_asked_for_has_only_its_total(service):
+    with service.hits(SearchRequest("rusland"), at_most=3) as stream:
+        assert stream.total > 3 and not stream.incomplete and list(stream) == []
+    with service.hits(SearchRequest('"artikel 5"'), at_most=1000) as stream:
+        assert len(list(stream)) == stream.total > 0
