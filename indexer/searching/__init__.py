@@ -7,7 +7,7 @@ facets and date order come from the index state (`index_state`), snippets and su
 their own modules. `service` is the one entry point: the CLI and the web app call it and get
 `results` back. It reads the index through the store's interface, never Whoosh's readers.
 
-Exports: SearchService, SearchRequest, Sort, BadParameter, LetterNotFound, SearchResult, Hit,
+Exports: SearchService, SearchRequest, Sort, BadParameter, Rule, LetterNotFound, SearchResult, Hit,
 FacetValue, Paragraph, LetterView, LetterParagraph, EXPORT_FIELDS, csv_lines, MAX_QUERY_LENGTH,
 DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, FIRST_YEAR, LAST_YEAR.
 """
@@ -19,6 +19,7 @@ from indexer.searching.request import (
     LAST_YEAR,
     MAX_PAGE_SIZE,
     BadParameter,
+    Rule,
     SearchRequest,
     Sort,
 )
@@ -35,7 +36,7 @@ from indexer.searching.service import LetterNotFound, SearchService
 
 __all__ = [
     "csv_lines", "MAX_QUERY_LENGTH", "DEFAULT_PAGE_SIZE", "FIRST_YEAR", "LAST_YEAR",
-    "MAX_PAGE_SIZE", "BadParameter", "SearchRequest", "Sort", "EXPORT_FIELDS", "FacetValue",
+    "MAX_PAGE_SIZE", "BadParameter", "Rule", "SearchRequest", "Sort", "EXPORT_FIELDS", "FacetValue",
     "Hit", "LetterParagraph", "LetterView", "Paragraph", "SearchResult", "LetterNotFound",
     "SearchService",
 ]

@@ -30,7 +30,7 @@ from indexer.searching.compiler import Compiler
 from indexer.searching.engine import Evaluation
 from indexer.searching.expansion import synonym_groups
 from indexer.searching.index_state import IndexState
-from indexer.searching.request import BadParameter, SearchRequest, Sort
+from indexer.searching.request import BadParameter, Rule, SearchRequest, Sort
 from indexer.searching.results import Hit, LetterParagraph, LetterView, Paragraph, SearchResult
 from indexer.searching.snippets import highlight, snippet
 from indexer.searching.suggestions import SUGGEST_BELOW, suggest
@@ -136,7 +136,7 @@ class SearchService:
             topic = self.taxonomy.find(name)
             if topic is None:
                 known = ", ".join(t.slug for t in self.taxonomy.topics)
-                raise BadParameter(f"Unknown topic {name!r}; known topics: {known}.")
+                raise BadParameter(f"Unknown topic {name!r}; known topics: {known}.", Rule.TOPIC, name)
             slugs.append(topic.slug)
         unknown = []
         for name in from_query.topics:
