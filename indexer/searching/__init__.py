@@ -7,9 +7,9 @@ facets and date order come from the index state (`index_state`), snippets and su
 their own modules. `service` is the one entry point: the CLI and the web app call it and get
 `results` back. It reads the index through the store's interface, never Whoosh's readers.
 
-Exports: SearchService, SearchRequest, Sort, BadParameter, LetterNotFound, SearchResult, Hit, HitStream,
-FacetValue, Paragraph, LetterView, LetterParagraph, EXPORT_FIELDS, csv_lines, clean_query, MAX_QUERY_LENGTH,
-DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, FIRST_YEAR, LAST_YEAR, SEARCH_SECONDS.
+Exports: SearchService, SearchRequest, Sort, BadParameter, Rule, LetterNotFound, SearchResult, Hit,
+HitStream, FacetValue, Paragraph, LetterView, LetterParagraph, EXPORT_FIELDS, csv_lines, clean_query,
+MAX_QUERY_LENGTH, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, FIRST_YEAR, LAST_YEAR, SEARCH_SECONDS.
 """
 from indexer.searching.budget import SEARCH_SECONDS
 from indexer.searching.export import csv_lines
@@ -20,6 +20,7 @@ from indexer.searching.request import (
     LAST_YEAR,
     MAX_PAGE_SIZE,
     BadParameter,
+    Rule,
     SearchRequest,
     Sort,
 )
@@ -37,7 +38,7 @@ from indexer.searching.service import LetterNotFound, SearchService
 
 __all__ = [
     "csv_lines", "clean_query", "MAX_QUERY_LENGTH", "DEFAULT_PAGE_SIZE", "FIRST_YEAR", "LAST_YEAR",
-    "MAX_PAGE_SIZE", "BadParameter", "SearchRequest", "Sort", "EXPORT_FIELDS", "FacetValue",
+    "MAX_PAGE_SIZE", "BadParameter", "Rule", "SearchRequest", "Sort", "EXPORT_FIELDS", "FacetValue",
     "Hit", "HitStream", "LetterParagraph", "LetterView", "Paragraph", "SearchResult", "LetterNotFound",
     "SearchService", "SEARCH_SECONDS",
 ]

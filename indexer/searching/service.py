@@ -37,7 +37,7 @@ from indexer.searching.engine import Evaluation
 from indexer.searching.expansion import synonym_groups
 from indexer.searching.index_state import IndexState
 from indexer.searching.matching import HIGHLIGHT_FIELDS, Found, find
-from indexer.searching.request import BadParameter, SearchRequest
+from indexer.searching.request import BadParameter, Rule, SearchRequest
 from indexer.searching.results import Hit, HitStream, LetterParagraph, LetterView, Paragraph, SearchResult
 from indexer.searching.snippets import highlight, snippet
 from indexer.searching.suggestions import SUGGEST_BELOW, suggest
@@ -198,7 +198,7 @@ class SearchService:
             topic = self.taxonomy.find(name)
             if topic is None:
                 known = ", ".join(t.slug for t in self.taxonomy.topics)
-                raise BadParameter(f"Unknown topic {name!r}; known topics: {known}.")
+                raise BadParameter(f"Unknown topic {name!r}; known topics: {known}.", Rule.TOPIC, name)
             slugs.append(topic.slug)
         unknown = []
         for name in from_query.topics:
