@@ -4,9 +4,9 @@ from __future__ import annotations
 from flask import Blueprint, Response, redirect, render_template, request, stream_with_context
 from werkzeug.wrappers import Response as BaseResponse
 
-from indexer.searching import csv_lines
+from indexer.searching import Limits, csv_lines
 
-from search_ui.feeds import atom_feed, export_stream, feed_entries
+from search_ui.feeds import MAX_EXPORT_ROWS, atom_feed, export_stream, feed_entries
 from search_ui.pages import build_letter_page, build_search_page
 from search_ui.service import get_service
 from search_ui.state import SearchState
@@ -36,7 +36,8 @@ def letter(letter_id: str) -> str:
 @bp.get("/hulp")
 def help_page() -> str:
     """The query language in Dutch: linked from the search box, readable without searching."""
-    return render_template("help.html")
+    limits = Limits(seconds=get_service().deadline)
+    return render_template("help.html", limits=limits, export_rows=MAX_EXPORT_ROWS)
 
 
 @bp.get("/feed.atom")

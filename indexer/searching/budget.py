@@ -28,6 +28,19 @@ MIN_FUZZY_CHARS = 3
 CHECK_EVERY = 1024  # paragraphs between two looks at the clock in a long loop
 
 
+@dataclass(frozen=True)
+class Limits:
+    """The caps above, for telling users (the help page)."""
+
+    words: int = MAX_QUERY_WORDS
+    patterns: int = MAX_PATTERNS
+    pattern_terms: int = MAX_PATTERN_TERMS
+    query_terms: int = MAX_QUERY_TERMS
+    prefix_chars: int = MIN_PREFIX_CHARS
+    fuzzy_chars: int = MIN_FUZZY_CHARS
+    seconds: float = SEARCH_SECONDS
+
+
 class DeadlinePassed(Exception):
     """Raised inside a search when its deadline passes; the service answers with what it has."""
 

@@ -183,3 +183,8 @@ def test_a_year_range_the_wrong_way_round_gets_a_notice(client):
 def test_the_letter_json_carries_its_notice(client):
     data = json.loads(client.get("/api/brief/000_57bdeaef467bd125?q=a*").get_data())
     assert "Niet gezocht" in data["notice"]
+
+
+def test_the_help_page_tells_the_limits(index_dir):
+    html = create_app({"INDEX_DIR": index_dir, "SEARCH_SECONDS": 3}).test_client().get("/hulp").get_data(as_text=True)
+    assert "hoogstens 32 woorden" in html and "na 3 seconden" in html and "10.000 alinea" in html
