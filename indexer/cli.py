@@ -66,7 +66,10 @@ def main(ctx, index_dir, corpus_dir):
 
     Example: brieven index && brieven search "dialoog met Rusland"
     """
-    ctx.obj = Settings.resolve(index=index_dir, corpus=corpus_dir, env=os.environ)
+    try:
+        ctx.obj = Settings.resolve(index=index_dir, corpus=corpus_dir, env=os.environ)
+    except BrievenError as error:
+        raise click.UsageError(str(error)) from error
 
 
 @main.command()
@@ -240,7 +243,7 @@ def show(settings: Settings, letter: str, as_json: bool):
     Example: brieven show 002_95be2f4c36980282#12
     """
     letter_id, _, number = letter.partition("#")
-    if number and not number.isdigit():
+    if number and not re.fullmatch(r"[0-9]+", number):
         raise click.UsageError(f"{letter!r}: after # comes a paragraph number, e.g. {letter_id}#3.")
     view = SearchService(settings.index_dir).letter(letter_id)
     paragraphs = view.paragraphs
@@ -297,17 +300,21 @@ def export(settings: Settings, fmt: str):
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
 @click.option("--port", type=click.IntRange(1, 65535), default=5000, show_default=True)
 @click.option("--debug", is_flag=True, help="Flask's development server with the debugger: never on a public address.")
+@click.option("--base-url", help="The site's public address, for the links in feeds, e.g. https://brieven.example.nl "
+                                 "[env BRIEVEN_BASE_URL; default: the request's address for a loopback host, else relative links].")
 @click.pass_obj
 @library_errors
-def serve(settings: Settings, host: str, port: int, debug: bool):
+def serve(settings: Settings, host: str, port: int, debug: bool, base_url: str | None):
     """Serve the search site (waitress; Flask's development server with --debug).
 
-    Example: brieven serve --port 8080
+    Example: brieven serve --host 0.0.0.0 --base-url https://brieven.example.nl
     """
     from search_ui import create_app
     from search_ui.serve import serve as run_server
 
-    app = create_app({"INDEX_DIR": settings.index_dir, "PAGE_SIZE": settings.page_size})
+    settings = settings.with_base_url(base_url)
+    app = create_app({"INDEX_DIR": settings.index_dir, "PAGE_SIZE": settings.page_size,
+                      "BASE_URL": settings.base_url})
     click.echo(f"Serving {settings.index_dir} on http://{host}:{port}/ (Ctrl-C stops)", err=True)
     run_server(app, host=host, port=port, debug=debug)
 

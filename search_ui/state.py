@@ -18,7 +18,7 @@ from werkzeug.datastructures import MultiDict
 
 from indexer.analysis import Taxonomy
 from indexer.reading import parse_date
-from indexer.searching import DEFAULT_PAGE_SIZE, MAX_QUERY_LENGTH, SearchRequest, Sort
+from indexer.searching import DEFAULT_PAGE_SIZE, MAX_QUERY_LENGTH, SearchRequest, Sort, clean_query
 
 from search_ui.errors import BadRequest
 
@@ -160,8 +160,9 @@ class SearchState:
 
 
 def query_text(args: MultiDict | Mapping) -> str:
-    """The q parameter, checked for length (the query language reads at most MAX_QUERY_LENGTH)."""
-    text = args.get("q") or ""
+    """The q parameter, checked for length (the query language reads at most MAX_QUERY_LENGTH);
+    control characters are spaces, as the search reads them."""
+    text = clean_query(args.get("q") or "")
     if len(text) > MAX_QUERY_LENGTH:
         raise BadRequest(
             f"De zoekvraag is te lang ({_thousands(len(text))} tekens; hoogstens "

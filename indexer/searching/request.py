@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from indexer.errors import BrievenError
+from indexer.searching.query import clean_query
 
 DEFAULT_PAGE_SIZE = 10
 MAX_PAGE_SIZE = 100  # hits per page at most; exports page through all hits at this size
@@ -70,6 +71,7 @@ class SearchRequest:
     page_size: int = DEFAULT_PAGE_SIZE
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "query", clean_query(self.query))
         object.__setattr__(self, "topics", tuple(self.topics))
         object.__setattr__(self, "sort", Sort.parse(self.sort))
         if not _whole(self.page) or self.page < 1:
