@@ -187,4 +187,4 @@ def test_the_letter_json_carries_its_notice(client):
 
 def test_the_help_page_tells_the_limits(index_dir):
     html = create_app({"INDEX_DIR": index_dir, "SEARCH_SECONDS": 3}).test_client().get("/hulp").get_data(as_text=True)
-    assert "hoogstens 32 woorden" in html and "na 3 seconden" in html and "10.000 alinea" in html
+    assert "hoogstens 32 woorden" in html and "meer dan 3 seconden rekentijd" in html and "10.000 alinea" in html
