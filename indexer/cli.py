@@ -66,7 +66,10 @@ def main(ctx, index_dir, corpus_dir):
 
     Example: brieven index && brieven search "dialoog met Rusland"
     """
-    ctx.obj = Settings.resolve(index=index_dir, corpus=corpus_dir, env=os.environ)
+    try:
+        ctx.obj = Settings.resolve(index=index_dir, corpus=corpus_dir, env=os.environ)
+    except BrievenError as error:
+        raise click.UsageError(str(error)) from error
 
 
 @main.command()
@@ -250,7 +253,7 @@ def show(settings: Settings, letter: str, as_json: bool):
     Example: brieven show 002_95be2f4c36980282#12
     """
     letter_id, _, number = letter.partition("#")
-    if number and not number.isdigit():
+    if number and not re.fullmatch(r"[0-9]+", number):
         raise click.UsageError(f"{letter!r}: after # comes a paragraph number, e.g. {letter_id}#3.")
     view = SearchService(settings.index_dir).letter(letter_id)
     paragraphs = view.paragraphs
@@ -317,17 +320,21 @@ def export(settings: Settings, fmt: str):
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
 @click.option("--port", type=click.IntRange(1, 65535), default=5000, show_default=True)
 @click.option("--debug", is_flag=True, help="Flask's development server with the debugger: never on a public address.")
+@click.option("--base-url", help="The site's public address, for the links in feeds, e.g. https://brieven.example.nl "
+                                 "[env BRIEVEN_BASE_URL; default: the request's address for a loopback host, else relative links].")
 @click.pass_obj
 @library_errors
-def serve(settings: Settings, host: str, port: int, debug: bool):
+def serve(settings: Settings, host: str, port: int, debug: bool, base_url: str | None):
     """Serve the search site (waitress; Flask's development server with --debug).
 
-    Example: brieven serve --port 8080
+    Example: brieven serve --host 0.0.0.0 --base-url https://brieven.example.nl
     """
     from search_ui import create_app
     from search_ui.serve import serve as run_server
 
-    app = create_app({"INDEX_DIR": settings.index_dir, "PAGE_SIZE": settings.page_size})
+    settings = settings.with_base_url(base_url)
+    app = create_app({"INDEX_DIR": settings.index_dir, "PAGE_SIZE": settings.page_size,
+                      "BASE_URL": settings.base_url})
     click.echo(f"Serving {settings.index_dir} on http://{host}:{port}/ (Ctrl-C stops)", err=True)
     run_server(app, host=host, port=port, debug=debug)
 
@@ -363,36 +370,42 @@ def stats(settings: Settings):
 @click.pass_obj
 @library_errors
 def evaluate(settings: Settings, qrels: str, as_json: bool, no_baseline: bool):
-    """Score the ranking against graded judgements: nDCG@10, MRR, recall@20, beside a
-    reference ranking (Lucene-style Dutch analysis and plain BM25 over the same paragraphs).
+    """Score the ranking against judgements, beside a reference ranking (Lucene-style Dutch
+    analysis and plain BM25 over the same paragraphs): graded paragraphs (nDCG@10, MRR,
+    recall@20) or relevant letters (nDCG@20, P@10, MAP@100), as the file holds.
 
     Example: brieven eval ../shared/eval/dev.json
     """
-    from indexer.quality import Report, load_judgements
     from indexer.quality import evaluate as run
+    from indexer.quality import load_judgements
 
-    report = run(SearchService(settings.index_dir), load_judgements(Path(qrels)), baseline=not no_baseline)
+    try:
+        judgements = load_judgements(Path(qrels))
+    except (ValueError, KeyError, TypeError) as error:
+        raise click.UsageError(f"{qrels} is not a judgement file ({error}); see ../shared/eval/README.md.")
+    report = run(SearchService(settings.index_dir), judgements, baseline=not no_baseline)
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
         return
-    base = Report(report.baseline) if report.baseline else None
-    head = f"{'':<6} {'':<13} {'nDCG@10':>8} {'MRR':>6} {'R@20':>6}"
-    click.echo(head + (f"  | baseline: {'nDCG@10':>8} {'MRR':>6} {'R@20':>6}" if base else "") + "  query")
+    keys = [key for key, _ in report.metrics]
+    labels = "".join(f"{label:>9}" for _, label in report.metrics)
+    base = report.baseline or None
+    click.echo(f"{'':<6} {'':<13}{labels}" + (f"  | baseline:{labels}" if base else "") + "  query")
 
-    def row(label: str, kind: str, s: dict, b: dict | None, text: str = "") -> str:
-        line = f"{label:<6} {kind:<13} {s['ndcg']:>8.3f} {s['mrr']:>6.3f} {s['recall']:>6.3f}"
-        if b is not None:
-            line += f"  | {'':>10}{b['ndcg']:>8.3f} {b['mrr']:>6.3f} {b['recall']:>6.3f}"
+    def row(label: str, kind: str, ours: dict, theirs: dict | None, text: str = "") -> str:
+        line = f"{label:<6} {kind:<13}" + "".join(f"{ours[k]:>9.3f}" for k in keys)
+        if theirs is not None:
+            line += f"  | {'':>9}" + "".join(f"{theirs[k]:>9.3f}" for k in keys)
         return line + (f"  {text}" if text else "")
 
     for i, q in enumerate(report.queries):
-        b = base.queries[i].__dict__ if base else None
-        click.echo(row(q.id, q.kind, q.__dict__, b, q.query))
+        click.echo(row(q.id, q.kind, q.scores, base[i].scores if base else None, q.query))
     click.echo("")
-    base_kinds = base.by_kind() if base else {}
-    for kind, s in report.by_kind().items():
-        click.echo(row("kind", kind, s, base_kinds.get(kind)))
-    click.echo(row("all", "", report.mean(), base.mean() if base else None))
+    base_kinds = report.by_kind(base) if base else {}
+    for kind, scores in report.by_kind().items():
+        if kind:  # a file without kinds of query has one kind: all
+            click.echo(row("kind", kind, scores, base_kinds.get(kind)))
+    click.echo(row("all", "", report.mean(), report.mean(base) if base else None))
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from indexer.errors import BrievenError
-from indexer.searching import BadParameter, LetterNotFound
+from indexer.searching import FIRST_YEAR, LAST_YEAR, MAX_PAGE_SIZE, BadParameter, LetterNotFound, Rule
 from indexer.store import IndexBusy, IndexMissing
 
 
@@ -44,11 +44,28 @@ HTTP_MESSAGES = {
 
 TITLES = {400: "Dat kan zo niet", 404: "Niet gevonden", 503: "Nog niet klaar"}
 
+def bad_parameter(error: BadParameter) -> str:
+    """A broken request rule (indexer/searching/request.py), in the site's words."""
+    rule, value = error.rule, error.value
+    if rule is Rule.PAGE:
+        return f"{value} kan niet als het paginanummer (‘pagina’); gebruik een heel getal vanaf 1."
+    if rule is Rule.PAGE_SIZE:
+        return (f"{value} kan niet als het aantal per pagina (‘aantal’); gebruik een heel getal "
+                f"van 1 tot en met {MAX_PAGE_SIZE}.")
+    if rule is Rule.YEAR:
+        return (f"‘{value}’ is geen jaartal waarin brieven kunnen vallen. Gebruik vier cijfers, "
+                f"van {FIRST_YEAR} tot en met {LAST_YEAR}, bijvoorbeeld jaar=2022.")
+    if rule is Rule.PERIOD:
+        start, end = value
+        return (f"De periode klopt niet: ‘van’ ({start.isoformat()}) ligt na ‘tot’ "
+                f"({end.isoformat()}). Verwissel de twee data.")
+    return f"Deze zoekopdracht kan niet worden uitgevoerd: {error}"
+
+
 # The library's errors, worded for a visitor of the Dutch site.
 LIBRARY_MESSAGES = {
     LetterNotFound: lambda e: "Deze brief staat niet in de index. Zoek de brief op via de zoekpagina.",
-    # The service's own checks (in English) come after ours; keep its text, add a Dutch lead.
-    BadParameter: lambda e: f"Deze zoekopdracht kan niet worden uitgevoerd: {e}",
+    BadParameter: bad_parameter,
     IndexMissing: lambda e: "Er is nog geen zoekindex. Maak die eerst met `brieven index`.",
     IndexBusy: lambda e: "De zoekindex wordt op dit moment bijgewerkt. Probeer het zo opnieuw.",
 }

@@ -16,7 +16,8 @@ EXTENSION_KEY = "brieven.search"
 
 def init_service(app: Flask) -> None:
     """Attach the search service for app.config['INDEX_DIR'] (nothing is opened until a request)."""
-    app.extensions[EXTENSION_KEY] = SearchService(Path(app.config["INDEX_DIR"]))
+    app.extensions[EXTENSION_KEY] = SearchService(Path(app.config["INDEX_DIR"]),
+                                                  deadline=float(app.config["SEARCH_SECONDS"]))
 
 
 def get_service() -> SearchService:

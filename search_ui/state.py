@@ -9,6 +9,7 @@ changes a filter starts again at page 1.
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Mapping
@@ -18,7 +19,7 @@ from werkzeug.datastructures import MultiDict
 
 from indexer.analysis import Taxonomy
 from indexer.reading import parse_date, parse_dossier
-from indexer.searching import FIRST_YEAR, LAST_YEAR, MAX_PAGE_SIZE, MAX_QUERY_LENGTH, SearchRequest, Sort
+from indexer.searching import DEFAULT_PAGE_SIZE, MAX_QUERY_LENGTH, SearchRequest, Sort, clean_query
 
 from search_ui.errors import BadRequest
 
@@ -65,27 +66,25 @@ class SearchState:
                 known = ", ".join(t.slug for t in taxonomy.topics)
                 raise BadRequest(f"Onbekend onderwerp ‘{value}’. Kies uit: {known}.")
             topics.append(topic.slug)
-        date_from = _date(get("van"), "van")
-        date_to = _date(get("tot"), "tot")
-        if date_from and date_to and date_from > date_to:
-            raise BadRequest(
-                f"De periode klopt niet: ‘van’ ({date_from.isoformat()}) ligt na ‘tot’ "
-                f"({date_to.isoformat()}). Verwissel de twee data."
-            )
         ministries = [_short(v, "ministerie").strip() for v in _getlist(args, "ministerie") if v.strip()]
         dossiers = [_dossier(v) for v in _getlist(args, "dossier") if v.strip()]
-        return cls(
+        page = _whole(get("pagina"), "pagina", "het paginanummer")
+        state = cls(
             q=query_text(args),
             topics=tuple(dict.fromkeys(topics)),
             ministries=tuple(dict.fromkeys(ministries)),
             dossiers=tuple(dict.fromkeys(dossiers)),
             year=_year(get("jaar")),
-            date_from=date_from,
-            date_to=date_to,
+            date_from=_date(get("van"), "van"),
+            date_to=_date(get("tot"), "tot"),
             sort=_sort(get("sort")),
-            page=_whole(get("pagina"), "pagina", "het paginanummer", 1, None) or 1,
-            page_size=_whole(get("aantal"), "aantal", "het aantal per pagina", 1, MAX_PAGE_SIZE),
+            page=1 if page is None else page,
+            page_size=_whole(get("aantal"), "aantal", "het aantal per pagina"),
         )
+        # The request rules (ranges, a period that runs forwards) are the library's: a broken
+        # one raises BadParameter, which the error handler words in Dutch (search_ui/errors.py).
+        state.to_request(DEFAULT_PAGE_SIZE)
+        return state
 
     def to_request(self, default_page_size: int) -> SearchRequest:
         return SearchRequest(
@@ -98,7 +97,7 @@ class SearchState:
             year=self.year,
             sort=self.sort,
             page=self.page,
-            page_size=self.page_size or default_page_size,
+            page_size=default_page_size if self.page_size is None else self.page_size,
         )
 
     @property
@@ -184,8 +183,9 @@ class SearchState:
 
 
 def query_text(args: MultiDict | Mapping) -> str:
-    """The q parameter, checked for length (the query language reads at most MAX_QUERY_LENGTH)."""
-    text = args.get("q") or ""
+    """The q parameter, checked for length (the query language reads at most MAX_QUERY_LENGTH);
+    control characters are spaces, as the search reads them."""
+    text = clean_query(args.get("q") or "")
     if len(text) > MAX_QUERY_LENGTH:
         raise BadRequest(
             f"De zoekvraag is te lang ({_thousands(len(text))} tekens; hoogstens "
@@ -212,25 +212,25 @@ def _short(value: str, name: str) -> str:
     return value
 
 
-def _whole(value: str | None, name: str, what: str, low: int, high: int | None) -> int | None:
-    """A whole number from `low` (to `high`), or None when absent."""
+_INTEGER = re.compile(r"-?[0-9]+")  # ASCII digits only: int() also reads "²" and "١"
+
+
+def _whole(value: str | None, name: str, what: str) -> int | None:
+    """A whole number (its range is a request rule, checked by the library), or None when absent."""
     if value is None or value.strip() == "":
         return None
     text = _short(value, name).strip()
-    allowed = f"een heel getal vanaf {low}" if high is None else f"een heel getal van {low} tot en met {high}"
-    if not text.lstrip("-").isdigit():
-        raise BadRequest(f"‘{_shown(value)}’ is geen geldig getal voor {what} (‘{name}’); gebruik {allowed}.")
-    number = int(text)
-    if number < low or (high is not None and number > high):
-        raise BadRequest(f"{number} kan niet als {what} (‘{name}’); gebruik {allowed}.")
-    return number
+    if not _INTEGER.fullmatch(text):
+        raise BadRequest(f"‘{_shown(value)}’ is geen geldig getal voor {what} (‘{name}’); "
+                         "gebruik een heel getal, bijvoorbeeld 2.")
+    return int(text)
 
 
 def _year(value: str | None) -> int | None:
     if value is None or value.strip() == "":
         return None
     text = _short(value, "jaar").strip()
-    if not (text.isdigit() and len(text) == 4 and FIRST_YEAR <= int(text) <= LAST_YEAR):
+    if not re.fullmatch(r"[0-9]{4}", text):
         raise BadRequest(
             f"‘{_shown(value)}’ is geen jaartal. Gebruik vier cijfers, bijvoorbeeld jaar=2022."
         )

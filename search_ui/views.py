@@ -1,14 +1,12 @@
 """The HTML pages: search, letter, help, and the feed and export of a search."""
 from __future__ import annotations
 
-import dataclasses
-
 from flask import Blueprint, Response, redirect, render_template, request, stream_with_context
 from werkzeug.wrappers import Response as BaseResponse
 
-from indexer.searching import MAX_PAGE_SIZE, csv_lines
+from indexer.searching import Limits, csv_lines
 
-from search_ui.feeds import all_hits, atom_feed, feed_entries
+from search_ui.feeds import MAX_EXPORT_ROWS, atom_feed, export_stream, feed_entries
 from search_ui.pages import build_letter_page, build_search_page
 from search_ui.service import get_service
 from search_ui.state import SearchState
@@ -38,7 +36,8 @@ def letter(letter_id: str) -> str:
 @bp.get("/hulp")
 def help_page() -> str:
     """The query language in Dutch: linked from the search box, readable without searching."""
-    return render_template("help.html")
+    limits = Limits(seconds=get_service().deadline)
+    return render_template("help.html", limits=limits, export_rows=MAX_EXPORT_ROWS)
 
 
 @bp.get("/feed.atom")
@@ -53,10 +52,12 @@ def feed() -> Response:
 
 @bp.get("/export.csv")
 def export() -> Response:
-    """All hits of a search as CSV, streamed page by page so a large export needs no memory."""
+    """All hits of a search as CSV (at most MAX_EXPORT_ROWS), from one evaluation of the query,
+    streamed as they are read so that an export needs no memory."""
     service = get_service()
     state = SearchState.from_args(request.args, service.taxonomy)
-    hits = all_hits(service, dataclasses.replace(state, page=1).to_request(MAX_PAGE_SIZE))
+    hits = export_stream(service, state)
     response = Response(stream_with_context(csv_lines(hits)), content_type="text/csv; charset=utf-8")
+    response.call_on_close(hits.close)
     response.headers["Content-Disposition"] = 'attachment; filename="brieven-export.csv"'
     return response

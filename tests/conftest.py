@@ -3,6 +3,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property-based tests run the same examples every time (a failure is reproducible, and a CI
+# run does not depend on luck) and keep no example database in the work tree.
+settings.register_profile("brieven", derandomize=True, database=None, deadline=None,
+                          suppress_health_check=[HealthCheck.function_scoped_fixture])
+settings.load_profile("brieven")
 
 from indexer.store import letter_documents, update_index
 from indexer.reading import read_letter

@@ -122,3 +122,18 @@ def test_percentiles_are_nearest_rank():
     assert percentile([v * 1000 for v in values], 50) == 50
     s = summary_ms(values)
     assert (s["p50_ms"], s["p95_ms"], s["p99_ms"], s["max_ms"]) == (50, 95, 99, 100)
+
+
+@needs_scale_data
+def test_hostile_benchmark_smoke_run(tmp_path):
+    proc, f = _run(tmp_path, "benchmarks.hostile", "--paragraphs", "300", "--small-paragraphs", "300",
+                   "--small-seconds", "1", "--small-clients", "4", "--clients", "2")
+    assert len(f["requests"]) > 50 and f["requests"][0]["seconds"] >= f["requests"][-1]["seconds"]
+    assert all(r["status"] in (200, 400) for r in f["requests"])
+    load = f["under_load"]
+    assert load["worst_requests_done"] >= 2 and load["plain_under_load"]["n"] == load["plain_alone"]["n"] == 50
+    ix = f["indexing"]
+    assert ix["requests"] > 0 and ix["indexer_runs"] >= 1 and ix["errors"] == 0  # a busy machine may fit one run
+    assert set(f["targets"]) == {"worst_request_s", "plain_search_under_load_s", "errors"}
+    for words in ("worst request", "under load", "errors (target 0)"):
+        assert words in proc.stdout

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from click.testing import CliRunner
 
 from indexer.cli import main
@@ -102,6 +103,42 @@ def test_real_subprocess(index_dir):
                           capture_output=True, text=True, env=env, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["total"] >= 1
+
+
+def test_show_takes_ascii_digits_after_the_hash(index_dir):
+    for address in ("000_57bdeaef467bd125#²", "000_57bdeaef467bd125#٣", "000_57bdeaef467bd125#-1"):
+        result = run(index_dir, "show", address)
+        assert result.exit_code == 2 and "paragraph number" in result.output, address
+
+
+def test_deep_brackets_are_a_notice_not_a_traceback(index_dir):
+    env = dict(os.environ, BRIEVEN_INDEX=str(index_dir))
+    query = "(" * 245 + "rusland" + ")" * 245
+    proc = subprocess.run([sys.executable, "-m", "indexer.cli", "search", query, "--json"],
+                          capture_output=True, text=True, env=env, timeout=60)
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr[-500:]
+    data = json.loads(proc.stdout)
+    assert data["total"] > 0 and "haakjes" in data["notice"]
+
+
+def test_the_base_url_comes_from_the_flag_then_the_environment():
+    from indexer.settings import BadSetting, Settings
+
+    env = {"BRIEVEN_BASE_URL": "https://brieven.example.nl/"}
+    assert Settings.resolve(env=env).base_url == "https://brieven.example.nl"
+    assert Settings.resolve(env=env).with_base_url("http://localhost:8080/x/").base_url == "http://localhost:8080/x"
+    assert Settings.resolve(env={}).base_url is None
+    for bad in ("brieven.example.nl", "ftp://x.nl", "https://x.nl/?a=1", "http://x.nl:port"):
+        with pytest.raises(BadSetting):
+            Settings.resolve(env={"BRIEVEN_BASE_URL": bad})
+
+
+def test_a_bad_base_url_is_a_usage_error(index_dir, monkeypatch):
+    result = run(index_dir, "serve", "--base-url", "javascript:alert(1)")
+    assert result.exit_code == 2 and "public base URL" in result.output
+    monkeypatch.setenv("BRIEVEN_BASE_URL", "not a url")
+    result = run(index_dir, "stats")
+    assert result.exit_code == 2 and "public base URL" in result.output
 
 
 def test_search_by_ministry_and_dossier_and_show_what_a_letter_is(kamerstuk_index):

@@ -1,4 +1,9 @@
-"""The corpus directory: which files in it are letters, and putting new letters into it."""
+"""The corpus directory: which files in it are letters, and putting new letters into it.
+
+Only regular files directly inside the corpus directory are read. A symbolic link is refused
+(whatever it points to), so nothing outside the corpus is ever read through it, and so is a
+file whose name cannot be a letter id (model.id_problem) or gives the id of another file.
+"""
 from __future__ import annotations
 
 import os
@@ -7,7 +12,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from indexer.errors import BrievenError
-from indexer.reading.model import LETTER_SUFFIXES, SIDECAR_SUFFIX, file_sha256
+from indexer.reading.model import (
+    LETTER_SUFFIXES,
+    SIDECAR_SUFFIX,
+    SYMLINK_REFUSED,
+    LetterError,
+    file_sha256,
+    id_problem,
+    letter_id_of_name,
+)
 
 
 class CorpusMissing(BrievenError):
@@ -28,6 +41,12 @@ def is_letter_name(name: str) -> bool:
     return not name.startswith(".") and suffix.lower() in LETTER_SUFFIXES and not name.endswith(SIDECAR_SUFFIX)
 
 
+@dataclass
+class CorpusListing:
+    names: list[str]  # the letter files to read, sorted
+    refused: list[tuple[str, str]]  # (file name, why it is not read and what to do)
+
+
 def find_letters(corpus_dir: Path) -> list[Path]:
     """Letter files, sorted by name; sidecars, hidden files and other files are left out."""
     return [corpus_dir / name for name in letter_names(corpus_dir)]
@@ -35,14 +54,43 @@ def find_letters(corpus_dir: Path) -> list[Path]:
 
 def letter_names(corpus_dir: Path) -> list[str]:
     """The names of the letter files, sorted (find_letters without making a Path of each)."""
+    return list_corpus(corpus_dir).names
+
+
+def list_corpus(corpus_dir: Path) -> CorpusListing:
+    """The letter files of the corpus, and those refused: symbolic links, names that cannot be
+    a letter id, a second file with the id of another (`a.txt` and `a.pdf`: the first by name
+    is read)."""
     if not corpus_dir.is_dir():
         raise CorpusMissing(
             f"No corpus directory at {corpus_dir}: create it and put letters (.txt, .pdf) in it, "
             "or point --corpus / BRIEVEN_CORPUS at the right place."
         )
+    names, refused = [], []
     # os.scandir knows file types without a stat per file; names sort faster than Paths
     with os.scandir(corpus_dir) as entries:
-        return sorted(e.name for e in entries if is_letter_name(e.name) and e.is_file())
+        for entry in entries:
+            if not is_letter_name(entry.name):
+                continue
+            if entry.is_symlink():
+                refused.append((entry.name, SYMLINK_REFUSED))
+            elif entry.is_file(follow_symlinks=False):
+                problem = id_problem(entry.name)
+                if problem:
+                    refused.append((entry.name, problem))
+                else:
+                    names.append(entry.name)
+    names.sort()
+    taken: dict[str, str] = {}
+    readable = []
+    for name in names:
+        lid = letter_id_of_name(name)
+        if lid in taken:
+            refused.append((name, f"its letter id {lid!r} is that of {taken[lid]}: rename one of the two"))
+        else:
+            taken[lid] = name
+            readable.append(name)
+    return CorpusListing(readable, sorted(refused))
 
 
 @dataclass
@@ -53,54 +101,90 @@ class AddReport:
 
 
 def add_to_corpus(files: list[Path], corpus_dir: Path) -> AddReport:
-    """Copy letters into the corpus (the originals stay where they are). A file whose content
-    is already in the corpus, under any name, is reported and not copied again; a different
-    letter under a name the corpus already uses is refused rather than overwritten."""
+    """Copy letters into the corpus (the originals stay where they are). Each file is read as
+    a letter first, and copied only if it is one: a refused file never enters the corpus. A
+    file whose content is already in the corpus, under any name, is reported and not copied
+    again; a different letter under a name (or letter id) the corpus already uses is refused
+    rather than overwritten. Symbolic links are refused, like in the corpus itself."""
+    from indexer.reading.reader import read_letter  # the whole reader, only when adding
+
     report = AddReport()
     corpus_dir.mkdir(parents=True, exist_ok=True)
-    # A duplicate has the same size: only corpus files of a size being added are hashed.
-    sizes = {f.stat().st_size for f in files if f.is_file()}
+    # A duplicate has the same size: only corpus letters of a size being added are hashed.
+    sizes = {f.lstat().st_size for f in files if f.is_file() and not f.is_symlink()}
+    letters = list_corpus(corpus_dir).names  # what the index reads: refused files do not count
+    ids = {letter_id_of_name(name): name for name in letters}
     known = {}
-    with os.scandir(corpus_dir) as entries:  # no Path per corpus file: 30k letters are common
-        same_size = []
-        for entry in entries:
-            try:
-                if is_letter_name(entry.name) and entry.is_file() and entry.stat().st_size in sizes:
-                    same_size.append(entry.name)
-            except OSError:
-                continue
-    for name in sorted(same_size):
+    same_size = []
+    for name in letters:
         try:
-            known[file_sha256(corpus_dir / name)] = name
+            if os.stat(os.path.join(corpus_dir, name), follow_symlinks=False).st_size in sizes:
+                same_size.append(name)
         except OSError:
             continue
-    for source in files:
-        if not source.is_file():
-            report.refused.append((str(source), "no such file"))
-            continue
-        if not is_letter_file(source):
-            kinds = ", ".join(LETTER_SUFFIXES)
-            report.refused.append((str(source), f"not a letter file (brieven reads {kinds})"))
-            continue
+    for name in same_size:
         try:
-            digest = file_sha256(source)
-        except OSError as error:
-            report.refused.append((str(source), f"cannot be read ({error.strerror})"))
+            known[file_sha256(corpus_dir / name)] = name
+        except (OSError, LetterError):
             continue
-        if digest in known:
-            report.duplicates.append((str(source), known[digest]))
+    for source in files:
+        reason = _refusal(source)
+        if reason is None:
+            try:
+                digest = file_sha256(source)
+                if digest in known:
+                    report.duplicates.append((str(source), known[digest]))
+                    continue
+                reason = _taken(source, ids, corpus_dir)
+                if reason is None:
+                    read_letter(source)  # the whole reading: what the index would refuse is refused here
+            except LetterError as error:
+                reason = _without_path(str(error), source)
+            except OSError as error:
+                reason = f"cannot be read ({error.strerror})"
+        if reason is not None:
+            report.refused.append((str(source), reason))
             continue
-        target = corpus_dir / source.name
-        if target.exists():
-            report.refused.append((
-                str(source),
-                f"the corpus already has a different letter named {source.name}; rename the file",
-            ))
-            continue
-        shutil.copy2(source, target)
-        sidecar = source.with_name(source.name[: -len(source.suffix)] + SIDECAR_SUFFIX)
-        if sidecar.is_file():
-            shutil.copy2(sidecar, corpus_dir / sidecar.name)
-        known[digest] = target.name
-        report.copied.append(target.name)
+        _copy_into(source, corpus_dir)
+        known[digest] = source.name
+        ids[letter_id_of_name(source.name)] = source.name
+        report.copied.append(source.name)
     return report
+
+
+def _refusal(source: Path) -> str | None:
+    """Why `source` cannot be added, judged by its name and kind alone, or None."""
+    if source.is_symlink():
+        return "is a symbolic link: brieven adds only regular files; give the file itself"
+    if not source.is_file():
+        return "no such file"
+    if not is_letter_file(source):
+        return f"not a letter file (brieven reads {', '.join(LETTER_SUFFIXES)})"
+    return id_problem(source.name)
+
+
+def _taken(source: Path, ids: dict[str, str], corpus_dir: Path) -> str | None:
+    """Why a letter new to the corpus cannot have its name there, or None."""
+    existing = ids.get(letter_id_of_name(source.name))
+    if existing == source.name or os.path.lexists(corpus_dir / source.name):
+        return f"the corpus already has a different letter named {source.name}; rename the file"
+    if existing is not None:
+        return (f"the corpus already has a letter with the id {letter_id_of_name(source.name)!r} "
+                f"({existing}); rename the file")
+    return None
+
+
+def _copy_into(source: Path, corpus_dir: Path) -> None:
+    """Copy a letter (and its sidecar) under a hidden name first, then rename it: a watcher
+    or an indexer never sees half a file."""
+    sidecar = source.with_name(source.name[: -len(source.suffix)] + SIDECAR_SUFFIX)
+    copies = [source] + ([sidecar] if sidecar.is_file() and not sidecar.is_symlink() else [])
+    for path in reversed(copies):  # the sidecar first: the letter then arrives complete
+        partial = corpus_dir / f".{path.name}.partial"
+        shutil.copy2(path, partial, follow_symlinks=False)
+        os.replace(partial, corpus_dir / path.name)
+
+
+def _without_path(message: str, source: Path) -> str:
+    """A reader's message about `source` as the add report words it (the file is named apart)."""
+    return message.removeprefix(f"{source} ").strip()

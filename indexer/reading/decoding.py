@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer.reading.model import LetterError
+from indexer.reading.model import LetterError, open_regular
 
 MAX_TEXT_BYTES = 20 * 1024 * 1024  # a long letter with annexes is well under 1 MB of text
 MAX_PDF_BYTES = 100 * 1024 * 1024  # PDFs carry fonts and images: more room
@@ -56,19 +57,15 @@ def _read_bytes(path: Path, limit: int) -> bytes:
     """The file's bytes; LetterError (not OSError) when it cannot be read or is too large."""
     what = "PDF letter" if limit == MAX_PDF_BYTES else "letter"
     try:
-        size = path.stat().st_size
-        if not path.is_file():
-            raise LetterError(f"{path} is not a regular file (a directory?): "
-                              "a letter is one .txt or .pdf file.")
-        if size > limit:  # checked before reading: an oversized file is never loaded
-            raise LetterError(f"{path} is {size / 2**20:.0f} MB; a {what} is at most "
-                              f"{limit // 2**20} MB: is this really one letter? "
-                              "Split it or remove it from the corpus.")
-        with path.open("rb") as f:
+        with open_regular(path) as f:  # never through a symbolic link: nothing outside is read
+            size = os.fstat(f.fileno()).st_size
+            if size > limit:  # checked before reading: an oversized file is never loaded
+                raise LetterError(f"{path} is {size / 2**20:.0f} MB; a {what} is at most "
+                                  f"{limit // 2**20} MB: is this really one letter? "
+                                  "Split it or remove it from the corpus.")
             data = f.read(limit + 1)
     except OSError as e:
-        dangling = " (a dangling symbolic link?)" if path.is_symlink() and not path.exists() else ""
-        raise LetterError(f"{path} cannot be read: {e.strerror or e}{dangling}. "
+        raise LetterError(f"{path} cannot be read: {e.strerror or e}. "
                           "Check that it exists and that its permissions let this user read it.") from e
     if len(data) > limit:
         raise LetterError(f"{path} grew past {limit // 2**20} MB while it was read: is it still being written?")

@@ -6,7 +6,11 @@ search) starts from here and never looks at the file again.
 from __future__ import annotations
 
 import enum
+import errno
 import hashlib
+import os
+import stat
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -86,8 +90,49 @@ class Letter:
         return self.refers_to
 
 
+# Characters a letter id cannot hold: they mean something in a URL (`?`, `&`, `%`, `#`) and in
+# `brieven show ID#N`. A file whose name holds one is refused, with the advice to rename it.
+FORBIDDEN_IN_IDS = "#?&%"
+SYMLINK_REFUSED = ("is a symbolic link: brieven reads only regular files inside the corpus, so "
+                   "that nothing outside it is read. Copy the letter itself into the corpus")
+
+
 def letter_id(path: Path) -> str:
     return path.name[: -len(path.suffix)] if path.suffix else path.name
+
+
+def id_problem(name: str) -> str | None:
+    """Why the letter file `name` cannot give a letter id (with what to do), or None when it
+    can. A letter's id is its file name without the extension, as it is, spaces and accents
+    included, so that a letter is found by the name it was given."""
+    lid = letter_id_of_name(name)
+    if any(unicodedata.category(c) == "Cs" for c in name):
+        return "its name is not valid UTF-8: rename the file"
+    if any(unicodedata.category(c) == "Cc" for c in name):
+        return "its name holds a control character (a tab, a newline, ...): rename the file"
+    if not lid.strip():
+        return "its name has nothing before the extension: rename the file"
+    bad = "".join(dict.fromkeys(c for c in lid if c in FORBIDDEN_IN_IDS))
+    if bad:
+        safe = "".join("-" if c in FORBIDDEN_IN_IDS else c for c in name)
+        return (f"its name holds {' '.join(bad)}, which a letter id cannot (they mean something in "
+                f"URLs and in `brieven show ID#N`): rename the file, e.g. to {safe!r}")
+    return None
+
+
+def open_regular(path: Path):
+    """Open a file for reading in binary only if it is a regular file and not a symbolic link
+    (checked on the opened file, so it cannot be swapped in between); LetterError otherwise."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise LetterError(f"{path} {SYMLINK_REFUSED}.") from None
+        raise
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise LetterError(f"{path} is not a regular file (a directory?): a letter is one .txt or .pdf file.")
+    return os.fdopen(fd, "rb")
 
 
 def letter_id_of_name(name: str) -> str:
@@ -99,7 +144,7 @@ def letter_id_of_name(name: str) -> str:
 def file_sha256(path: Path) -> str:
     """In chunks: a file too large to be a letter is hashed without being held in memory."""
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
+    with open_regular(path) as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()

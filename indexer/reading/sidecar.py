@@ -5,7 +5,10 @@ import json
 from pathlib import Path
 
 from indexer.reading import dates
-from indexer.reading.model import SIDECAR_SUFFIX, LetterError, letter_id
+from indexer.reading.model import SIDECAR_SUFFIX, LetterError, letter_id, open_regular
+
+MAX_SIDECAR_BYTES = 1 << 20  # a title, a date and a few names: far less than this
+
 
 def sidecar_path(path: Path) -> Path:
     """Where a letter's metadata lives: "brief.txt" -> "brief.meta.json"."""
@@ -15,11 +18,17 @@ def sidecar_path(path: Path) -> Path:
 def load_sidecar(path: Path) -> dict | None:
     """The letter's sidecar metadata, checked; None when there is none."""
     meta_path = sidecar_path(path)
-    if not meta_path.exists():
+    if not meta_path.exists() and not meta_path.is_symlink():
         return None
     fix = f"fix or delete {meta_path}"
     try:
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        with open_regular(meta_path) as handle:  # a symbolic link is refused, as for letters
+            raw = handle.read(MAX_SIDECAR_BYTES + 1)
+        if len(raw) > MAX_SIDECAR_BYTES:
+            raise LetterError(f"Sidecar {meta_path} is larger than {MAX_SIDECAR_BYTES >> 20} MB; {fix}.")
+        meta = json.loads(raw.decode("utf-8"))
+    except OSError as e:
+        raise LetterError(f"Sidecar {meta_path} cannot be read ({e.strerror or e}); {fix}.") from e
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         raise LetterError(f"Sidecar {meta_path} is not valid UTF-8 JSON ({e}); {fix}.") from e
     if not isinstance(meta, dict):

@@ -10,10 +10,14 @@ more of them rank higher, plus a proximity bonus when they stand close together.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from whoosh import query as wq
+from whoosh.support.levenshtein import distance
 
 from indexer.analysis import analyze, fold, query_compound_parts, stem
 from indexer.searching import query as ql
+from indexer.searching.budget import MIN_FUZZY_CHARS, MIN_PREFIX_CHARS, Budget
 from indexer.searching.expansion import Expander
 from indexer.store import Snapshot
 
@@ -31,16 +35,17 @@ REQUIRE_ALL_WORDS = False
 PROXIMITY_BOOST = 1.0  # plain words that stand within a few words of each other
 PROXIMITY_SLOP = 4
 MAX_PHRASE_VARIANTS = 8
-MAX_PREFIX_TERMS = 64  # the most common of the words a prefix* expands to
 
 
 class Compiler:
     def __init__(self, expander: Expander, snapshot: Snapshot | None = None, ranking: bool = True,
-                 memo: dict | None = None):
+                 memo: dict | None = None, budget: Budget | None = None):
         self.expander = expander
         self.snapshot = snapshot  # to ask whether a word occurs at all
-        # prefix expansions, shared by the compilers of one search (ranked and unranked)
+        # prefix and fuzzy expansions, and the budget they draw on, shared by the compilers of
+        # one search (ranked and unranked), so that each word is expanded and counted once
         self.memo = memo if memo is not None else {}
+        self.budget = budget if budget is not None else Budget()
         # ranking=False leaves out what only changes scores (the all-words and proximity
         # bonuses): the same paragraphs match, found faster, for totals and facet counts.
         self.ranking = ranking
@@ -77,15 +82,17 @@ class Compiler:
 
     def _group(self, node: ql.Group, negated: bool) -> wq.Query | None:
         should, must, must_not = [], [], []
+        words = []  # the plain words searched (not a word left out by the budget)
         for occur, child in node.clauses:
             q = self._node(child, negated or occur is ql.Occur.MUST_NOT)
             if q is not None:
                 {ql.Occur.SHOULD: should, ql.Occur.MUST: must, ql.Occur.MUST_NOT: must_not}[occur].append(q)
+                if occur is not ql.Occur.MUST_NOT and isinstance(child, ql.Word):
+                    words.append(child.text)
         if not (should or must):
             return wq.AndNot(wq.Every(), _or(must_not)) if must_not else None
         if REQUIRE_ALL_WORDS and len(should) > 1 and not must:
             must, should = should, []
-        words = [c.text for o, c in node.clauses if o is not ql.Occur.MUST_NOT and isinstance(c, ql.Word)]
         # Under NIET only what matches counts: a score bonus there would only widen what is
         # excluded, and differently from the unranked query that gives the totals.
         ranking = self.ranking and not negated
@@ -122,6 +129,12 @@ class Compiler:
 
     # -- single items --------------------------------------------------------------------------
     def _leaf(self, node: ql.Node) -> wq.Query | None:
+        key = ("leaf", id(node))  # the ranked and the unranked compiler walk the same nodes
+        if key not in self.memo:
+            terms = analyze(node.text, mode="query") if isinstance(node, ql.Phrase) else [node.text]
+            self.memo[key] = self.budget.take_words(_typed(node), len(terms))
+        if not self.memo[key]:
+            return None
         if isinstance(node, ql.Word):
             return self._word(node.text)
         if isinstance(node, ql.Phrase):
@@ -129,31 +142,60 @@ class Compiler:
         if isinstance(node, ql.Prefix):
             return self._prefix(node.text)
         if isinstance(node, ql.Fuzzy):
-            terms = analyze(node.text, mode="query")
-            if not terms:
-                return None
-            return wq.FuzzyTerm("text", terms[0], maxdist=node.distance, prefixlength=1)
+            return self._fuzzy(node)
         raise TypeError(f"unknown query node {node!r}")
 
     def _prefix(self, text: str) -> wq.Query | None:
         """The indexed terms starting with the prefix as typed or as stemmed ("belasting*" also
-        finds the stem "belast"), at most MAX_PREFIX_TERMS of them, the most common first: a
-        short prefix would otherwise expand into thousands of terms (as Lucene also caps)."""
+        finds the stem "belast"), the most common first, as many as the budget allows: a short
+        prefix would otherwise expand into thousands of terms (as Lucene also caps)."""
         folded = fold(text).replace("-", "")
         prefixes = sorted({folded, stem(folded)} if folded.isalpha() else {folded})
         prefixes = [p for p in prefixes if p]
         if self.snapshot is None:
             return _or([wq.Prefix("text", p) for p in prefixes])
-        key = ("prefix", folded)
-        if key not in self.memo:
-            prefixes = [p for p in prefixes if not any(p != q and p.startswith(q) for q in prefixes)]
+
+        def frequencies() -> dict[str, int]:
             frequency: dict[str, int] = {}
             for p in prefixes:
-                frequency.update(self.snapshot.frequencies_starting("text", p))
-            terms = sorted(frequency, key=lambda t: (-frequency[t], t))[:MAX_PREFIX_TERMS]
-            self.memo[key] = sorted(terms)
-        terms = self.memo[key]
+                if not any(p != q and p.startswith(q) for q in prefixes):
+                    frequency.update(self.snapshot.frequencies_starting("text", p))
+            return frequency
+
+        terms = self._expansion(("prefix", folded), _typed(ql.Prefix(text)), len(folded), MIN_PREFIX_CHARS, frequencies)
         return _or([wq.Term("text", t) for t in terms]) if terms else wq.NullQuery
+
+    def _fuzzy(self, node: ql.Fuzzy) -> wq.Query | None:
+        """The indexed terms within `distance` edits of the word (the first letter as typed), the
+        most common first, as many as the budget allows."""
+        terms = analyze(node.text, mode="query")
+        if not terms:
+            return None
+        term, edits = terms[0], node.distance
+        if self.snapshot is None:
+            return wq.FuzzyTerm("text", term, maxdist=edits, prefixlength=1)
+
+        def frequencies() -> dict[str, int]:
+            close = [w for w in self.snapshot.terms_starting("text", term[:1])
+                     if abs(len(w) - len(term)) <= edits and distance(w, term, limit=edits) <= edits]
+            return {w: self.snapshot.doc_frequency("text", w) for w in close}
+
+        words = self._expansion(("fuzzy", term, edits), _typed(node), len(term), MIN_FUZZY_CHARS, frequencies)
+        return _or([wq.Term("text", t) for t in words]) if words else wq.NullQuery
+
+    def _expansion(self, key: tuple, typed: str, chars: int, least: int,
+                   frequencies: Callable[[], dict[str, int]]) -> list[str]:
+        """The words a prefix or fuzzy word stands for, worked out once per search and within
+        its budget: the most common ones (document frequency, then alphabetical), sorted."""
+        if key not in self.memo:
+            words: list[str] = []
+            if self.budget.take_pattern(typed, chars, least):
+                self.budget.check()
+                frequency = frequencies()
+                ranked = sorted(frequency, key=lambda t: (-frequency[t], t))
+                words = sorted(self.budget.take_terms(typed, ranked))
+            self.memo[key] = words
+        return self.memo[key]
 
     def _word(self, text: str) -> wq.Query | None:
         terms = analyze(text, mode="query")
@@ -205,6 +247,17 @@ class Compiler:
                     out.append(wq.Or([wq.Term("text", t) for t in telling], boost=BAG_BOOST))
         return out
 
+
+
+def _typed(node: ql.Node) -> str:
+    """A query item as the user typed it, for notices."""
+    if isinstance(node, ql.Phrase):
+        return f'"{node.text}"'
+    if isinstance(node, ql.Prefix):
+        return f"{node.text}*"
+    if isinstance(node, ql.Fuzzy):
+        return f"{node.text}~" + ("2" if node.distance == 2 else "")
+    return node.text
 
 
 def _phrase(terms, boost: float = 1.0) -> wq.Query:

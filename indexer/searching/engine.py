@@ -21,6 +21,7 @@ from whoosh import query as wq
 from whoosh.support.levenshtein import distance
 
 from indexer.searching.bm25 import BM25
+from indexer.searching.budget import Budget
 from indexer.searching.proximity import near_mask
 from indexer.searching.ranking import best_first, refine
 from indexer.store import Snapshot
@@ -48,9 +49,11 @@ class Evaluation:
     And/Or/AndMaybe/AndNot, constant scores, prefixes and fuzzy terms as their expansions,
     proximity."""
 
-    def __init__(self, snapshot: Snapshot, bm25: BM25 = BM25()):
+    def __init__(self, snapshot: Snapshot, bm25: BM25 = BM25(), budget: Budget | None = None):
         self.snapshot = snapshot
         self.bm25 = bm25
+        # its deadline is checked at every node and term, and in the loops over paragraphs
+        self.budget = budget if budget is not None else Budget()
         self.size = snapshot.size
         self._terms: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
         self._parts: dict = {}
@@ -84,11 +87,13 @@ class Evaluation:
         key = (field, text)
         found = self._terms.get(key)
         if found is None:
+            self.budget.check()
             found = self._terms[key] = self.bm25.scores(self.snapshot, field, _str(text))
         return found
 
     # -- the query tree ---------------------------------------------------------------------
     def _eval(self, q, proximity: Proximity, restrict: np.ndarray | None = None) -> Matches:
+        self.budget.check()
         if type(q) is wq.Term:
             return _boosted(self._dense(*self.term(q.fieldname, q.text)), q.boost)
         if has_proximity(q):
@@ -178,7 +183,8 @@ class Evaluation:
         if proximity is Proximity.EVERYWHERE:
             return _boosted(together, boost)
         within = together.mask if restrict is None else together.mask & restrict
-        mask = near_mask(self.snapshot, field, words, np.flatnonzero(within), slop, ordered, mindist)
+        mask = near_mask(self.snapshot, field, words, np.flatnonzero(within), slop, ordered, mindist,
+                         self.budget.check)
         return _boosted(Matches(mask, together.score * mask), boost)
 
     # -- expansions and highlighting --------------------------------------------------------

@@ -57,7 +57,7 @@ class IndexState:
         self._dossier_titles: dict[str, str | None] = {}
         abbreviations = [decode_abbreviation(t) for t in snapshot.terms("abbreviations")]
         self.expander = Expander(synonyms, abbreviations, taxonomy)
-        self._order: np.ndarray | None = None  # see _letter_order
+        self._order: np.ndarray | None = None  # see letter_order
 
     def ministries(self, typed: str) -> tuple[str, ...]:
         """The slugs of the ministries a typed name stands for: the one with that name
@@ -149,7 +149,7 @@ class IndexState:
             keep = key <= np.partition(key, k - 1)[k - 1]
             docs, key = docs[keep], key[keep]
         if len(docs) > LOOKUP_AT_MOST:
-            order = np.lexsort((self._letter_order(snapshot)[docs], key))
+            order = np.lexsort((self.letter_order(snapshot)[docs], key))
             return [int(d) for d in docs[order[:k]]]
         letter_ids = snapshot.column("letter_id")
         numbers = snapshot.column("paragraph")
@@ -157,8 +157,8 @@ class IndexState:
                                                          numbers[int(docs[i])]))
         return [int(docs[i]) for i in order[:k]]
 
-    def _letter_order(self, snapshot: Snapshot) -> np.ndarray:
-        """Each paragraph's rank by (letter id, paragraph number); ~0.25 s at 100k."""
+    def letter_order(self, snapshot: Snapshot) -> np.ndarray:
+        """Each paragraph's rank by (letter id, paragraph number); ~0.25 s at 100k, once."""
         if self._order is None:
             ids = list(snapshot.column("letter_id"))
             _, letter_rank = np.unique(np.array(ids, dtype=object), return_inverse=True)

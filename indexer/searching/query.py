@@ -82,6 +82,9 @@ class ParsedQuery:
     node: Node | None  # None: no words, only filters (or an empty query)
     filters: Filters
     notice: str | None = None  # set when the query was read differently from how it was typed
+    # Something was typed, but neither a word nor a valid filter is left of it (`*`, `AND OR`,
+    # `jaar:abc`): such a query finds nothing, where an empty one finds every paragraph.
+    nothing_to_search: bool = False
 
 
 class QuerySyntaxError(ValueError):
@@ -101,7 +104,10 @@ FIELD_ALIASES = {
 }
 OPERATORS = {"AND": "and", "EN": "and", "OR": "or", "OF": "or", "NOT": "not", "NIET": "not"}
 MAX_QUERY_LENGTH = 1000
-_YEAR = re.compile(r"(1[89]|2[0-9])\d\d$")
+# Brackets inside brackets, at most: the parser (and the compiler and engine after it) recurse
+# once per level, and no real question needs more than a few.
+MAX_NESTING = 16
+_YEAR = re.compile(r"(1[89]|2[0-9])[0-9][0-9]$")
 # One lexical token: a field filter, a phrase, a bracket, or a word with its decorations.
 _TOKEN = re.compile(
     r"""(?P<field>(?P<fname>[A-Za-z]+):(?:"(?P<fquoted>[^"]*)"|(?P<fvalue>[^\s()"]+)))
@@ -114,9 +120,23 @@ _TOKEN = re.compile(
 )
 
 
+# Control characters (NUL, ESC, a tab or newline pasted along, C1 codes) separate words like
+# spaces; lone surrogates and the two non-characters XML refuses become U+FFFD. A query then
+# echoes safely into HTML, JSON, XML feeds and a terminal.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_UNREPRESENTABLE = re.compile("[\ud800-\udfff\ufffe\uffff]")
+
+
+def clean_query(text: str) -> str:
+    """A query with control characters as spaces, and characters no document can hold (lone
+    surrogates, U+FFFE, U+FFFF) as U+FFFD: what every adapter searches and shows."""
+    return _UNREPRESENTABLE.sub("\ufffd", _CONTROL.sub(" ", text))
+
+
 def parse(text: str) -> ParsedQuery:
     """Parse a query; never raises for bad syntax (see the module docstring)."""
     notices = []
+    text = clean_query(text)
     if len(text) > MAX_QUERY_LENGTH:
         text = text[:MAX_QUERY_LENGTH].rsplit(" ", 1)[0]
         notices.append(f"De zoekvraag was langer dan {MAX_QUERY_LENGTH} tekens en is ingekort.")
@@ -127,7 +147,12 @@ def parse(text: str) -> ParsedQuery:
         words, filters = _plain_words(text)
         node = Group(tuple((Occur.SHOULD, Word(w)) for w in words)) if words else None
         notices.append(f"{error} De zoekvraag is daarom als gewone woorden gezocht.")
-    return ParsedQuery(node=node, filters=filters, notice=" ".join(dict.fromkeys(notices)) or None)
+    nothing = node is None and bool(text.strip()) and filters == Filters()
+    if nothing:
+        notices.append("Er staat geen woord in de zoekvraag om naar te zoeken, dus is er niets "
+                       "gevonden. Typ een of meer woorden; zie de zoekhulp voor *, ~ en EN/OF/NIET.")
+    return ParsedQuery(node=node, filters=filters, notice=" ".join(dict.fromkeys(notices)) or None,
+                       nothing_to_search=nothing)
 
 
 def _lex(text: str, notices: list[str]) -> tuple[list[tuple[str, str]], Filters]:
@@ -172,6 +197,9 @@ def _apply_filter(filters: Filters, name: str, value: str) -> None:
         years = [v for v in (start, end) if v]
         if not all(_YEAR.match(v) for v in years) or not years:
             raise FilterError(f"jaar:{value} is geen jaartal (voorbeeld: jaar:2022 of jaar:2020..2022).")
+        if start and end and int(start) > int(end):
+            raise FilterError(f"In jaar:{value} komt het eerste jaar na het tweede "
+                              f"(bedoelt u jaar:{end}..{start}?).")
         if not sep:
             filters.year = int(start)
             return
@@ -189,6 +217,9 @@ def _apply_filter(filters: Filters, name: str, value: str) -> None:
             dates[key] = parsed
     if not dates:
         raise FilterError(f"datum:{value} bevat geen datum.")
+    if "from" in dates and "to" in dates and dates["from"] > dates["to"]:
+        raise FilterError(f"In datum:{value} komt de eerste datum na de tweede "
+                          f"(bedoelt u datum:{end}..{start}?).")
     filters.date_from = dates.get("from", filters.date_from)
     filters.date_to = dates.get("to", filters.date_to)
 
@@ -220,6 +251,7 @@ class _Parser:
     def __init__(self, tokens: list[tuple[str, str]]):
         self.tokens = tokens
         self.i = 0
+        self.depth = 0  # brackets open at this point
 
     def parse(self) -> Node | None:
         if not self.tokens:
@@ -286,10 +318,15 @@ class _Parser:
         if kind == "open":
             if self._peek() is None:
                 raise QuerySyntaxError("De zoekvraag bevat een openingshaakje '(' zonder sluithaakje.")
+            if self.depth >= MAX_NESTING:
+                raise QuerySyntaxError(
+                    f"De zoekvraag heeft meer dan {MAX_NESTING} haakjes binnen elkaar.")
+            self.depth += 1
             node = self._any_of()
             if self._peek() is None or self._peek()[0] != "close":
                 raise QuerySyntaxError("De zoekvraag bevat een openingshaakje '(' zonder sluithaakje.")
             self.i += 1
+            self.depth -= 1
             return node
         if kind == "phrase":
             if not value.strip():

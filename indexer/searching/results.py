@@ -7,6 +7,7 @@ letter page its marked HTML, an export writes its row.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -90,6 +91,9 @@ class SearchResult:
     facets: dict[str, list[FacetValue]]
     notice: str | None = None
     suggestion: str | None = None
+    # True when the search ran out of time (the notice says so): total, hits and facets are
+    # then not the query's answer, and no client should take them for it
+    incomplete: bool = False
 
     @property
     def pages(self) -> int:
@@ -100,6 +104,7 @@ class SearchResult:
             "query": self.query,
             "notice": self.notice,
             "suggestion": self.suggestion,
+            "incomplete": self.incomplete,
             "total": self.total,
             "page": self.page,
             "page_size": self.page_size,
@@ -142,6 +147,7 @@ class LetterView:
     sender: str | None = None
     ministries: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # how it was read: contradictions, encodings
+    notice: str | None = None  # when the query's words could not all be marked
 
     @property
     def kamerstukken(self) -> list[str]:
@@ -164,9 +170,38 @@ class LetterView:
             "sender": self.sender,
             "ministries": self.ministries,
             "notes": self.notes,
+            "notice": self.notice,
             "paragraphs": [
                 {"paragraph": p.number, "kind": p.kind.value, "section": p.section,
                  "topics": p.topics, "text": p.text}
                 for p in self.paragraphs
             ],
         }
+
+
+@dataclass
+class HitStream:
+    """Every hit of one search, in its order, from one evaluation of the query: the count and
+    the notice are known at once, the hits are read from the index as they are taken. Iterate
+    it once; `close` (also done at its end) gives back the index snapshot it reads from."""
+
+    total: int
+    notice: str | None
+    incomplete: bool  # the search ran out of time: there are no hits, the notice says why
+    hits: Iterator[Hit]
+    release: Callable[[], None]
+
+    def __iter__(self) -> Iterator[Hit]:
+        return self.hits
+
+    def close(self) -> None:
+        close = getattr(self.hits, "close", None)
+        if close is not None:
+            close()
+        self.release()
+
+    def __enter__(self) -> "HitStream":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

@@ -3,14 +3,21 @@
 A search finds every matching paragraph (for the total and the facet counts) and ranks them
 for the page shown, both over arrays of postings (indexer/searching/engine.py), not Whoosh's
 per-document matchers. Filters and facets are array operations too. Only the paragraphs on the
-page are read back and highlighted. Answers are cached per index state.
+page are read back and highlighted. Answers are cached per index state. Every search works
+within a budget (indexer/searching/budget.py): a deadline and caps on expansions, so that no
+request can hold the service for long; one that runs out of time says so.
+
+`hits` evaluates a request once and streams all its hits in order (the CSV export, the feed);
+`paragraphs` streams every live paragraph (`brieven export`).
 
 The service reads its index through a Store (indexer/store/interface.py): the embedded Whoosh
 index by default; another backend plugs in there, and nothing here or above changes.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import functools
 import json
 import threading
 import time
@@ -19,25 +26,26 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
-from whoosh import query as wq
 
 from indexer.analysis import Taxonomy, load_taxonomy
 from indexer.errors import BrievenError
 from indexer.reading import Kind, Signatory, parse_dossier
 from indexer.searching import query as ql
 from indexer.searching.bm25 import BM25
+from indexer.searching.budget import SEARCH_SECONDS, Budget, DeadlinePassed, deadline_notice
 from indexer.searching.compiler import Compiler
 from indexer.searching.engine import Evaluation
 from indexer.searching.expansion import synonym_groups
 from indexer.searching.index_state import IndexState, TermFilter
-from indexer.searching.request import BadParameter, SearchRequest, Sort
-from indexer.searching.results import Hit, LetterParagraph, LetterView, Paragraph, SearchResult
+from indexer.searching.matching import HIGHLIGHT_FIELDS, Found, find
+from indexer.searching.request import BadParameter, Rule, SearchRequest
+from indexer.searching.results import Hit, HitStream, LetterParagraph, LetterView, Paragraph, SearchResult
 from indexer.searching.snippets import highlight, snippet
 from indexer.searching.suggestions import SUGGEST_BELOW, suggest
 from indexer.store import Snapshot, Store, WhooshStore
 
 RESULT_CACHE_SIZE = 256  # answered requests kept per service (keyed on the index state too)
-HIGHLIGHT_FIELDS = ("text", "section")  # a match in either marks the word in the paragraph
+NO_FACETS = {"topic": [], "year": [], "ministry": [], "dossier": []}
 
 
 class LetterNotFound(BrievenError):
@@ -49,11 +57,13 @@ class SearchService:
     re-indexed corpus on the next call."""
 
     def __init__(self, index: Path | Store, taxonomy: Taxonomy | None = None,
-                 synonyms: list[list[str]] | None = None, bm25: BM25 = BM25()):
+                 synonyms: list[list[str]] | None = None, bm25: BM25 = BM25(),
+                 deadline: float = SEARCH_SECONDS):
         self.store: Store = WhooshStore(index) if isinstance(index, (str, Path)) else index
         self.taxonomy = taxonomy or load_taxonomy()
         self.synonyms = synonyms if synonyms is not None else synonym_groups()
         self.bm25 = bm25
+        self.deadline = deadline  # seconds a search may take before it stops and says so
         self._lock = threading.Lock()
         self._results: OrderedDict[tuple, SearchResult] = OrderedDict()  # least recent first
         self._state: IndexState | None = None
@@ -64,7 +74,8 @@ class SearchService:
     # -- search ----------------------------------------------------------------------------
     def search(self, request: SearchRequest) -> SearchResult:
         """Answer a request; an identical request against an unchanged index is answered from
-        a small cache (paging, sorting and facet clicks repeat searches all the time)."""
+        a small cache (paging, sorting and facet clicks repeat searches all the time). A search
+        that ran out of time is answered as incomplete, and not cached."""
         started = time.perf_counter()
         with self.store.snapshot() as snapshot:
             # one snapshot for the key and the answer, so an answer is cached under its own state
@@ -76,45 +87,41 @@ class SearchService:
             if cached is not None:
                 return dataclasses.replace(cached, took_ms=(time.perf_counter() - started) * 1000)
             result = self._search(snapshot, request, started)
-        with self._lock:
-            self._results[key] = result
-            while len(self._results) > RESULT_CACHE_SIZE:
-                self._results.popitem(last=False)
+        if not result.incomplete:
+            with self._lock:
+                self._results[key] = result
+                while len(self._results) > RESULT_CACHE_SIZE:
+                    self._results.popitem(last=False)
         return result
 
     def _search(self, snapshot: Snapshot, request: SearchRequest, started: float) -> SearchResult:
         parsed = ql.parse(request.query)
         notices = [parsed.notice] if parsed.notice else []
         filters = self._merge_filters(request, parsed.filters, notices)
+        budget = Budget(self.deadline)
+        total, hits, facets, suggestion, stopped = 0, [], NO_FACETS, None, False
         state = self._index_state(snapshot)
         terms = _term_filters(state, filters, notices)
-        memo: dict = {}
-        ranked, positives = Compiler(state.expander, snapshot, memo=memo).compile(parsed.node)
-        allowed = state.filter(filters, terms)  # None: no filter
-        evaluation = Evaluation(snapshot, self.bm25)
-        if parsed.node is None:
-            matching = allowed if allowed is not None else snapshot.live
-        else:
-            unranked, _ = Compiler(state.expander, snapshot, ranking=False, memo=memo).compile(parsed.node)
-            matching = evaluation.matches(unranked) if unranked else np.zeros(snapshot.size, bool)
-            if allowed is not None:
-                matching = matching & allowed
-        total = int(np.count_nonzero(matching))
-        page = request.page
-        last_page = max(1, -(-total // request.page_size))
-        hits: list[Hit] = []
-        if page <= last_page and total:
-            hits = self._page(snapshot, state, evaluation, ranked or wq.Every(), matching,
-                              positives, request)
-        suggestion = None
-        if parsed.node is not None and total < SUGGEST_BELOW:
-            suggestion = suggest(snapshot, request.query, parsed.node)
-        if page > last_page and total:
-            notices.append(f"Pagina {page} bestaat niet; er zijn {last_page} pagina's met resultaten.")
+        try:
+            found = find(snapshot, state, parsed, filters, budget, self.bm25, notices, terms)
+            total = found.total
+            last_page = max(1, -(-total // request.page_size))
+            if request.page <= last_page and total:
+                hits = self._page(found, request)
+            elif total:
+                notices.append(f"Pagina {request.page} bestaat niet; er zijn {last_page} pagina's met resultaten.")
+            facets = found.state.facets(found.matching, self.taxonomy, snapshot)
+        except DeadlinePassed:
+            total, hits, facets, stopped = 0, [], NO_FACETS, True
+        if not stopped and parsed.node is not None and total < SUGGEST_BELOW:
+            suggestion = suggest(snapshot, request.query, parsed.node, budget)
+        notices += budget.notices()
+        if stopped:
+            notices.append(deadline_notice(self.deadline))
         return SearchResult(
             query=request.query,
             total=total,
-            page=page,
+            page=request.page,
             page_size=request.page_size,
             took_ms=(time.perf_counter() - started) * 1000,
             sort=request.sort,
@@ -128,10 +135,69 @@ class SearchService:
                 "dossiers": [parse_dossier(d) or d for d in filters.dossiers],
             },
             hits=hits,
-            facets=state.facets(matching, self.taxonomy, snapshot),
-            notice=" ".join(notices) or None,
+            facets=facets,
+            notice=" ".join(dict.fromkeys(notices)) or None,
             suggestion=suggestion,
+            incomplete=stopped,
         )
+
+    def _page(self, found: Found, request: SearchRequest) -> list[Hit]:
+        """The hits of the page asked for, highlighted."""
+        ranked = found.order(request.sort, request.page * request.page_size)
+        terms = found.highlight_terms()
+        hits = []
+        for docnum, score in ranked[(request.page - 1) * request.page_size:]:
+            record = self._paragraph(found.snapshot.stored(docnum))
+            hits.append(Hit(**vars(record), score=score, snippet=snippet(record.text, terms)))
+        return hits
+
+    def hits(self, request: SearchRequest, one_per_letter: bool = False, snippets: bool = False,
+             at_most: int | None = None) -> HitStream:
+        """Every hit of a request (its page and page size aside), in its order, from one
+        evaluation of the query. The evaluation happens now, within the deadline (a bad
+        request fails here, before anything streams); the hits are read from the index as they
+        are taken, from the same snapshot. `one_per_letter`: only each letter's first hit.
+        `at_most`: with more hits than that, none are ordered or read (the stream has only
+        its total). Close the stream (or read it to the end) to release the snapshot."""
+        stack = contextlib.ExitStack()
+        try:
+            snapshot = stack.enter_context(self.store.snapshot())
+            parsed = ql.parse(request.query)
+            notices = [parsed.notice] if parsed.notice else []
+            filters = self._merge_filters(request, parsed.filters, notices)
+            budget = Budget(self.deadline)
+            try:
+                state = self._index_state(snapshot)
+                terms = _term_filters(state, filters, notices)
+                found = find(snapshot, state, parsed, filters, budget, self.bm25, notices, terms)
+                if at_most is not None and found.total > at_most:
+                    stack.close()
+                    return HitStream(found.total, None, False, iter(()), stack.close)
+                ordered = found.order(request.sort, found.total)
+                terms = found.highlight_terms() if snippets else set()
+            except DeadlinePassed:
+                stack.close()
+                notices += [*budget.notices(), deadline_notice(self.deadline)]
+                return HitStream(0, " ".join(dict.fromkeys(notices)), True, iter(()), stack.close)
+        except BaseException:
+            stack.close()
+            raise
+        notices += budget.notices()
+
+        def stream() -> Iterator[Hit]:
+            with stack:
+                letters = snapshot.column("letter_id") if one_per_letter else None
+                seen: set[str] = set()
+                for docnum, score in ordered:
+                    if letters is not None:
+                        if letters[docnum] in seen:
+                            continue
+                        seen.add(letters[docnum])
+                    record = self._paragraph(snapshot.stored(docnum))
+                    yield Hit(**vars(record), score=score,
+                              snippet=snippet(record.text, terms) if snippets else "")
+
+        return HitStream(found.total, " ".join(dict.fromkeys(notices)) or None, False, stream(), stack.close)
 
     def _merge_filters(self, request: SearchRequest, from_query: ql.Filters, notices: list[str]) -> ql.Filters:
         """Filters from the request and from the query string (onderwerp:, jaar:, datum:)."""
@@ -140,7 +206,7 @@ class SearchService:
             topic = self.taxonomy.find(name)
             if topic is None:
                 known = ", ".join(t.slug for t in self.taxonomy.topics)
-                raise BadParameter(f"Unknown topic {name!r}; known topics: {known}.")
+                raise BadParameter(f"Unknown topic {name!r}; known topics: {known}.", Rule.TOPIC, name)
             slugs.append(topic.slug)
         unknown = []
         for name in from_query.topics:
@@ -155,7 +221,7 @@ class SearchService:
                 "Bekende onderwerpen: " + ", ".join(t.slug for t in self.taxonomy.topics) + "."
             )
             slugs.append("\x00unknown")  # a filter nothing matches: an honest zero
-        return ql.Filters(
+        merged = ql.Filters(
             topics=list(dict.fromkeys(slugs)),
             ministries=list(dict.fromkeys([*request.ministries, *from_query.ministries])),
             dossiers=list(dict.fromkeys([*request.dossiers, *from_query.dossiers])),
@@ -163,6 +229,10 @@ class SearchService:
             date_from=request.date_from or from_query.date_from,
             date_to=request.date_to or from_query.date_to,
         )
+        if merged.date_from and merged.date_to and merged.date_from > merged.date_to:
+            notices.append(f"De periode van {merged.date_from.isoformat()} tot en met "
+                           f"{merged.date_to.isoformat()} is leeg; er is daarom niets gevonden.")
+        return merged
 
     def _topic_name(self, slug: str) -> str:
         topic = self.taxonomy.by_slug(slug)
@@ -175,26 +245,9 @@ class SearchService:
             current = self._state = IndexState(snapshot, self.synonyms, self.taxonomy)
         return current
 
-    def _page(self, snapshot: Snapshot, state: IndexState, evaluation: Evaluation, query,
-              matching: np.ndarray, positives, request: SearchRequest) -> list[Hit]:
-        """The hits of the page asked for, highlighted."""
-        wanted = request.page * request.page_size
-        if request.sort is Sort.RELEVANCE:
-            ranked = evaluation.top(query, matching, wanted)
-        else:  # no scores: relevance is not what orders them
-            ranked = [(n, 0.0) for n in state.by_date(snapshot, matching, wanted,
-                                                      newest_first=request.sort is Sort.DATE_DESC)]
-        terms = evaluation.words(positives, HIGHLIGHT_FIELDS)
-        hits = []
-        for docnum, score in ranked[(request.page - 1) * request.page_size:]:
-            record = self._paragraph(snapshot.stored(docnum))
-            hits.append(Hit(**vars(record), score=score, snippet=snippet(record.text, terms)))
-        return hits
-
-    def _paragraph(self, stored: dict, meta: dict | None = None) -> Paragraph:
-        """A paragraph's stored fields as its record: the one place they are read. `meta`: its
-        letter's metadata, when the caller has read it already."""
-        meta = meta if meta is not None else json.loads(stored.get("letter_meta") or "{}")
+    def _paragraph(self, stored: dict) -> Paragraph:
+        """A paragraph's stored fields as its record: the one place they are read."""
+        meta = _letter_meta(stored.get("letter_meta") or "{}")
         return Paragraph(
             letter_id=stored["letter_id"],
             number=stored["paragraph"],
@@ -213,19 +266,26 @@ class SearchService:
 
     # -- letters and export ----------------------------------------------------------------
     def letter(self, letter_id: str, query: str = "") -> LetterView:
-        """A whole letter as indexed; with `query`, its matching words are marked."""
+        """A whole letter as indexed; with `query`, its matching words are marked (within the
+        search's budget: when it runs out, the letter is shown unmarked, with a notice)."""
+        notices: list[str] = []
         with self.store.snapshot() as snapshot:
             docs = [snapshot.stored(n) for n in snapshot.documents("letter_id", letter_id)]
             terms: set[str] = set()
-            if query:
+            if query and docs:
                 state = self._index_state(snapshot)
-                _, positives = Compiler(state.expander, snapshot).compile(ql.parse(query).node)
-                terms = Evaluation(snapshot, self.bm25).words(positives, HIGHLIGHT_FIELDS)
+                budget = Budget(self.deadline)
+                try:
+                    _, positives = Compiler(state.expander, snapshot, budget=budget).compile(ql.parse(query).node)
+                    terms = Evaluation(snapshot, self.bm25, budget).words(positives, HIGHLIGHT_FIELDS)
+                except DeadlinePassed:
+                    notices.append(deadline_notice(self.deadline, "zijn de woorden niet gemarkeerd"))
+                notices[:0] = budget.notices()
         if not docs:
             raise LetterNotFound(f"There is no letter {letter_id!r} in the index.")
         docs.sort(key=lambda d: d["paragraph"])
-        meta = json.loads(docs[0].get("letter_meta") or "{}")
-        paragraphs = [self._paragraph(d, meta) for d in docs]
+        meta = _letter_meta(docs[0].get("letter_meta") or "{}")
+        paragraphs = [self._paragraph(d) for d in docs]
         first = paragraphs[0]
         return LetterView(
             id=letter_id,
@@ -243,24 +303,30 @@ class SearchService:
             sender=meta.get("sender"),
             ministries=meta.get("ministries", []),
             notes=meta.get("notes", []),
+            notice=" ".join(notices) or None,
         )
 
     def paragraphs(self) -> Iterator[Paragraph]:
-        """Every indexed paragraph (the export), letter by letter."""
-        for letter_id in self.letter_ids():
-            yield from self.letter(letter_id).paragraphs
+        """Every live paragraph (the export), by letter id and paragraph number, read from one
+        snapshot: a letter removed or changed meanwhile changes nothing half-way."""
+        with self.store.snapshot() as snapshot:
+            order = self._index_state(snapshot).letter_order(snapshot)
+            docs = np.flatnonzero(snapshot.live)
+            for docnum in docs[np.argsort(order[docs], kind="stable")]:
+                yield self._paragraph(snapshot.stored(int(docnum)))
 
     def letter_ids(self) -> list[str]:
         with self.store.snapshot() as snapshot:
-            return sorted(snapshot.terms("letter_id"))
+            return sorted(_letter_ids(snapshot))
 
     def stats(self) -> dict:
         with self.store.snapshot() as snapshot:
-            years = sorted(snapshot.terms("year"))
+            state = self._index_state(snapshot)
+            years = sorted(y for y, docs in state.by_year.items() if len(docs))
             return {
-                "letters": sum(1 for _ in snapshot.terms("letter_id")),
+                "letters": len(_letter_ids(snapshot)),
                 "paragraphs": snapshot.doc_count,
-                "terms": sum(1 for _ in snapshot.terms("text")),
+                "terms": snapshot.term_count("text"),
                 "years": f"{years[0]}–{years[-1]}" if years else None,
                 "index": self.store.location,
                 "size_bytes": self.store.size_bytes(),
@@ -271,6 +337,13 @@ class SearchService:
         with self.store.snapshot() as snapshot:
             by_topic = self._index_state(snapshot).by_topic
         return [(t.name, t.slug, len(by_topic.get(t.slug, ()))) for t in self.taxonomy.topics]
+
+
+@functools.lru_cache(maxsize=4096)
+def _letter_meta(stored: str) -> dict:
+    """A letter's stored metadata (JSON), parsed once: every paragraph of a letter stores the
+    same. Shared between callers, so read, never changed."""
+    return json.loads(stored)
 
 
 def _term_filters(state: IndexState, filters: ql.Filters, notices: list[str]) -> list[TermFilter]:
@@ -293,3 +366,10 @@ def _term_filters(state: IndexState, filters: ql.Filters, notices: list[str]) ->
             notices.append(f"Geen brieven in dossier {typed} in de index; er is daarom niets gevonden.")
         out.append(TermFilter("dossier", dossiers or ()))
     return out
+
+
+def _letter_ids(snapshot: Snapshot) -> set[str]:
+    """The ids of the letters with live paragraphs, read from the paragraphs themselves: a
+    removed letter's terms linger in the index until its segment is merged."""
+    column = snapshot.column("letter_id")
+    return {column[int(d)] for d in np.flatnonzero(snapshot.live)}

@@ -5,19 +5,26 @@ from collections.abc import Iterator
 
 from indexer.analysis import fold
 from indexer.searching import query as ql
+from indexer.searching.budget import Budget
 from indexer.store import Snapshot
 
 SUGGEST_BELOW = 5  # offer a suggestion only when the query finds fewer paragraphs than this
 MAX_EDITS = 2
+MAX_CORRECTED = 8  # unknown words looked up at most: each costs a walk through the vocabulary
 
 
-def suggest(snapshot: Snapshot, text: str, node: ql.Node) -> str | None:
-    """Replace each word the index has never seen by the most frequent close word it has."""
-    suggestion, changed = text, False
+def suggest(snapshot: Snapshot, text: str, node: ql.Node, budget: Budget | None = None) -> str | None:
+    """Replace each word the index has never seen by the most frequent close word it has (the
+    first MAX_CORRECTED of them, while the search's budget lasts: a suggestion is a help, so
+    running out of time only makes it shorter)."""
+    suggestion, changed, looked_up = text, False, 0
     for word in _plain_words(node):
         folded = fold(word)
         if not folded.isalpha() or snapshot.doc_frequency("words", folded):
             continue
+        if looked_up >= MAX_CORRECTED or (budget is not None and budget.expires()):
+            break
+        looked_up += 1
         option = snapshot.spelling("words", folded, maxdist=MAX_EDITS, prefix=1)
         if option:
             suggestion = suggestion.replace(word, _same_case(word, option), 1)

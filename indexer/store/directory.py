@@ -75,7 +75,15 @@ def swap_in(fresh: Path, index_dir: Path) -> None:
 
 
 def recover(index_dir: Path) -> None:
-    """Finish a swap that a crash interrupted: a complete fresh index waits beside no index."""
+    """Clean up after an indexer that was killed; every indexer calls this first, holding the
+    lock, so no rebuild is running. A complete fresh index (its version file is written last)
+    is a rebuild that only missed its swap: it is swapped in, whether or not the old index is
+    still there. An incomplete one is deleted, and so is an old index a swap left behind."""
     fresh = index_dir.with_name(index_dir.name + ".new")
-    if not index_dir.exists() and (fresh / VERSION_FILE).exists():
-        os.rename(fresh, index_dir)
+    old = index_dir.with_name(index_dir.name + ".old")
+    if read_version(fresh) == SCHEMA_VERSION:
+        swap_in(fresh, index_dir)
+    elif fresh.exists():
+        shutil.rmtree(fresh, ignore_errors=True)
+    if index_dir.exists():
+        shutil.rmtree(old, ignore_errors=True)

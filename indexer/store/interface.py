@@ -58,6 +58,10 @@ class Snapshot(Protocol):
     def terms(self, field: str) -> Iterator[str]:
         """Every term of the field, in order (terms of deleted documents may remain)."""
 
+    def term_count(self, field: str) -> int:
+        """How many distinct terms the live documents have in the field (exact, unlike
+        counting `terms`)."""
+
     def terms_starting(self, field: str, prefix: str) -> Iterable[str]: ...
 
     def frequencies_starting(self, field: str, prefix: str) -> dict[str, int]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
+import time
 import weakref
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -28,6 +29,7 @@ from indexer.store.interface import Postings
 from indexer.store.directory import open_index
 from indexer.store.postings import POSTINGS_CACHE_BYTES, PostingsCache, leaf_lengths, numeric_column
 
+SWAP_WAIT = 1.0  # seconds a reader waits for the index directory a rebuild is swapping in
 _NO_DOCS = np.zeros(0, np.int64)
 _NO_FREQS = np.zeros(0, np.float32)
 
@@ -73,6 +75,12 @@ class WhooshStore:
 
     def _current_index(self):
         inode = _inode(self.index_dir)
+        waited_until = time.monotonic() + SWAP_WAIT
+        # Between the two renames of a swap (indexer/store/directory.py) there is no index
+        # directory for an instant: a store that had an index waits for the new one.
+        while inode is None and self._ix is not None and time.monotonic() < waited_until:
+            time.sleep(0.005)
+            inode = _inode(self.index_dir)
         with self._lock:
             if self._ix is None or self._ix_inode != inode:
                 self._ix, self._ix_inode = open_index(self.index_dir), inode
@@ -186,6 +194,32 @@ class WhooshSnapshot:
         if field not in self.schema:
             return iter(())
         return (term_text(t) for t in self.reader.lexicon(field))
+
+    def term_count(self, field: str) -> int:
+        """Segment by segment: in one without deletions every term counts; in one with, only
+        the terms of its deleted documents (found by analysing their stored value again, when
+        the field is stored) are checked for a live posting, so a few removed letters cost
+        little however large the segment."""
+        if field not in self.schema:
+            return 0
+        stored = self.schema[field].stored
+        seen: set[bytes] = set()
+        for leaf, _ in self.leaves:
+            if not leaf.has_deletions():
+                seen.update(leaf.lexicon(field))
+                continue
+            deleted = leaf.deleted_docs_set
+            if stored:
+                doubtful = {posting[0] for d in deleted
+                            for posting in self.schema[field].index(leaf.stored_fields(d).get(field) or "")}
+            else:
+                doubtful = set(leaf.lexicon(field))
+            for term in leaf.lexicon(field):
+                if term in seen:
+                    continue
+                if term not in doubtful or any(d not in deleted for d in leaf.postings(field, term).all_ids()):
+                    seen.add(term)
+        return len(seen)
 
     def terms_starting(self, field: str, prefix: str) -> set[str]:
         """Segment by segment: Whoosh's merged word list costs more than the words themselves."""

@@ -25,7 +25,7 @@ from whoosh.index import LockError
 from whoosh.writing import IndexWriter
 
 from indexer.analysis import Taxonomy, load_taxonomy
-from indexer.reading import Letter, LetterError, file_sha256, letter_id_of_name, letter_names, read_letter
+from indexer.reading import Letter, LetterError, file_sha256, letter_id_of_name, list_corpus, read_letter
 from indexer.store import parallel
 from indexer.store.directory import INDEX_NAME, VERSION_FILE, open_index, recover, swap_in, usable
 from indexer.store.documents import letter_documents, term_text
@@ -71,7 +71,8 @@ def update_index(
     removed ones. With `rebuild`, or when there is no usable index, build a fresh one."""
     started = time.perf_counter()
     taxonomy = taxonomy or load_taxonomy()
-    names = letter_names(corpus_dir)
+    listing = list_corpus(corpus_dir)
+    names = listing.names
     with index_lock(index_dir, lock_timeout):
         recover(index_dir)
         if rebuild or not usable(index_dir):
@@ -79,6 +80,7 @@ def update_index(
                                PARALLEL_PROCS if parallel else 1)
         else:
             summary = _update(index_dir, corpus_dir, names, taxonomy, progress)
+    summary.skipped = sorted(listing.refused + summary.skipped)
     ix = open_index(index_dir)
     with ix.searcher() as searcher:
         summary.paragraphs = searcher.doc_count()
@@ -171,6 +173,9 @@ def _update(index_dir: Path, corpus_dir: Path, names: list[str], taxonomy: Taxon
                     indexed[lid][1] == stamp or indexed[lid][0] == file_sha256(corpus_dir / name))
             except OSError as error:
                 summary.skipped.append((name, f"cannot be read ({error.strerror})"))
+                continue
+            except LetterError as error:  # replaced by a symbolic link since it was listed
+                summary.skipped.append((name, str(error)))
                 continue
             if unchanged:
                 summary.unchanged += 1

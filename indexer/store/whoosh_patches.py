@@ -72,3 +72,38 @@ def _scored_matches(self):
 
 
 collectors.ScoredCollector.matches = _scored_matches
+
+
+_per_doc_init = whoosh3.W3PerDocReader.__init__
+_per_doc_has_column = whoosh3.W3PerDocReader.has_column
+
+
+def _open_columns_at_once(self, storage, segment):
+    """W3PerDocReader.__init__, opening every column file of the segment (stored fields, field
+    lengths, sortable fields) when the reader is made, instead of on first use, by name.
+
+    A rebuild swaps the index directory, and a merge deletes the files of the segments it
+    merged, while searchers opened before keep answering: a file a searcher already holds open
+    stays readable, but one it opened later by name was gone. Stored fields then read as None
+    ("'NoneType' object is not subscriptable") and a column missed a segment (IndexError):
+    5 of about 900 requests failed while the index was rebuilt (tests/web/test_concurrency.py).
+    """
+    _per_doc_init(self, storage, segment)
+    prefix = f"{segment.segment_id()}."
+    ext = whoosh3.W3Codec.COLUMN_EXT
+    for name in storage.list():
+        if name.startswith(prefix) and name.endswith(ext):
+            fieldname = name[len(prefix):-len(ext)]
+            try:
+                self._colfiles[fieldname] = self._get_column_file(fieldname)
+            except OSError:  # deleted in between: the reader fails on use, as before
+                pass
+
+
+def _has_column(self, fieldname):
+    """An opened column file answers without looking for the file again (see above)."""
+    return fieldname in self._colfiles or _per_doc_has_column(self, fieldname)
+
+
+whoosh3.W3PerDocReader.__init__ = _open_columns_at_once
+whoosh3.W3PerDocReader.has_column = _has_column

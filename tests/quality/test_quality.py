@@ -1,10 +1,14 @@
 """Search quality: abbreviations, synonyms, topics and compounds at work, and the ranking bar."""
 import json
+import math
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from indexer.cli import main
 from indexer.quality import evaluate, load_judgements
+from indexer.quality.evaluation import JudgedQuery, Judgement, Level, score_ranking
 from indexer.searching import SearchRequest
 from indexer.searching import SearchService
 
@@ -64,3 +68,37 @@ def test_ranking_quality_bar_on_the_dev_set(service):
     print(json.dumps({"ours": ours, "baseline": base}))
     assert ours["ndcg"] >= 0.85 and ours["recall"] >= 0.85
     assert ours["ndcg"] - base["ndcg"] >= 0.10
+
+
+# -- letter-level judgements (themes) ---------------------------------------------------------
+def test_letter_level_scores_reduce_paragraphs_to_letters_in_order_of_first_appearance():
+    judged = JudgedQuery("t", "thema", "", [Judgement("a", None, 1), Judgement("c", None, 1),
+                                              Judgement("z", None, 1)], Level.LETTER)
+    ranking = [("a", "p1"), ("a", "p2"), ("b", "p"), ("c", "p"), ("a", "p3")]  # letters: a, b, c
+    score = score_ranking(ranking, judged)
+    assert score.found == ["a:1", "b:0", "c:1"]
+    assert score.scores["precision"] == pytest.approx(2 / 10)
+    assert score.scores["map"] == pytest.approx((1 / 1 + 2 / 3) / 3)  # z is never found
+    ideal = 1 + 1 / math.log2(3) + 1 / math.log2(4)
+    assert score.scores["ndcg"] == pytest.approx((1 + 1 / math.log2(4)) / ideal)
+
+
+def test_a_theme_file_is_scored_at_the_letter_level_beside_the_baseline(service, tmp_path, index_dir):
+    themes = tmp_path / "themes.json"
+    themes.write_text(json.dumps([
+        {"id": "t1", "query": "Rusland", "relevant": ["000_57bdeaef467bd125", "003_c499737f92fb39c0"]},
+        {"id": "t2", "query": "defensie-uitgaven", "relevant": ["002_95be2f4c36980282"]},
+    ]), encoding="utf-8")
+    report = evaluate(service, load_judgements(themes))
+    assert report.level is Level.LETTER and set(report.mean()) == {"ndcg", "precision", "map"}
+    assert 0 < report.mean()["ndcg"] <= 1 and report.baseline
+    out = CliRunner().invoke(main, ["--index", str(index_dir), "eval", str(themes)])
+    assert out.exit_code == 0, out.output
+    assert "nDCG@20" in out.output and "MAP@100" in out.output and "t2" in out.output
+
+
+def test_a_file_that_is_not_judgements_is_a_usage_error(index_dir, tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text('[{"id": "x"}]', encoding="utf-8")
+    out = CliRunner().invoke(main, ["--index", str(index_dir), "eval", str(bad)])
+    assert out.exit_code == 2 and "not a judgement file" in out.output

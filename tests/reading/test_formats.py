@@ -326,10 +326,16 @@ def test_a_directory_is_not_a_letter(tmp_path):
     fails(tmp_path / "brief.txt", "not a regular file")
 
 
-def test_a_dangling_symlink_names_the_reason(tmp_path):
+@pytest.mark.parametrize("target", ["/etc/passwd", "verdwenen.txt"])
+def test_a_symlink_is_never_followed(tmp_path, target):
+    """Whether it points outside the corpus or nowhere: nothing is read through a link."""
     link = tmp_path / "brief.txt"
-    link.symlink_to(tmp_path / "verdwenen.txt")
-    fails(link, "cannot be read", "No such file or directory", "dangling symbolic link")
+    link.symlink_to(target)
+    fails(link, "symbolic link", "Copy the letter itself")
+
+
+def test_a_missing_file_names_the_reason(tmp_path):
+    fails(tmp_path / "brief.txt", "cannot be read", "No such file or directory")
 
 
 @pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0,

@@ -82,3 +82,49 @@ def test_a_very_long_query_is_cut_with_a_notice():
     parsed = parse("navo " * 2000)
     assert "ingekort" in parsed.notice
     assert len(parsed.node.clauses) <= 200
+
+
+@pytest.mark.parametrize("depth", [17, 245, 490])
+def test_deep_brackets_are_read_as_plain_words_never_a_recursion_error(depth):
+    parsed = parse("(" * depth + "rusland OF china" + ")" * depth)
+    assert parsed.node == Group(((S, Word("rusland")), (S, Word("china"))))
+    assert "haakjes binnen elkaar" in parsed.notice and "gewone woorden" in parsed.notice
+
+
+def test_brackets_up_to_the_limit_keep_their_meaning():
+    from indexer.searching.query import MAX_NESTING
+
+    assert parse("(" * MAX_NESTING + "rusland" + ")" * MAX_NESTING).notice is None
+
+
+@pytest.mark.parametrize("typed, words", [
+    ("belasting\x00zorg", ["belasting", "zorg"]),
+    ("\x01rusland\x1b[31m", ["rusland", "[31m"]),
+    ("navo\tnato\nrusland\x85", ["navo", "nato", "rusland"]),
+])
+def test_control_characters_separate_words_like_spaces(typed, words):
+    parsed = parse(typed)
+    assert parsed.node == Group(tuple((S, Word(w)) for w in words)) and parsed.notice is None
+
+
+@pytest.mark.parametrize("typed", ["*", "~", "AND OR NOT", "+-+-", "( )", '""', "NIET", "jaar:abc"])
+def test_a_query_of_only_operators_searches_nothing_and_says_so(typed):
+    parsed = parse(typed)
+    assert parsed.node is None and parsed.nothing_to_search
+    assert "geen woord" in parsed.notice
+
+
+@pytest.mark.parametrize("typed", ["", "   ", "jaar:2022", "onderwerp:rusland"])
+def test_an_empty_query_or_only_filters_is_not_nothing(typed):
+    assert not parse(typed).nothing_to_search
+
+
+@pytest.mark.parametrize("typed, says", [
+    ("navo jaar:2022..2020", "jaar:2020..2022"),
+    ("navo datum:2022-06-30..2021-01-01", "datum:2021-01-01..2022-06-30"),
+])
+def test_a_range_the_wrong_way_round_is_dropped_with_a_notice(typed, says):
+    parsed = parse(typed)
+    assert parsed.node == Group(((S, Word("navo")),))
+    assert parsed.filters.date_from is None and parsed.filters.date_to is None
+    assert says in parsed.notice and "weggelaten" in parsed.notice

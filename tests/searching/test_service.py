@@ -159,8 +159,9 @@ def test_misspelt_query_gets_a_suggestion(service):
 
 def test_json_contract(service):
     data = search(service, "dialoog met Rusland", page_size=3).to_dict()
-    assert set(data) == {"query", "notice", "suggestion", "total", "page", "page_size", "took_ms",
-                         "sort", "filters", "hits", "facets"}
+    assert set(data) == {"query", "notice", "suggestion", "incomplete", "total", "page", "page_size",
+                         "took_ms", "sort", "filters", "hits", "facets"}
+    assert data["incomplete"] is False
     assert set(data["filters"]) == {"topics", "from", "to", "year", "ministries", "dossiers"}
     hit = data["hits"][0]
     assert set(hit) == {"letter_id", "paragraph", "title", "date", "date_inferred", "section",

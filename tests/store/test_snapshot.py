@@ -49,3 +49,27 @@ def test_words_a_segment_lacks_count_against_the_cache_budget(index_dir):
         for n in range(500):
             assert len(cache.get(leaf, "text", f"onbekendwoord{n}".encode()).docs) == 0
     assert len(cache._items) <= 40
+
+
+def test_a_snapshot_keeps_reading_while_a_rebuild_swaps_the_index(tmp_path, corpus_dir):
+    """A search that started before a rebuild was swapped in reads its stored fields and
+    columns to the end (the files it needs are opened with the snapshot, not on first use)."""
+    import shutil
+
+    from indexer.store import update_index
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(corpus_dir, corpus)
+    index = tmp_path / "index"
+    update_index(index, corpus)
+    store = WhooshStore(index)
+    with store.snapshot() as snapshot:
+        (corpus / sorted(p.name for p in corpus.iterdir())[0]).unlink()
+        update_index(index, corpus, rebuild=True)  # the old directory is deleted
+        assert not (tmp_path / "index.old").exists()
+        letters = snapshot.column("letter_id")
+        assert [letters[d] for d in range(snapshot.size)] == [snapshot.stored(d)["letter_id"] for d in range(snapshot.size)]
+        assert len(set(letters[d] for d in range(snapshot.size))) == 5
+    with store.snapshot() as snapshot:  # the next one reads the new index
+        letters = snapshot.column("letter_id")
+        assert len({letters[d] for d in range(snapshot.size)}) == 4
