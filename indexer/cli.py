@@ -17,7 +17,7 @@ from pathlib import Path
 import click
 
 from indexer.errors import BrievenError
-from indexer.reading import add_to_corpus, find_letters, parse_date
+from indexer.reading import add_to_corpus, find_letters, parse_date, shorten
 from indexer.searching import (
     FIRST_YEAR,
     LAST_YEAR,
@@ -161,6 +161,8 @@ def _report(summary: IndexSummary, settings: Settings) -> None:
 @main.command()
 @click.argument("query", nargs=-1)
 @click.option("--topic", "topics", multiple=True, help="Only paragraphs with this topic (name or slug); repeatable.")
+@click.option("--ministry", "ministries", multiple=True, help="Only letters of this ministry (name or slug, e.g. justitie); repeatable.")
+@click.option("--dossier", "dossiers", multiple=True, help="Only letters of this dossier (e.g. 21461, 35925-V; a dossier includes its chapters); repeatable.")
 @click.option("--from", "date_from", callback=_date, help="Letters dated on or after (YYYY-MM-DD).")
 @click.option("--to", "date_to", callback=_date, help="Letters dated on or before (YYYY-MM-DD).")
 @click.option("--year", type=click.IntRange(FIRST_YEAR, LAST_YEAR), help="Letters of this year.")
@@ -170,13 +172,15 @@ def _report(summary: IndexSummary, settings: Settings) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (the same as /api/search).")
 @click.pass_obj
 @library_errors
-def search(settings: Settings, query, topics, date_from, date_to, year, sort, limit, page, as_json):
+def search(settings: Settings, query, topics, ministries, dossiers, date_from, date_to, year, sort, limit,
+           page, as_json):
     """Search the paragraphs of the letters.
 
-    Example: brieven search '"artikel 5" OF Rusland NIET China' --year 2022
+    Example: brieven search '"artikel 5" OF Rusland NIET China' --year 2022 --ministry defensie
     """
     request = SearchRequest(
-        query=" ".join(query), topics=topics, date_from=date_from, date_to=date_to,
+        query=" ".join(query), topics=topics, ministries=ministries, dossiers=dossiers,
+        date_from=date_from, date_to=date_to,
         year=year, sort=Sort(sort), page=page, page_size=limit or settings.page_size,
     )
     result = SearchService(settings.index_dir).search(request)
@@ -202,21 +206,27 @@ def _print_result(result: SearchResult) -> None:
         if hit.date_inferred:
             date += " (inferred)"
         click.echo("")
-        click.echo(f"{n:>3}. " + click.style(hit.title, bold=True) + f"  {date}")
+        click.echo(f"{n:>3}. " + click.style(shorten(hit.title), bold=True) + f"  {date}")
         where = f"{hit.letter_id}#{hit.number}"
         if hit.section:
             where += f"  § {hit.section}"
         if hit.kind != "body":
             where += f"  [{hit.kind}]"
         click.echo(f"     {where}")
+        if hit.kamerstuk or hit.sender:
+            click.echo("     " + " · ".join(x for x in (hit.kamerstuk, hit.sender) if x))
         if hit.topics:
             click.echo("     topics: " + ", ".join(hit.topics))
         click.echo("     " + _terminal(hit.snippet))
-    for name, label in (("topic", "Topics"), ("year", "Years")):
+    for name, label in (("topic", "Topics"), ("year", "Years"), ("ministry", "Ministries"), ("dossier", "Dossiers")):
         values = result.facets.get(name) or []
         if values:
             click.echo("")
-            click.echo(f"{label}: " + " · ".join(f"{v.value} ({v.count})" for v in values))
+            click.echo(f"{label}: " + " · ".join(
+                f"{v.value}{f' {shorten(v.label, DOSSIER_LABEL)}' if v.label else ''} ({v.count})" for v in values))
+
+
+DOSSIER_LABEL = 40  # characters of a dossier's title shown beside its number
 
 
 def _count(n: int, noun: str) -> str:
@@ -262,10 +272,20 @@ def show(settings: Settings, letter: str, as_json: bool):
     click.echo(click.style(view.title, bold=True))
     click.echo(f"id:          {view.id}  ({view.source})")
     click.echo(f"date:        {date}" + ("  (inferred from the text)" if view.date_inferred else ""))
+    if view.kamerstuk or view.dossier:
+        click.echo(f"kamerstuk:   {view.kamerstuk or '-'}  (dossier {view.dossier or '?'}, nr. {view.document_number or '?'})")
+    if view.dossier_title:
+        click.echo(f"dossier:     {view.dossier_title}")
+    if view.sender:
+        click.echo(f"sender:      {view.sender}")
+    if view.ministries:
+        click.echo(f"ministries:  {'; '.join(view.ministries)}")
     for s in view.signatories:
-        click.echo(f"signed:      {s.role}, {s.name}")
-    for ref in view.kamerstukken:
+        click.echo(f"signed:      {', '.join(x for x in (s.role, s.name) if x)}")
+    for ref in view.refers_to:
         click.echo(f"refers to:   {ref}")
+    for note in view.notes:
+        click.secho(f"note:        {note}", fg="yellow")
     click.echo(f"paragraphs:  {len(view.paragraphs)}")
     section = object()
     for p in paragraphs:

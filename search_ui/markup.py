@@ -1,4 +1,4 @@
-"""Template filters: snippets with <mark> only, Dutch dates and counts.
+"""Template filters: snippets with <mark> only, Dutch dates and counts; the slug of a ministry.
 
 The service returns snippets and letter paragraphs as HTML in which the letter's text is
 escaped and only `<mark>` is markup. `only_marks` checks that invariant instead of trusting
@@ -12,6 +12,8 @@ from datetime import date
 
 from flask import Flask
 from markupsafe import Markup
+
+from indexer.reading import ministry_slug
 
 _MARK_TAG = re.compile(r"(</?mark>)")
 _BARE_AMP = re.compile(r"&(?!(?:amp|lt|gt|quot|apos|#\d{1,7}|#[xX][0-9a-fA-F]{1,6});)")
@@ -62,3 +64,4 @@ def register_filters(app: Flask) -> None:
     app.add_template_filter(only_marks, "only_marks")
     app.add_template_filter(dutch_date, "dutch_date")
     app.add_template_global(count, "count")
+    app.add_template_global(ministry_slug, "ministry_slug")

@@ -90,7 +90,7 @@ def build_search_page(args: MultiDict | Mapping) -> SearchPage:
         result=result,
         topic_names=names,
         histogram=_histogram(result, state),
-        chips=_chips(state, names),
+        chips=_chips(state, names, {v.slug: v.value for v in result.facets.get("ministry", []) if v.slug}),
     )
 
 
@@ -108,11 +108,13 @@ def _histogram(result: SearchResult, state: SearchState) -> list[YearBar]:
     return bars
 
 
-def _chips(state: SearchState, names: dict[str, str]) -> list[Chip]:
+def _chips(state: SearchState, names: dict[str, str], ministry_names: dict[str, str]) -> list[Chip]:
     """The active filters, each with the URL that removes it."""
     chips = [
         Chip(f"Onderwerp: {names.get(slug, slug)}", state.toggle_topic(slug)) for slug in state.topics
     ]
+    chips += [Chip(f"Ministerie: {ministry_names.get(m, m)}", state.toggle_ministry(m)) for m in state.ministries]
+    chips += [Chip(f"Dossier: {d}", state.toggle_dossier(d)) for d in state.dossiers]
     if state.year is not None:
         chips.append(Chip(f"Jaar: {state.year}", state.without("jaar")))
     if state.date_from:

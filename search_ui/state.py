@@ -1,6 +1,7 @@
 """The state of a search as it lives in the URL, read and checked with Dutch messages.
 
-`?q=&onderwerp=&jaar=&van=&tot=&sort=&pagina=&aantal=` is the whole state of the search page:
+`?q=&onderwerp=&ministerie=&dossier=&jaar=&van=&tot=&sort=&pagina=&aantal=` is the whole state
+of the search page:
 `SearchState.from_args` reads it (a bad value is a BadRequest that says what is allowed), and
 `SearchState.url` writes it back, so a copied URL reproduces the page and every link that
 changes a filter starts again at page 1.
@@ -17,7 +18,7 @@ from flask import url_for
 from werkzeug.datastructures import MultiDict
 
 from indexer.analysis import Taxonomy
-from indexer.reading import parse_date
+from indexer.reading import parse_date, parse_dossier
 from indexer.searching import DEFAULT_PAGE_SIZE, MAX_QUERY_LENGTH, SearchRequest, Sort, clean_query
 
 from search_ui.errors import BadRequest
@@ -42,6 +43,8 @@ MAX_PARAM_CHARS = 200  # any parameter but q: a year, a date, a topic slug, a nu
 class SearchState:
     q: str = ""
     topics: tuple[str, ...] = ()  # slugs, in the order chosen
+    ministries: tuple[str, ...] = ()  # slugs (or names), as the URL gives them
+    dossiers: tuple[str, ...] = ()  # normalised: "21461", "35925-V"
     year: int | None = None
     date_from: date | None = None
     date_to: date | None = None
@@ -63,10 +66,14 @@ class SearchState:
                 known = ", ".join(t.slug for t in taxonomy.topics)
                 raise BadRequest(f"Onbekend onderwerp ‘{value}’. Kies uit: {known}.")
             topics.append(topic.slug)
+        ministries = [_short(v, "ministerie").strip() for v in _getlist(args, "ministerie") if v.strip()]
+        dossiers = [_dossier(v) for v in _getlist(args, "dossier") if v.strip()]
         page = _whole(get("pagina"), "pagina", "het paginanummer")
         state = cls(
             q=query_text(args),
             topics=tuple(dict.fromkeys(topics)),
+            ministries=tuple(dict.fromkeys(ministries)),
+            dossiers=tuple(dict.fromkeys(dossiers)),
             year=_year(get("jaar")),
             date_from=_date(get("van"), "van"),
             date_to=_date(get("tot"), "tot"),
@@ -83,6 +90,8 @@ class SearchState:
         return SearchRequest(
             query=self.q,
             topics=self.topics,
+            ministries=self.ministries,
+            dossiers=self.dossiers,
             date_from=self.date_from,
             date_to=self.date_to,
             year=self.year,
@@ -93,7 +102,8 @@ class SearchState:
 
     @property
     def has_filters(self) -> bool:
-        return bool(self.topics or self.year is not None or self.date_from or self.date_to)
+        return bool(self.topics or self.ministries or self.dossiers or self.year is not None
+                    or self.date_from or self.date_to)
 
     @property
     def is_empty(self) -> bool:
@@ -108,6 +118,10 @@ class SearchState:
             args["q"] = self.q
         if self.topics:
             args["onderwerp"] = list(self.topics)
+        if self.ministries:
+            args["ministerie"] = list(self.ministries)
+        if self.dossiers:
+            args["dossier"] = list(self.dossiers)
         if self.year is not None:
             args["jaar"] = str(self.year)
         if self.date_from:
@@ -139,6 +153,14 @@ class SearchState:
         topics = tuple(t for t in self.topics if t != slug) if slug in self.topics else self.topics + (slug,)
         return self.url(topics=topics)
 
+    def toggle_ministry(self, slug: str) -> str:
+        chosen = self.ministries
+        return self.url(ministries=tuple(m for m in chosen if m != slug) if slug in chosen else chosen + (slug,))
+
+    def toggle_dossier(self, dossier: str) -> str:
+        chosen = self.dossiers
+        return self.url(dossiers=tuple(d for d in chosen if d != dossier) if dossier in chosen else chosen + (dossier,))
+
     def toggle_year(self, year: int | str) -> str:
         year = int(year)
         return self.url(year=None if self.year == year else year)
@@ -154,7 +176,8 @@ class SearchState:
             "van": {"date_from": None},
             "tot": {"date_to": None},
             "periode": {"date_from": None, "date_to": None},
-            "filters": {"topics": (), "year": None, "date_from": None, "date_to": None},
+            "filters": {"topics": (), "ministries": (), "dossiers": (), "year": None, "date_from": None,
+                        "date_to": None},
         }[what]
         return self.url(**changes)
 
@@ -224,6 +247,16 @@ def _date(value: str | None, name: str) -> date | None:
             "Gebruik JJJJ-MM-DD, bijvoorbeeld 2022-06-30, of ‘30 juni 2022’."
         )
     return parsed
+
+
+def _dossier(value: str) -> str:
+    dossier = parse_dossier(_short(value, "dossier"))
+    if dossier is None:
+        raise BadRequest(
+            f"‘{_shown(value)}’ is geen dossiernummer. Gebruik het nummer van een Kamerstukdossier, "
+            "bijvoorbeeld dossier=21461 of dossier=35925-V."
+        )
+    return dossier
 
 
 def _sort(value: str | None) -> Sort:

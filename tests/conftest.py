@@ -35,6 +35,7 @@ def user_cache_dir(tmp_path_factory):
 
 
 CORPUS = ROOT / "corpus"
+KAMERSTUKKEN = ROOT / "tests" / "data" / "kamerstukken"
 QRELS = ROOT.parent / "shared" / "eval" / "dev.json"
 
 
@@ -53,6 +54,25 @@ def index_dir(corpus_dir, tmp_path_factory) -> Path:
     summary = update_index(target, corpus_dir)
     assert summary.skipped == []
     return target
+
+
+@pytest.fixture(scope="session")
+def kamerstuk_index(tmp_path_factory) -> Path:
+    """An index of the crafted Kamerstukken (four dossiers, five ministries) and one modern
+    letter without a dossier (000: Buitenlandse Zaken and Defensie, by its signatures)."""
+    corpus = tmp_path_factory.mktemp("kamerstuk-corpus")
+    for letter in [*KAMERSTUKKEN.glob("*.txt"), CORPUS / "000_57bdeaef467bd125.txt"]:
+        shutil.copy(letter, corpus / letter.name)
+    target = tmp_path_factory.mktemp("kamerstuk-index") / "index"
+    assert update_index(target, corpus).skipped == []
+    return target
+
+
+@pytest.fixture(scope="session")
+def kamerstuk_service(kamerstuk_index):
+    service = SearchService(kamerstuk_index)
+    yield service
+    service.close()
 
 
 @pytest.fixture(scope="session")

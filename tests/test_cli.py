@@ -76,7 +76,8 @@ def test_export_jsonl_and_csv_have_every_paragraph(index_dir, service):
     lines = run(index_dir, "export").output.splitlines()
     assert len(lines) == total
     first = json.loads(lines[0])
-    assert set(first) == {"letter_id", "paragraph", "title", "date", "date_inferred", "section", "topics", "kind", "text"}
+    assert set(first) == {"letter_id", "paragraph", "title", "date", "date_inferred", "section", "topics", "kind", "text",
+                          "dossier", "kamerstuk", "sender", "ministries"}
     rows = list(csv.DictReader(io.StringIO(run(index_dir, "export", "--format", "csv").output)))
     assert len(rows) == total
 
@@ -138,3 +139,16 @@ def test_a_bad_base_url_is_a_usage_error(index_dir, monkeypatch):
     monkeypatch.setenv("BRIEVEN_BASE_URL", "not a url")
     result = run(index_dir, "stats")
     assert result.exit_code == 2 and "public base URL" in result.output
+
+
+def test_search_by_ministry_and_dossier_and_show_what_a_letter_is(kamerstuk_index):
+    data = json.loads(run(kamerstuk_index, "search", "--ministry", "justitie", "--json").output)
+    assert {h["letter_id"] for h in data["hits"]} == {"kst-21461-46"}
+    assert {f["value"] for f in data["facets"]["ministry"]} == {"Justitie"}
+    text = run(kamerstuk_index, "search", "dijken", "--dossier", "17600").output
+    assert "kst-17600-XII-51 · de minister van Verkeer en Waterstaat" in text
+    assert "Ministries: Verkeer en Waterstaat" in text and "Dossiers: 17600-XII Rijksbegroting" in text
+    shown = run(kamerstuk_index, "show", "kst-17600-XII-51").output
+    assert "kamerstuk:   kst-17600-XII-51  (dossier 17600-XII, nr. 51)" in shown
+    assert "sender:      de minister van Verkeer en Waterstaat" in shown
+    assert "note:        two date lines: 1983-03-04 (kept) and 1983-03-02" in shown

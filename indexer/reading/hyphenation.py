@@ -10,6 +10,11 @@ No single rule decides all of these, so we weigh evidence in this order:
 3. the Dutch word list: the joined form is a word -> join; both parts are common words and the
    joined form is not -> a hyphenated compound ("politiek-militair");
 4. otherwise join: most line-end hyphens are typesetting.
+
+OCR of old prints flattens lines, leaving the line-end hyphen inside a line: "huisves-tingsbeleid",
+"onder-zoeken". `repair_inline` weighs those with the same evidence, in a letter whose lines were
+flattened (a print read into one line per paragraph, or a word split into two non-words); in
+any other letter an in-line hyphen is the writer's and stays.
 """
 from __future__ import annotations
 
@@ -51,6 +56,11 @@ def words(text: str) -> Iterable[str]:
 
 
 BROKEN_END = re.compile(r"\w-$")
+# A word with one hyphen inside a line, lowercase after it: "huisves-tingsbeleid", "werk-en".
+INLINE = re.compile(r"(?<![\w-])([^\W\d_]{2,})-([a-zà-ÿ][^\W\d_]*)(?![\w-])")
+# Words split into two parts that are no words ("huisves-tingsbeleid") show that a letter's
+# lines were flattened: one whose joined form is a word, or this many.
+FRAGMENTS_SHOWN = 2
 
 
 def letter_vocabulary(lines: Iterable[str]) -> Counter[str]:
@@ -76,6 +86,37 @@ class Dehyphenator:
     def _seen(self, word: str) -> bool:
         w = word.lower()
         return self.own_words[w] > 0 or w in self.vocabulary or word in self.vocabulary
+
+    def repair_inline(self, texts: list[str], flattened: bool = False) -> list[str]:
+        """The texts with line breaks that OCR flattened into a line repaired, decided as
+        line-end hyphens are (see the module).
+
+        Only a letter whose lines were flattened is touched: `flattened` (the caller knows it is
+        a print whose lines are paragraphs), or words in it split into two parts that are no
+        words ("huisves-tingsbeleid", see FRAGMENTS_SHOWN). In a letter whose lines were never
+        flattened, an in-line hyphen is the writer's: "oost-flank" stays (even beside
+        "oostflank"), as do "burn-out" and "proces-verbaal".
+        """
+        if not any("-" in text for text in texts):
+            return texts
+        found = [(i, m) for i, text in enumerate(texts) if "-" in text for m in INLINE.finditer(text)]
+        fragments = [m for _, m in found if not is_word(m[1].lower()) and not is_word(m[2])]
+        if not flattened and not (len(fragments) >= FRAGMENTS_SHOWN
+                                  or any(is_word((m[1] + m[2]).lower()) for m in fragments)):
+            return texts
+        out = list(texts)
+        for i, m in reversed(found):
+            left, word = m[1], m[2]
+            written = f"{left}-{word}".lower()
+            self.own_words[written] -= 1  # this occurrence is the one being decided, not evidence
+            keep, reason = self._decide(left, word, texts[i][m.end():])
+            self.own_words[written] += 1
+            if keep is True:
+                continue  # the hyphen stays: nothing to review
+            glue = "- " if keep == "space" else ""
+            self.decisions.append(HyphenDecision(left, word, left + glue + word, not keep, f"in a line: {reason}"))
+            out[i] = out[i][:m.start()] + left + glue + word + out[i][m.end():]
+        return out
 
     def join(self, left: str, right: str) -> str:
         """Join a line ending in "left-" (hyphen already removed) to the next line "right"."""

@@ -90,6 +90,17 @@ def split_pages(text: str) -> list[list[str]]:
     return [page for page in pages if any(page)]
 
 
+FLATTENED_LINE = 160  # characters: longer than any printed line; a scan's paragraph on one line
+
+
+def flattened(lines: list[str]) -> bool:
+    """Were the printed lines flattened into paragraphs (OCR text with one line per paragraph)?
+    Then a line-end hyphen survives only inside a line, and no line of print length ends in one."""
+    long = sum(len(line) > FLATTENED_LINE for line in lines)
+    return long > 0 and not any(len(line) <= FLATTENED_LINE and ends_with_break_hyphen(line.rstrip())
+                                for line in lines)  # (a long line may end where a page ended)
+
+
 @dataclass
 class Footnote:
     number: int
@@ -229,6 +240,7 @@ TITLE_START = re.compile(r"[A-Z\u00c0-\u00de0-9]")
 HEADING_END = re.compile(r"[.,;:!?\-–]$")
 TITLE_END = re.compile(r"[.,;:!?]$")
 LOWER_START = re.compile(r"[a-z\u00df-\u00ff]")
+HAS_WORD = re.compile(r"[^\W\d_]{2}")
 
 
 def heading_like(text: str, width: float) -> bool:
@@ -236,6 +248,7 @@ def heading_like(text: str, width: float) -> bool:
     text = visible(text)
     return (
         bool(TITLE_START.match(text))
+        and bool(HAS_WORD.search(text))  # "1 820 000 815 000" is a table's row, not a heading
         and not LIST_ITEM.match(text)
         and not HEADING_END.search(text)
         and len(text.split()) <= HEADING_MAX_WORDS

@@ -52,12 +52,22 @@ class Paragraph:
 @dataclass
 class Letter:
     id: str  # the file name without extension: stable, and what URLs use
-    title: str
+    title: str  # whole, never cut (a page may shorten it for display)
     date: date | None
     date_inferred: bool
     paragraphs: list[Paragraph]
     signatories: list[Signatory] = field(default_factory=list)
-    kamerstukken: list[str] = field(default_factory=list)  # "Kamerstuk 35 925 V, nr. 84"
+    # the Kamerstukken the letter cites, apart from itself: "Kamerstuk 35 925 V, nr. 84"
+    refers_to: list[str] = field(default_factory=list)
+    # What the letter says it is, when it says so (the Kamerstuk header, its running footer):
+    dossier: str | None = None  # normalised: "21461", "17600-G", "35925-V", "21501-17"
+    document_number: str | None = None  # "46", "339d" (a letter to the Eerste Kamer)
+    dossier_title: str | None = None  # "Een nieuw politiebestel"
+    # Who sends it: "de ministers van Buitenlandse Zaken en van Defensie", and their ministries
+    # as named in their time ("Wederopbouw en Volkshuisvesting"); from the sender line, else
+    # from the signatures.
+    sender: str | None = None
+    ministries: list[str] = field(default_factory=list)
     source: str = ""  # file name in the corpus
     sha256: str = ""  # of the file's bytes: tells a changed letter from an unchanged one
     # (abbreviation, long form) pairs the letter defines: "NRI" -> "NATO Readiness Initiative"
@@ -67,6 +77,17 @@ class Letter:
     # what a reviewer should know about how the file was read: an encoding other than UTF-8,
     # repaired mojibake, PDF pages without text
     notes: list[str] = field(default_factory=list)
+
+
+    @property
+    def kamerstuk(self) -> str | None:
+        """"kst-21461-46": the letter's own Kamerstuk, as officielebekendmakingen names it."""
+        return f"kst-{self.dossier}-{self.document_number}" if self.dossier and self.document_number else None
+
+    @property
+    def kamerstukken(self) -> list[str]:
+        """The cited Kamerstukken under their first name (the JSON key `kamerstukken`)."""
+        return self.refers_to
 
 
 # Characters a letter id cannot hold: they mean something in a URL (`?`, `&`, `%`, `#`) and in

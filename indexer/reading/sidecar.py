@@ -38,10 +38,9 @@ def load_sidecar(path: Path) -> dict | None:
         problems.append("'title' must be a string")
     if "date" in meta and not (isinstance(meta["date"], str) and dates.parse_iso_date(meta["date"])):
         problems.append(f"'date' must be a real date written YYYY-MM-DD, not {meta['date']!r}")
-    if "kamerstukken" in meta and not (
-        isinstance(meta["kamerstukken"], list) and all(isinstance(k, str) for k in meta["kamerstukken"])
-    ):
-        problems.append("'kamerstukken' must be a list of strings")
+    for key in ("refers_to", "kamerstukken"):  # the Kamerstukken it cites (kamerstukken: the old name)
+        if key in meta and not (isinstance(meta[key], list) and all(isinstance(k, str) for k in meta[key])):
+            problems.append(f"'{key}' must be a list of strings")
     if "signatories" in meta and not (
         isinstance(meta["signatories"], list) and all(
             isinstance(s, dict) and isinstance(s.get("role"), str) and isinstance(s.get("name"), str)

@@ -1,12 +1,15 @@
 """A letter's title when it has no subject line: the subject its first sentences offer.
 
 "Hierbij bied ik u de geannoteerde agenda aan voor ..." gives "Geannoteerde agenda voor ...";
-without such a sentence, the first sentence is the title.
+without such a sentence, the first sentence is the title. A title is kept whole (a page may
+shorten it for display: `shorten`). Titles printed in capitals ("RIJKSBEGROTING VOOR HET
+DIENSTJAAR 1971") get their capitals back from how the letter writes each word elsewhere.
 """
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from itertools import islice
 
 from indexer.reading.model import Kind, Paragraph
@@ -95,7 +98,52 @@ def derive_title(paragraphs: list[Paragraph]) -> str:
     for text in body:
         for sentence in islice(_sentences(text), 4):
             if title := offered_object(sentence):
-                return shorten(title)
-    first = next(_sentences(body[0]), "").rstrip(".") if body else ""
-    return shorten(first)
+                return title
+    return next(_sentences(body[0]), "").rstrip(".") if body else ""
+
+
+CAPS_WORD = re.compile(r"[^\W\d_]+")
+ROMAN = re.compile(r"^[IVXLC]+[A-Z]?$")
+SMALL_WORDS = {"de", "het", "een", "van", "voor", "en", "of", "in", "op", "met", "tot", "der", "den", "te", "aan"}
+
+
+def written_forms(texts: Iterable[str]) -> dict[str, str]:
+    """lowercase word -> the form the texts write it in most (not in capitals): "navo" -> "NAVO"
+    only if they write it so, "defensie" -> "Defensie", "juni" -> "juni"."""
+    running = [text for text in texts if not _mostly_capitals(text)]  # not headers, not titles
+    counts = Counter(w for text in running for w in CAPS_WORD.findall(text) if not (w.isupper() and len(w) > 1))
+    best: dict[str, tuple[int, str]] = {}
+    for word, n in counts.items():
+        if n > best.get(word.lower(), (0, ""))[0]:
+            best[word.lower()] = (n, word)
+    acronyms = Counter(w for text in running for w in CAPS_WORD.findall(text) if w.isupper() and len(w) > 1)
+    for word, n in acronyms.items():  # "NAVO": written in capitals in running text too
+        if word.lower() not in best or n > best[word.lower()][0]:
+            best[word.lower()] = (n, word)
+    return {low: form for low, (_, form) in best.items()}
+
+
+def _mostly_capitals(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+
+
+def restore_case(text: str, forms: dict[str, str]) -> str:
+    """A title in capitals as the letter writes its words ("GEANNOTEERDE AGENDA VAN DE
+    NAVO-MINISTERS" -> "Geannoteerde agenda van de NAVO-ministers"); other text unchanged."""
+    if not _mostly_capitals(text):
+        return text
+
+    def word(m: re.Match[str]) -> str:
+        w = m.group()
+        low = w.lower()
+        if not w.isupper() or (ROMAN.match(w) and len(w) > 1 and low not in forms and low not in SMALL_WORDS):
+            return w  # mixed case as written; a chapter's number ("XII", "IXA")
+        form = forms.get(low)
+        if form is None or (low in SMALL_WORDS and form != low):
+            form = low
+        return form
+
+    out = CAPS_WORD.sub(word, text)
+    return out[:1].upper() + out[1:]
 

@@ -18,14 +18,15 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def csv_lines(paragraphs: Iterable[Paragraph]) -> Iterator[str]:
     """The header, then one CSV line per paragraph, produced as they are read (an export of
-    every paragraph never sits in memory). Topics are joined with "; "."""
+    every paragraph never sits in memory). Topics and ministries are joined with "; "."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=EXPORT_FIELDS)
     writer.writeheader()
     yield _drain(buffer)
     for p in paragraphs:
         row = p.row()
-        row = {**row, "topics": "; ".join(row["topics"]), "section": row["section"] or ""}
+        row = {**row, "topics": "; ".join(row["topics"]), "section": row["section"] or "",
+               "ministries": "; ".join(row["ministries"])}
         writer.writerow({name: _cell(value) for name, value in row.items()})
         yield _drain(buffer)
 

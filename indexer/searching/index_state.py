@@ -1,23 +1,37 @@
 """What every search needs from one state of the index, worked out once per state.
 
-Which paragraphs carry each topic and year, each paragraph's date, the query expander (with the
-abbreviations the letters define): filters and facet counts are array operations on these,
-instead of queries that expand into many terms.
+Which paragraphs carry each topic, year, ministry and dossier, each paragraph's date, the query
+expander (with the abbreviations the letters define): filters and facet counts are array
+operations on these, instead of queries that expand into many terms. A ministry is named by its
+slug in the index and shown by its name; a dossier by its number, shown with its title (both
+read from a letter that has them, once per index state).
 """
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 
 from indexer.analysis import Taxonomy
+from indexer.reading import ministry_slug, parse_dossier
 from indexer.searching.expansion import Expander
 from indexer.searching.query import Filters
 from indexer.searching.results import FacetValue
 from indexer.store import Snapshot, decode_abbreviation
 
 LOOKUP_AT_MOST = 2000  # paragraphs tied on the date whose letter and number are looked up one by one
+DOSSIER_FACET_SIZE = 50  # dossier facet values given (the most frequent first); an archive has thousands
 _NONE = np.zeros(0, np.int64)
+
+
+@dataclass(frozen=True)
+class TermFilter:
+    """A filter on a field of the index: a paragraph passes with any of the terms."""
+
+    field: str  # "ministries", "dossier"
+    terms: tuple[str, ...]
 
 
 class IndexState:
@@ -28,13 +42,48 @@ class IndexState:
         self.by_topic = {t: _live_docs(snapshot, "topics", t) for t in snapshot.terms("topics")}
         self.by_year = {y: _live_docs(snapshot, "year", y) for y in snapshot.terms("year")}
         self.days = snapshot.numeric_column("day")  # the letter's date as a day number, 0: none
+        self.by_term = {
+            "ministries": {m: _live_docs(snapshot, "ministries", m) for m in snapshot.terms("ministries")},
+            "dossier": {d: _live_docs(snapshot, "dossier", d) for d in snapshot.terms("dossier")},
+        }
+        # each paragraph's dossier as a number (0: none), so that the dossier facet is one bincount
+        self.dossier_list = sorted(self.by_term["dossier"])
+        self.dossier_codes = np.zeros(self.size, np.int32)
+        for code, dossier in enumerate(self.dossier_list, start=1):
+            self.dossier_codes[self.by_term["dossier"][dossier]] = code
+        self.ministry_names = {slug: self._letter_meta(snapshot, "ministries", slug)
+                               .get("ministries_by_slug", {}).get(slug, slug)
+                               for slug in self.by_term["ministries"]}
+        self._dossier_titles: dict[str, str | None] = {}
         abbreviations = [decode_abbreviation(t) for t in snapshot.terms("abbreviations")]
         self.expander = Expander(synonyms, abbreviations, taxonomy)
         self._order: np.ndarray | None = None  # see letter_order
 
-    def filter(self, filters: Filters) -> np.ndarray | None:
+    def ministries(self, typed: str) -> tuple[str, ...]:
+        """The slugs of the ministries a typed name stands for: the one with that name
+        ("justitie", "Buitenlandse Zaken"), else all whose name has every word typed."""
+        slug = ministry_slug(typed)
+        if slug in self.by_term["ministries"]:
+            return (slug,)
+        words = set(slug.split("-")) if slug else set()
+        return tuple(s for s in sorted(self.by_term["ministries"]) if words and words <= set(s.split("-")))
+
+    def dossiers(self, typed: str) -> tuple[str, ...] | None:
+        """The dossiers a typed number stands for: itself and its chapters ("17600" finds
+        "17600-XII"); None when the text is no dossier number."""
+        dossier = parse_dossier(typed)
+        if dossier is None:
+            return None
+        return tuple(d for d in self.dossier_list if d == dossier or d.startswith(dossier + "-"))
+
+    def filter(self, filters: Filters, terms: list[TermFilter] = ()) -> np.ndarray | None:
         """The paragraphs the filters allow (a boolean mask), or None when there are none."""
         allowed = None
+        for term_filter in terms:
+            mask = np.zeros(self.size, bool)
+            for term in term_filter.terms:
+                mask[self.by_term[term_filter.field].get(term, _NONE)] = True
+            allowed = mask if allowed is None else allowed & mask
         for docs in [self.by_topic.get(slug, _NONE) for slug in filters.topics] + (
                 [self.by_year.get(str(filters.year), _NONE)] if filters.year is not None else []):
             mask = np.zeros(self.size, bool)
@@ -47,8 +96,9 @@ class IndexState:
             allowed = mask if allowed is None else allowed & mask
         return allowed
 
-    def facets(self, matching: np.ndarray, taxonomy: Taxonomy) -> dict[str, list[FacetValue]]:
-        """Topic and year counts over all matching paragraphs, largest topic first."""
+    def facets(self, matching: np.ndarray, taxonomy: Taxonomy, snapshot: Snapshot) -> dict[str, list[FacetValue]]:
+        """Topic, year, ministry and dossier counts over all matching paragraphs, largest first
+        (years in order)."""
         topics = []
         for topic in taxonomy.topics:
             count = int(np.count_nonzero(matching[self.by_topic.get(topic.slug, _NONE)]))
@@ -57,7 +107,35 @@ class IndexState:
         topics.sort(key=lambda v: (-v.count, v.value))
         years = [FacetValue(value=y, count=int(np.count_nonzero(matching[docs])))
                  for y, docs in sorted(self.by_year.items())]
-        return {"topic": topics, "year": [y for y in years if y.count]}
+        ministries = []
+        for slug, docs in self.by_term["ministries"].items():
+            if count := int(np.count_nonzero(matching[docs])):
+                ministries.append(FacetValue(value=self.ministry_names[slug], slug=slug, count=count))
+        ministries.sort(key=lambda v: (-v.count, v.value))
+        return {"topic": topics, "year": [y for y in years if y.count], "ministry": ministries,
+                "dossier": self._dossier_facet(matching, snapshot)}
+
+    def _dossier_facet(self, matching: np.ndarray, snapshot: Snapshot) -> list[FacetValue]:
+        if not self.dossier_list:
+            return []
+        counts = np.bincount(self.dossier_codes[matching], minlength=len(self.dossier_list) + 1)[1:]
+        top = [int(i) for i in np.argsort(-counts, kind="stable")[:DOSSIER_FACET_SIZE] if counts[i]]
+        values = []
+        for i in top:
+            dossier = self.dossier_list[i]
+            if dossier not in self._dossier_titles:  # read once per index state
+                self._dossier_titles[dossier] = self._letter_meta(snapshot, "dossier", dossier).get("dossier_title")
+            values.append(FacetValue(value=dossier, count=int(counts[i]), label=self._dossier_titles[dossier]))
+        return values
+
+    def _letter_meta(self, snapshot: Snapshot, field: str, term: str) -> dict:
+        """The stored metadata of the first letter with this term (for names and titles)."""
+        docs = self.by_term[field].get(term, _NONE)
+        if not len(docs):
+            return {}
+        meta = json.loads(snapshot.stored(int(docs[0])).get("letter_meta") or "{}")
+        meta["ministries_by_slug"] = {ministry_slug(m): m for m in meta.get("ministries", [])}
+        return meta
 
     def by_date(self, snapshot: Snapshot, matching: np.ndarray, k: int, newest_first: bool) -> list[int]:
         """The first k matching paragraphs by date (undated ones last either way), then by

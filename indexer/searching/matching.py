@@ -16,7 +16,7 @@ from indexer.searching.bm25 import BM25
 from indexer.searching.budget import Budget
 from indexer.searching.compiler import Compiler
 from indexer.searching.engine import Evaluation
-from indexer.searching.index_state import IndexState
+from indexer.searching.index_state import IndexState, TermFilter
 from indexer.searching.request import Sort
 from indexer.store import Snapshot
 
@@ -51,12 +51,13 @@ class Found:
 
 
 def find(snapshot: Snapshot, state: IndexState, parsed: ql.ParsedQuery, filters: ql.Filters,
-         budget: Budget, bm25: BM25, notices: list[str]) -> Found:
-    """Evaluate a parsed query with its filters: the matching paragraphs, and what ranks them."""
+         budget: Budget, bm25: BM25, notices: list[str], terms: list[TermFilter] = ()) -> Found:
+    """Evaluate a parsed query with its filters: the matching paragraphs, and what ranks them.
+    `terms`: the filters on a ministry or dossier, as terms of the index."""
     memo: dict = {}  # expansions shared by the ranked and the unranked form
     ranked, positives = Compiler(state.expander, snapshot, memo=memo, budget=budget).compile(parsed.node)
     evaluation = Evaluation(snapshot, bm25, budget)
-    allowed = state.filter(filters)  # None: no filter
+    allowed = state.filter(filters, terms)  # None: no filter
     if parsed.nothing_to_search or _empty_period(filters):
         matching = np.zeros(snapshot.size, bool)
     elif parsed.node is None:

@@ -7,6 +7,7 @@
     (china OF rusland) EN cyber
     cyber*  klimat~  klimat~2  prefix, and fuzzy within 1 (or 2) edits
     onderwerp:rusland  onderwerp:"hybride dreigingen"  jaar:2022  jaar:2020..2022
+    ministerie:justitie  ministerie:"buitenlandse zaken"  dossier:21461  dossier:"35 925 V"
     datum:2021-01-01..2022-06-30   datum:2021-01-01..   datum:..2022-06-30
 
 A malformed query (a stray quote or bracket, an operator with nothing to act on) is never an
@@ -69,6 +70,8 @@ Node = Word | Phrase | Prefix | Fuzzy | Group | AnyOf
 @dataclass
 class Filters:
     topics: list[str] = field(default_factory=list)
+    ministries: list[str] = field(default_factory=list)  # as typed; the service finds them
+    dossiers: list[str] = field(default_factory=list)  # as typed ("21 461", "35925-V")
     year: int | None = None
     date_from: date | None = None
     date_to: date | None = None
@@ -96,6 +99,8 @@ FIELD_ALIASES = {
     "onderwerp": "topic", "topic": "topic",
     "jaar": "year", "year": "year",
     "datum": "date", "date": "date",
+    "ministerie": "ministry", "ministry": "ministry",
+    "dossier": "dossier",
 }
 OPERATORS = {"AND": "and", "EN": "and", "OR": "or", "OF": "or", "NOT": "not", "NIET": "not"}
 MAX_QUERY_LENGTH = 1000
@@ -184,8 +189,8 @@ def _lex(text: str, notices: list[str]) -> tuple[list[tuple[str, str]], Filters]
 def _apply_filter(filters: Filters, name: str, value: str) -> None:
     if not value:
         raise FilterError(f"Het filter {name}: heeft geen waarde.")
-    if name == "topic":
-        filters.topics.append(value)
+    if name in ("topic", "ministry", "dossier"):
+        {"topic": filters.topics, "ministry": filters.ministries, "dossier": filters.dossiers}[name].append(value)
         return
     start, sep, end = value.partition("..")
     if name == "year":

@@ -63,6 +63,8 @@ class Sort(str, enum.Enum):
 class SearchRequest:
     query: str = ""
     topics: tuple[str, ...] = ()  # names or slugs; a paragraph must have all
+    ministries: tuple[str, ...] = ()  # names or slugs ("justitie"); a letter of all of them
+    dossiers: tuple[str, ...] = ()  # "21461", "35925-V" (a dossier includes its chapters)
     date_from: date | None = None
     date_to: date | None = None
     year: int | None = None
@@ -72,7 +74,8 @@ class SearchRequest:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "query", clean_query(self.query))
-        object.__setattr__(self, "topics", tuple(self.topics))
+        for name in ("topics", "ministries", "dossiers"):
+            object.__setattr__(self, name, tuple(getattr(self, name)))
         object.__setattr__(self, "sort", Sort.parse(self.sort))
         if not _whole(self.page) or self.page < 1:
             raise BadParameter(f"Page must be a whole number from 1 up, not {self.page!r}.",

@@ -14,8 +14,10 @@ from datetime import date
 from indexer.reading import Kind, Signatory
 from indexer.searching.request import Sort
 
-# The columns of an exported paragraph (`brieven export`, /export.csv), in this order.
-EXPORT_FIELDS = ["letter_id", "paragraph", "title", "date", "date_inferred", "section", "topics", "kind", "text"]
+# The columns of an exported paragraph (`brieven export`, /export.csv), in this order (only ever
+# extended at the end).
+EXPORT_FIELDS = ["letter_id", "paragraph", "title", "date", "date_inferred", "section", "topics", "kind", "text",
+                 "dossier", "kamerstuk", "sender", "ministries"]
 
 
 @dataclass
@@ -31,6 +33,11 @@ class Paragraph:
     topics: list[str]  # topic names
     kind: Kind
     text: str  # the paragraph, plain
+    # what the letter is and who sends it (None and [] when the letter does not say)
+    dossier: str | None = None  # "21461", "17600-XII"
+    kamerstuk: str | None = None  # "kst-21461-46"
+    sender: str | None = None  # "de minister van Justitie"
+    ministries: list[str] = field(default_factory=list)  # "Justitie"
 
     def row(self) -> dict:
         """The export row: EXPORT_FIELDS, as JSON values."""
@@ -44,6 +51,10 @@ class Paragraph:
             "topics": self.topics,
             "kind": self.kind.value,
             "text": self.text,
+            "dossier": self.dossier,
+            "kamerstuk": self.kamerstuk,
+            "sender": self.sender,
+            "ministries": self.ministries,
         }
 
 
@@ -55,14 +66,16 @@ class Hit(Paragraph):
     def to_dict(self) -> dict:
         row = self.row()
         text = row.pop("text")
-        return {**row, "score": round(self.score, 4), "text": text, "snippet": self.snippet}
+        letter = {key: row.pop(key) for key in ("dossier", "kamerstuk", "sender", "ministries")}
+        return {**row, "score": round(self.score, 4), "text": text, "snippet": self.snippet, **letter}
 
 
 @dataclass
 class FacetValue:
-    value: str  # what a filter takes: a topic name, or a year
+    value: str  # what a filter takes: a topic or ministry name, a year, a dossier ("21461")
     count: int
-    slug: str | None = None  # topics only: the short form for URLs
+    slug: str | None = None  # topics and ministries: the short form for URLs
+    label: str | None = None  # dossiers: the dossier's title
 
 
 @dataclass
@@ -101,7 +114,8 @@ class SearchResult:
             "hits": [h.to_dict() for h in self.hits],
             "facets": {
                 name: [
-                    {"value": v.value, "count": v.count, **({"slug": v.slug} if v.slug else {})}
+                    {"value": v.value, "count": v.count, **({"slug": v.slug} if v.slug else {}),
+                     **({"label": v.label} if v.label else {})}
                     for v in values
                 ]
                 for name, values in self.facets.items()
@@ -124,9 +138,20 @@ class LetterView:
     date_inferred: bool
     source: str
     signatories: list[Signatory]
-    kamerstukken: list[str]
+    refers_to: list[str]  # the Kamerstukken it cites ("Kamerstuk 35 925 V, nr. 84")
     paragraphs: list[LetterParagraph] = field(default_factory=list)
+    dossier: str | None = None
+    document_number: str | None = None
+    kamerstuk: str | None = None
+    dossier_title: str | None = None
+    sender: str | None = None
+    ministries: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # how it was read: contradictions, encodings
     notice: str | None = None  # when the query's words could not all be marked
+
+    @property
+    def kamerstukken(self) -> list[str]:
+        return self.refers_to
 
     def to_dict(self) -> dict:
         return {
@@ -136,7 +161,15 @@ class LetterView:
             "date_inferred": self.date_inferred,
             "source": self.source,
             "signatories": [{"role": s.role, "name": s.name} for s in self.signatories],
-            "kamerstukken": self.kamerstukken,
+            "kamerstukken": self.refers_to,  # the first name of refers_to, kept for its readers
+            "refers_to": self.refers_to,
+            "kamerstuk": self.kamerstuk,
+            "dossier": self.dossier,
+            "document_number": self.document_number,
+            "dossier_title": self.dossier_title,
+            "sender": self.sender,
+            "ministries": self.ministries,
+            "notes": self.notes,
             "notice": self.notice,
             "paragraphs": [
                 {"paragraph": p.number, "kind": p.kind.value, "section": p.section,

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import json
 import threading
 import time
@@ -28,14 +29,14 @@ import numpy as np
 
 from indexer.analysis import Taxonomy, load_taxonomy
 from indexer.errors import BrievenError
-from indexer.reading import Kind, Signatory
+from indexer.reading import Kind, Signatory, parse_dossier
 from indexer.searching import query as ql
 from indexer.searching.bm25 import BM25
 from indexer.searching.budget import SEARCH_SECONDS, Budget, DeadlinePassed, deadline_notice
 from indexer.searching.compiler import Compiler
 from indexer.searching.engine import Evaluation
 from indexer.searching.expansion import synonym_groups
-from indexer.searching.index_state import IndexState
+from indexer.searching.index_state import IndexState, TermFilter
 from indexer.searching.matching import HIGHLIGHT_FIELDS, Found, find
 from indexer.searching.request import BadParameter, Rule, SearchRequest
 from indexer.searching.results import Hit, HitStream, LetterParagraph, LetterView, Paragraph, SearchResult
@@ -44,7 +45,7 @@ from indexer.searching.suggestions import SUGGEST_BELOW, suggest
 from indexer.store import Snapshot, Store, WhooshStore
 
 RESULT_CACHE_SIZE = 256  # answered requests kept per service (keyed on the index state too)
-NO_FACETS = {"topic": [], "year": []}
+NO_FACETS = {"topic": [], "year": [], "ministry": [], "dossier": []}
 
 
 class LetterNotFound(BrievenError):
@@ -99,15 +100,17 @@ class SearchService:
         filters = self._merge_filters(request, parsed.filters, notices)
         budget = Budget(self.deadline)
         total, hits, facets, suggestion, stopped = 0, [], NO_FACETS, None, False
+        state = self._index_state(snapshot)
+        terms = _term_filters(state, filters, notices)
         try:
-            found = find(snapshot, self._index_state(snapshot), parsed, filters, budget, self.bm25, notices)
+            found = find(snapshot, state, parsed, filters, budget, self.bm25, notices, terms)
             total = found.total
             last_page = max(1, -(-total // request.page_size))
             if request.page <= last_page and total:
                 hits = self._page(found, request)
             elif total:
                 notices.append(f"Pagina {request.page} bestaat niet; er zijn {last_page} pagina's met resultaten.")
-            facets = found.state.facets(found.matching, self.taxonomy)
+            facets = found.state.facets(found.matching, self.taxonomy, snapshot)
         except DeadlinePassed:
             total, hits, facets, stopped = 0, [], NO_FACETS, True
         if not stopped and parsed.node is not None and total < SUGGEST_BELOW:
@@ -127,6 +130,9 @@ class SearchService:
                 "from": filters.date_from.isoformat() if filters.date_from else None,
                 "to": filters.date_to.isoformat() if filters.date_to else None,
                 "year": filters.year,
+                "ministries": [state.ministry_names.get(s, s) for t in terms if t.field == "ministries"
+                               for s in t.terms],
+                "dossiers": [parse_dossier(d) or d for d in filters.dossiers],
             },
             hits=hits,
             facets=facets,
@@ -161,7 +167,9 @@ class SearchService:
             filters = self._merge_filters(request, parsed.filters, notices)
             budget = Budget(self.deadline)
             try:
-                found = find(snapshot, self._index_state(snapshot), parsed, filters, budget, self.bm25, notices)
+                state = self._index_state(snapshot)
+                terms = _term_filters(state, filters, notices)
+                found = find(snapshot, state, parsed, filters, budget, self.bm25, notices, terms)
                 if at_most is not None and found.total > at_most:
                     stack.close()
                     return HitStream(found.total, None, False, iter(()), stack.close)
@@ -215,6 +223,8 @@ class SearchService:
             slugs.append("\x00unknown")  # a filter nothing matches: an honest zero
         merged = ql.Filters(
             topics=list(dict.fromkeys(slugs)),
+            ministries=list(dict.fromkeys([*request.ministries, *from_query.ministries])),
+            dossiers=list(dict.fromkeys([*request.dossiers, *from_query.dossiers])),
             year=request.year if request.year is not None else from_query.year,
             date_from=request.date_from or from_query.date_from,
             date_to=request.date_to or from_query.date_to,
@@ -237,6 +247,7 @@ class SearchService:
 
     def _paragraph(self, stored: dict) -> Paragraph:
         """A paragraph's stored fields as its record: the one place they are read."""
+        meta = _letter_meta(stored.get("letter_meta") or "{}")
         return Paragraph(
             letter_id=stored["letter_id"],
             number=stored["paragraph"],
@@ -247,6 +258,10 @@ class SearchService:
             topics=[self._topic_name(s) for s in (stored.get("topics") or "").split(",") if s],
             kind=Kind(stored.get("kind", "body")),
             text=stored["text"],
+            dossier=meta.get("dossier"),
+            kamerstuk=meta.get("kamerstuk"),
+            sender=meta.get("sender"),
+            ministries=meta.get("ministries", []),
         )
 
     # -- letters and export ----------------------------------------------------------------
@@ -269,7 +284,7 @@ class SearchService:
         if not docs:
             raise LetterNotFound(f"There is no letter {letter_id!r} in the index.")
         docs.sort(key=lambda d: d["paragraph"])
-        meta = json.loads(docs[0].get("letter_meta") or "{}")
+        meta = _letter_meta(docs[0].get("letter_meta") or "{}")
         paragraphs = [self._paragraph(d) for d in docs]
         first = paragraphs[0]
         return LetterView(
@@ -279,8 +294,15 @@ class SearchService:
             date_inferred=first.date_inferred,
             source=meta.get("source", ""),
             signatories=[Signatory(**s) for s in meta.get("signatories", [])],
-            kamerstukken=meta.get("kamerstukken", []),
+            refers_to=meta.get("refers_to", []),
             paragraphs=[LetterParagraph(**vars(p), html=highlight(p.text, terms)) for p in paragraphs],
+            dossier=meta.get("dossier"),
+            document_number=meta.get("document_number"),
+            kamerstuk=meta.get("kamerstuk"),
+            dossier_title=meta.get("dossier_title"),
+            sender=meta.get("sender"),
+            ministries=meta.get("ministries", []),
+            notes=meta.get("notes", []),
             notice=" ".join(notices) or None,
         )
 
@@ -315,6 +337,35 @@ class SearchService:
         with self.store.snapshot() as snapshot:
             by_topic = self._index_state(snapshot).by_topic
         return [(t.name, t.slug, len(by_topic.get(t.slug, ()))) for t in self.taxonomy.topics]
+
+
+@functools.lru_cache(maxsize=4096)
+def _letter_meta(stored: str) -> dict:
+    """A letter's stored metadata (JSON), parsed once: every paragraph of a letter stores the
+    same. Shared between callers, so read, never changed."""
+    return json.loads(stored)
+
+
+def _term_filters(state: IndexState, filters: ql.Filters, notices: list[str]) -> list[TermFilter]:
+    """The ministry and dossier filters as terms of the index. One the index does not know
+    finds nothing, with a notice that says what it does know (as for an unknown topic)."""
+    out = []
+    for typed in filters.ministries:
+        slugs = state.ministries(typed)
+        if not slugs:
+            known = ", ".join(sorted(state.ministry_names.values())) or "geen"
+            notices.append(f"Geen ministerie ‘{typed}’ in de index; er is daarom niets gevonden. "
+                           f"Bekende ministeries: {known}.")
+        out.append(TermFilter("ministries", slugs))
+    for typed in filters.dossiers:
+        dossiers = state.dossiers(typed)
+        if dossiers is None:
+            notices.append(f"‘{typed}’ is geen dossiernummer (voorbeeld: dossier:21461 of dossier:35925-V); "
+                           "er is daarom niets gevonden.")
+        elif not dossiers:
+            notices.append(f"Geen brieven in dossier {typed} in de index; er is daarom niets gevonden.")
+        out.append(TermFilter("dossier", dossiers or ()))
+    return out
 
 
 def _letter_ids(snapshot: Snapshot) -> set[str]:

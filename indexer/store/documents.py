@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from indexer.analysis import Taxonomy
-from indexer.reading import Kind, Letter
+from indexer.reading import Kind, Letter, ministry_slug
 
 
 def term_text(term) -> str:
@@ -22,14 +22,21 @@ def letter_documents(letter: Letter, taxonomy: Taxonomy, stamp: str = "") -> Ite
     """The Whoosh documents of a letter: one per paragraph, with the letter's metadata. One at a
     time, so that a paragraph is indexed right after its topics were assigned, while its
     analysis is still in `term_positions`' small cache."""
-    meta = json.dumps(
-        {
-            "source": letter.source,
-            "signatories": [{"role": s.role, "name": s.name} for s in letter.signatories],
-            "kamerstukken": letter.kamerstukken,
-        },
-        ensure_ascii=False,
-    )
+    meta = {
+        "source": letter.source,
+        "signatories": [{"role": s.role, "name": s.name} for s in letter.signatories],
+        "refers_to": letter.refers_to,
+        "dossier": letter.dossier,
+        "document_number": letter.document_number,
+        "kamerstuk": letter.kamerstuk,
+        "dossier_title": letter.dossier_title,
+        "sender": letter.sender,
+        "ministries": letter.ministries,
+        "notes": letter.notes,
+    }
+    # stored on every paragraph, so only what the letter has (readers default the rest)
+    meta = json.dumps({key: value for key, value in meta.items() if value}, ensure_ascii=False)
+    ministries = ",".join(ministry_slug(m) for m in letter.ministries)
     for p in letter.paragraphs:
         doc = {
             "doc_id": f"{letter.id}#{p.number}",
@@ -43,6 +50,10 @@ def letter_documents(letter: Letter, taxonomy: Taxonomy, stamp: str = "") -> Ite
             "day": letter.date.toordinal() if letter.date else 0,
             "letter_meta": meta,
         }
+        if letter.dossier:
+            doc["dossier"] = letter.dossier
+        if ministries:
+            doc["ministries"] = ministries
         if p.number == 1:
             doc["letter_file"] = f"{letter.id}\t{letter.sha256}\t{stamp}"
             # The letter's vocabulary for spelling suggestions, once per letter rather than per

@@ -22,7 +22,7 @@ from indexer.store.fields import (
 )
 
 # Bump when the schema or the analysis changes in a way that needs `brieven index --rebuild`.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 
 def build_schema() -> fields.Schema:
@@ -48,9 +48,14 @@ def build_schema() -> fields.Schema:
         # Surface words, unstemmed, for "Bedoelde u ...?" suggestions: all of a letter's words on
         # its first paragraph (the counts are the letter's).
         words=SurfaceWords(analyzer=words_analyzer()),
+        # What the letter is and who sends it, for filters and facets (shown from letter_meta):
+        # the normalised dossier ("21461", "17600-XII") and the ministries' slugs
+        # ("buitenlandse-zaken,defensie"), on every paragraph of the letter.
+        dossier=Identifier(),
+        ministries=Keywords(),
         # Letter metadata for display, the same on every paragraph of a letter.
         date_inferred=fields.STORED(),
-        letter_meta=fields.STORED(),  # JSON: signatories, kamerstukken, source
+        letter_meta=fields.STORED(),  # JSON: source, signatories, refers_to, dossier, sender, ...
         # The abbreviations a letter defines ("EDT\temerging and disruptive technologies"), on its
         # first paragraph: the search reads them all from this field's list of terms.
         abbreviations=Keywords(),

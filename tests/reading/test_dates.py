@@ -56,3 +56,30 @@ def test_infer_date_takes_the_latest_date_mentioned():
     assert infer_date("Op 25 november 2020 ... op 1 december 2020 ... d.d. 22 december 2019") \
         == date(2020, 12, 1)
     assert infer_date("Geen datum, alleen in april 2020.") is None
+
+
+def test_place_date_lines_of_any_place_and_era():
+    assert parse_date_line("Brussel, 8 maart 2017") == date(2017, 3, 8)
+    assert parse_date_line("Zoetermeer 2 december 1991") == date(1991, 12, 2)
+    assert parse_date_line("' s-Gravenhage, 28 april 1992") == date(1992, 4, 28)
+    assert parse_date_line("'s GRAVENHAGE, den 27 December 1911.") == date(1911, 12, 27)
+    assert parse_date_line("'* Gravenhage, den 17den April 1906.") == date(1906, 4, 17)
+    assert parse_date_line("'s-Gravenhage, 5 October 1953.") == date(1953, 10, 5)  # the old spelling
+    assert parse_date_line("Alphen aan den Rijn, 3 mei 2001") == date(2001, 5, 3)
+    assert parse_date_line("27 februari 1956.") == date(1956, 2, 27)
+    assert parse_date_line("15juli 1994") == date(1994, 7, 15)  # OCR lost the space
+    assert parse_date_line("Defensie van 1 juni 2021.") is None  # a sentence's end, no place
+
+
+def test_no_letter_is_dated_before_1814_or_after_next_year():
+    assert parse_date_line("Brussel, 8 maart 2332") is None
+    assert parse_date_line("Den Haag, 3 mei 1809") is None
+    assert infer_date("in 1809 ... op 3 mei 1809 ... tot 12 mei 2332") is None
+
+
+def test_an_inferred_date_prefers_what_the_letter_says_it_is_about():
+    text = "De bijeenkomst op 1 juni 2021 ... de Top op 14 juni 2021."
+    assert infer_date(text) == date(2021, 6, 14)
+    assert infer_date(text, own="Geannoteerde agenda voor de bijeenkomst van 1 juni 2021") == date(2021, 6, 1)
+    session = (date(1989, 1, 1), date(1990, 12, 31))
+    assert infer_date("op 3 mei 1989 en per 1 januari 1995", within=session) == date(1989, 5, 3)

@@ -162,13 +162,16 @@ def test_json_contract(service):
     assert set(data) == {"query", "notice", "suggestion", "incomplete", "total", "page", "page_size",
                          "took_ms", "sort", "filters", "hits", "facets"}
     assert data["incomplete"] is False
-    assert set(data["filters"]) == {"topics", "from", "to", "year"}
+    assert set(data["filters"]) == {"topics", "from", "to", "year", "ministries", "dossiers"}
     hit = data["hits"][0]
     assert set(hit) == {"letter_id", "paragraph", "title", "date", "date_inferred", "section",
-                        "topics", "kind", "score", "text", "snippet"}
+                        "topics", "kind", "score", "text", "snippet", "dossier", "kamerstuk", "sender",
+                        "ministries"}
     assert isinstance(hit["paragraph"], int) and isinstance(hit["topics"], list)
-    assert set(data["facets"]) == {"topic", "year"}
+    assert isinstance(hit["ministries"], list) and hit["sender"].startswith("de minister")
+    assert set(data["facets"]) == {"topic", "year", "ministry", "dossier"}
     assert {"value", "count"} <= set(data["facets"]["year"][0])
+    assert {"value", "count", "slug"} <= set(data["facets"]["ministry"][0])
 
 
 def test_letter_view_has_every_paragraph_in_order(service):
@@ -202,5 +205,6 @@ def test_an_empty_index_answers_with_nothing(tmp_path):
     empty = SearchService(tmp_path / "index")
     for query, sort in (("Rusland", Sort.RELEVANCE), ("", Sort.DATE_DESC), ('"artikel 5" NIET xyz*', Sort.DATE_ASC)):
         result = empty.search(SearchRequest(query=query, sort=sort))
-        assert result.total == 0 and result.hits == [] and result.facets == {"topic": [], "year": []}
+        assert result.total == 0 and result.hits == []
+        assert result.facets == {"topic": [], "year": [], "ministry": [], "dossier": []}
     empty.close()

@@ -308,6 +308,9 @@ BAD = [
     ("sort=willekeurig", "sortering"),
     ("onderwerp=onbekend", "Onbekend onderwerp"),
     ("onderwerp=" + "x" * 500, "te lang"),
+    ("dossier=abc", "geen dossiernummer"),
+    ("dossier=" + "1" * 500, "te lang"),
+    ("ministerie=" + "x" * 500, "te lang"),
 ]
 
 
@@ -471,7 +474,8 @@ def test_csv_export_has_every_hit(client, service, query):
     rows = list(csv.DictReader(io.StringIO(text(response))))
     total = service.search(SearchRequest(query=query)).total
     assert len(rows) == total  # "" finds every paragraph: more than one page of 100
-    assert list(rows[0]) == ["letter_id", "paragraph", "title", "date", "date_inferred", "section", "topics", "kind", "text"]
+    assert list(rows[0]) == ["letter_id", "paragraph", "title", "date", "date_inferred", "section", "topics", "kind", "text",
+                             "dossier", "kamerstuk", "sender", "ministries"]
     assert len({(r["letter_id"], r["paragraph"]) for r in rows}) == total
 
 
@@ -573,3 +577,38 @@ def test_serve_defaults_to_loopback():
 
     params = inspect.signature(serve).parameters
     assert params["host"].default == "127.0.0.1" and params["debug"].default is False
+
+
+# -- what a letter is: Kamerstuk, dossier, sender, ministries -----------------------------------
+@pytest.fixture(scope="module")
+def kamerstuk_client(kamerstuk_index):
+    return create_app({"INDEX_DIR": kamerstuk_index, "TESTING": True}).test_client()
+
+
+def test_the_letter_page_says_what_the_letter_is_in_dutch(kamerstuk_client):
+    html = text(kamerstuk_client.get("/brief/kst-21461-46"))
+    for label in ("<dt>Kamerstuk</dt>", "<dt>Dossier</dt>", "<dt>Afzender</dt>", "<dt>Ministerie</dt>"):
+        assert label in html
+    assert "kst-21461-46" in html and "Een nieuw politiebestel" in html and "De minister van Justitie" in html
+    assert 'href="/?dossier=21461"' in html and 'href="/?ministerie=justitie"' in html
+    assert "Kenmerk" not in html  # the internal id is not the letter's kenmerk
+
+
+def test_ministry_and_dossier_facets_on_the_page(kamerstuk_client):
+    html = text(kamerstuk_client.get("/?q=dialoog"))
+    assert 'id="facet-ministerie"' in html and 'id="facet-dossier"' in html
+    assert 'href="/?q=dialoog&amp;ministerie=buitenlandse-zaken"' in html
+    assert 'href="/?q=dialoog&amp;dossier=35925-V"' in html
+    chosen = text(kamerstuk_client.get("/?q=dialoog&ministerie=buitenlandse-zaken&dossier=35925-V"))
+    assert "Ministerie: Buitenlandse Zaken" in chosen and "Dossier: 35925-V" in chosen  # the chips
+    assert "Kamerstuk kst-35925-V-84" in chosen and "de ministers van Buitenlandse Zaken en van Defensie" in chosen
+
+
+def test_the_api_carries_the_facets_filters_and_letter_fields(kamerstuk_client):
+    data = api(kamerstuk_client, "/api/search?q=&ministerie=justitie")
+    assert {h["letter_id"] for h in data["hits"]} == {"kst-21461-46"}
+    assert data["filters"]["ministries"] == ["Justitie"]
+    assert data["facets"]["dossier"] == [{"value": "21461", "count": data["total"], "label": "Een nieuw politiebestel"}]
+    letter = api(kamerstuk_client, "/api/brief/kst-21461-46")
+    assert (letter["kamerstuk"], letter["dossier"], letter["sender"]) == (
+        "kst-21461-46", "21461", "de minister van Justitie")
