@@ -315,8 +315,7 @@ def serve(settings: Settings, host: str, port: int, debug: bool, base_url: str |
     settings = settings.with_base_url(base_url)
     app = create_app({"INDEX_DIR": settings.index_dir, "PAGE_SIZE": settings.page_size,
                       "BASE_URL": settings.base_url})
-    click.echo(f"Serving {settings.index_dir} on http://{host}:{port}/ (Ctrl-C stops)", err=True)
-    run_server(app, host=host, port=port, debug=debug)
+    run_server(app, host=host, port=port, debug=debug)  # it says where it listens, once
 
 
 @main.command()
@@ -327,7 +326,8 @@ def topics(settings: Settings):
 
     Example: brieven topics
     """
-    for name, slug, count in SearchService(settings.index_dir).topic_counts():
+    counts = SearchService(settings.index_dir).topic_counts()
+    for name, slug, count in sorted(counts, key=lambda t: (-t[2], t[0])):
         click.echo(f"{count:>6}  {name}  ({slug})")
 
 

@@ -46,7 +46,7 @@ def feed() -> Response:
     service = get_service()
     state = SearchState.from_args(request.args, service.taxonomy)
     title = f"brieven: {state.q}" if state.q.strip() else "brieven: nieuwe Kamerbrieven"
-    body = atom_feed(state, feed_entries(service, state), title)
+    body = atom_feed(state, feed_entries(service, state), title, service.last_change())
     return Response(body, content_type="application/atom+xml; charset=utf-8")
 
 

@@ -84,6 +84,8 @@ def test_export_jsonl_and_csv_have_every_paragraph(index_dir, service):
 def test_topics_and_stats(index_dir):
     out = run(index_dir, "topics").output
     assert "Rusland" in out
+    counts = [int(line.split()[0]) for line in out.splitlines()]
+    assert counts == sorted(counts, reverse=True) and counts[0] > counts[-1]  # the largest first
     stats = run(index_dir, "stats").output
     assert "letters:" in stats and "5" in stats
 
@@ -138,3 +140,36 @@ def test_a_bad_base_url_is_a_usage_error(index_dir, monkeypatch):
     monkeypatch.setenv("BRIEVEN_BASE_URL", "not a url")
     result = run(index_dir, "stats")
     assert result.exit_code == 2 and "public base URL" in result.output
+
+
+def test_serve_says_once_where_it_listens_and_answers_the_sort_asked(index_dir):
+    """A real `brieven serve` over HTTP: one start line, and the JSON echoes the sort asked."""
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = dict(os.environ, BRIEVEN_INDEX=str(index_dir))
+    server = subprocess.Popen([sys.executable, "-m", "indexer.cli", "serve", "--port", str(port)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        answers = {}
+        deadline = time.monotonic() + 30
+        for asked in ("nieuwste", "oudste", "relevantie", "date-desc"):
+            while True:
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/search?q=navo&sort={asked}") as r:
+                        answers[asked] = json.load(r)["sort"]
+                    break
+                except OSError:
+                    assert time.monotonic() < deadline and server.poll() is None, server.stderr.read()
+                    time.sleep(0.1)
+    finally:
+        server.terminate()
+        out, err = server.communicate(timeout=10)
+    assert answers == {"nieuwste": "date-desc", "oudste": "date-asc", "relevantie": "relevance",
+                       "date-desc": "date-desc"}
+    started = [line for line in (out + err).splitlines() if f":{port}/" in line]
+    assert started == [f"brieven: zoeken in {index_dir} op http://127.0.0.1:{port}/ (Ctrl-C stopt)"]

@@ -22,6 +22,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -296,6 +297,10 @@ class SearchService:
     def letter_ids(self) -> list[str]:
         with self.store.snapshot() as snapshot:
             return sorted(_letter_ids(snapshot))
+
+    def last_change(self) -> datetime | None:
+        """When the index last changed (UTC): the `updated` of a feed without entries."""
+        return self.store.last_change()
 
     def stats(self) -> dict:
         with self.store.snapshot() as snapshot:

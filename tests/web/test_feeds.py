@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import xml.etree.ElementTree as ET
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -65,6 +66,13 @@ def test_a_feed_parses_whatever_control_characters_a_letter_holds(odd_index):
     root = feed(client, "/feed.atom?q=belasting")
     summary = root.find(f"{ATOM}entry/{ATOM}summary").text
     assert "belasting" in summary and "\x07" not in summary and "\x1b" not in summary
+
+
+def test_a_feed_without_entries_is_as_new_as_the_index(client, service):
+    root = feed(client, "/feed.atom?q=xyzzyplugh")
+    assert root.findall(f"{ATOM}entry") == []
+    updated = datetime.fromisoformat(root.findtext(f"{ATOM}updated").replace("Z", "+00:00"))
+    assert abs((updated - service.last_change()).total_seconds()) < 1  # not 1970
 
 
 # -- links in feeds ---------------------------------------------------------------------------
