@@ -1,7 +1,9 @@
 """The `brieven` command: a thin shell over the index and the search service.
 
 Each subcommand gathers its arguments, calls the library, and prints through one function;
-library errors become click errors whose message says what to do.
+library errors become click errors whose message says what to do. A command imports the wings
+it uses when it runs (the small helpers below), so that `brieven --help` loads neither numpy
+nor Whoosh, and a search loads no indexer, PDF reader or web app.
 """
 from __future__ import annotations
 
@@ -13,23 +15,31 @@ import re
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from indexer.errors import BrievenError
-from indexer.reading import add_to_corpus, find_letters, parse_date
-from indexer.searching import (
-    FIRST_YEAR,
-    LAST_YEAR,
-    MAX_PAGE_SIZE,
-    SearchRequest,
-    SearchResult,
-    SearchService,
-    Sort,
-    csv_lines,
-)
+from indexer.searching import FIRST_YEAR, LAST_YEAR, MAX_PAGE_SIZE, SearchRequest, Sort
 from indexer.settings import Settings
-from indexer.store import IndexSummary, update_index
+
+if TYPE_CHECKING:
+    from indexer.searching import SearchResult, SearchService
+    from indexer.store import IndexSummary
+
+
+def _service(settings: Settings) -> "SearchService":
+    """The search service over the configured index (numpy and Whoosh load here)."""
+    from indexer.searching import SearchService
+
+    return SearchService(settings.index_dir)
+
+
+def _update_index(settings: Settings, **options) -> "IndexSummary":
+    """Bring the index up to date with the corpus (the indexer loads here)."""
+    from indexer.store import update_index
+
+    return update_index(settings.index_dir, settings.corpus_dir, **options)
 
 
 def library_errors(fn):
@@ -50,6 +60,8 @@ def library_errors(fn):
 def _date(ctx, param, value):
     if value is None:
         return None
+    from indexer.reading import parse_date
+
     parsed = parse_date(value)
     if parsed is None:
         raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD, e.g. 2022-06-30.")
@@ -81,10 +93,12 @@ def index(settings: Settings, rebuild: bool):
 
     Example: brieven index --rebuild
     """
+    from indexer.reading import find_letters
+
     total = len(find_letters(settings.corpus_dir))
     with click.progressbar(length=total, label="Indexing", file=sys.stderr) as bar:
-        summary = update_index(
-            settings.index_dir, settings.corpus_dir, rebuild=rebuild, progress=lambda name: bar.update(1),
+        summary = _update_index(
+            settings, rebuild=rebuild, progress=lambda name: bar.update(1),
             parallel=True,  # this process runs no other threads
         )
     _report(summary, settings)
@@ -101,6 +115,8 @@ def add(settings: Settings, files: tuple[Path, ...]):
 
     Example: brieven add ~/Downloads/kamerbrief-navo-top.pdf
     """
+    from indexer.reading import add_to_corpus
+
     report = add_to_corpus(list(files), settings.corpus_dir)
     for name in report.copied:
         click.echo(f"added {name} to {settings.corpus_dir}")
@@ -108,7 +124,7 @@ def add(settings: Settings, files: tuple[Path, ...]):
         click.echo(f"{name} is already in the corpus as {existing}: indexed once", err=True)
     for name, reason in report.refused:
         click.echo(f"not added {name}: {reason}", err=True)
-    summary = update_index(settings.index_dir, settings.corpus_dir)
+    summary = _update_index(settings)
     _report(summary, settings)
     if report.refused or summary.skipped:
         sys.exit(1)
@@ -126,7 +142,7 @@ def watch(settings: Settings):
 
     click.echo(f"Watching {settings.corpus_dir} (Ctrl-C stops)", err=True)
 
-    def report(summary: IndexSummary) -> None:
+    def report(summary: "IndexSummary") -> None:
         for kind, ids in (("added", summary.added), ("changed", summary.changed), ("removed", summary.removed)):
             for letter_id in ids:
                 click.echo(f"{time.strftime('%H:%M:%S')} {kind} {letter_id}")
@@ -142,7 +158,7 @@ def watch(settings: Settings):
         click.echo("Stopped watching.", err=True)
 
 
-def _report(summary: IndexSummary, settings: Settings) -> None:
+def _report(summary: "IndexSummary", settings: Settings) -> None:
     """What indexing did, in one summary line; skipped files and notes on stderr."""
     for name, note in summary.notes:
         click.echo(f"note: {name}: {note}", err=True)
@@ -179,14 +195,14 @@ def search(settings: Settings, query, topics, date_from, date_to, year, sort, li
         query=" ".join(query), topics=topics, date_from=date_from, date_to=date_to,
         year=year, sort=Sort(sort), page=page, page_size=limit or settings.page_size,
     )
-    result = SearchService(settings.index_dir).search(request)
+    result = _service(settings).search(request)
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
         _print_result(result)
 
 
-def _print_result(result: SearchResult) -> None:
+def _print_result(result: "SearchResult") -> None:
     what = f" for {result.query!r}" if result.query else ""
     click.echo(
         f"{_count(result.total, 'paragraph')}{what} ({result.took_ms:.0f} ms)"
@@ -245,7 +261,7 @@ def show(settings: Settings, letter: str, as_json: bool):
     letter_id, _, number = letter.partition("#")
     if number and not re.fullmatch(r"[0-9]+", number):
         raise click.UsageError(f"{letter!r}: after # comes a paragraph number, e.g. {letter_id}#3.")
-    view = SearchService(settings.index_dir).letter(letter_id)
+    view = _service(settings).letter(letter_id)
     paragraphs = view.paragraphs
     if number:
         paragraphs = [p for p in paragraphs if p.number == int(number)]
@@ -287,11 +303,13 @@ def export(settings: Settings, fmt: str):
 
     Example: brieven export --format csv > paragraphs.csv
     """
-    paragraphs = SearchService(settings.index_dir).paragraphs()
+    paragraphs = _service(settings).paragraphs()
     if fmt == "jsonl":
         for p in paragraphs:
             click.echo(json.dumps(p.row(), ensure_ascii=False))
         return
+    from indexer.searching import csv_lines
+
     for line in csv_lines(paragraphs):
         click.echo(line, nl=False)
 
@@ -326,7 +344,7 @@ def topics(settings: Settings):
 
     Example: brieven topics
     """
-    counts = SearchService(settings.index_dir).topic_counts()
+    counts = _service(settings).topic_counts()
     for name, slug, count in sorted(counts, key=lambda t: (-t[2], t[0])):
         click.echo(f"{count:>6}  {name}  ({slug})")
 
@@ -339,7 +357,7 @@ def stats(settings: Settings):
 
     Example: brieven stats
     """
-    for key, value in SearchService(settings.index_dir).stats().items():
+    for key, value in _service(settings).stats().items():
         click.echo(f"{key + ':':<12} {value}")
 
 
@@ -363,7 +381,7 @@ def evaluate(settings: Settings, qrels: str, as_json: bool, no_baseline: bool):
         judgements = load_judgements(Path(qrels))
     except (ValueError, KeyError, TypeError) as error:
         raise click.UsageError(f"{qrels} is not a judgement file ({error}); see ../shared/eval/README.md.")
-    report = run(SearchService(settings.index_dir), judgements, baseline=not no_baseline)
+    report = run(_service(settings), judgements, baseline=not no_baseline)
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
         return

@@ -173,3 +173,17 @@ def test_serve_says_once_where_it_listens_and_answers_the_sort_asked(index_dir):
                        "date-desc": "date-desc"}
     started = [line for line in (out + err).splitlines() if f":{port}/" in line]
     assert started == [f"brieven: zoeken in {index_dir} op http://127.0.0.1:{port}/ (Ctrl-C stopt)"]
+
+
+@pytest.mark.parametrize("args", [["--help"], ["search", "--help"], ["--version"]])
+def test_help_loads_no_search_engine_or_web_app(args):
+    """`brieven --help` answers at once: numpy, Whoosh and Flask load only for the commands
+    that use them (benchmarks/cli_startup.py measures the time)."""
+    code = ("import atexit, sys\n"
+            "atexit.register(lambda: print(sorted({'numpy', 'whoosh', 'flask', 'pypdf', 'watchdog', 'wordfreq'}"
+            " & {m.split('.')[0] for m in sys.modules})))\n"
+            "from indexer.cli import main\n"
+            "main()\n")
+    proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().splitlines()[-1] == "[]"

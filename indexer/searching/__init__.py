@@ -13,8 +13,9 @@ Exports: SearchService, SearchRequest, Sort, BadParameter, Rule, LetterNotFound,
 HitStream, FacetValue, Paragraph, LetterView, LetterParagraph, EXPORT_FIELDS, csv_lines, clean_query,
 MAX_QUERY_LENGTH, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, FIRST_YEAR, LAST_YEAR, SEARCH_SECONDS, Limits.
 """
+import importlib
+
 from indexer.searching.budget import SEARCH_SECONDS, Limits
-from indexer.searching.export import csv_lines
 from indexer.searching.query import MAX_QUERY_LENGTH, clean_query
 from indexer.searching.request import (
     DEFAULT_PAGE_SIZE,
@@ -26,17 +27,27 @@ from indexer.searching.request import (
     SearchRequest,
     Sort,
 )
-from indexer.searching.results import (
-    EXPORT_FIELDS,
-    FacetValue,
-    Hit,
-    HitStream,
-    LetterParagraph,
-    LetterView,
-    Paragraph,
-    SearchResult,
-)
-from indexer.searching.service import LetterNotFound, SearchService
+
+# The service, its results and the CSV writer bring numpy, Whoosh and the readers with them
+# (0.2 s): they are imported when first used (PEP 562), so that what needs only the request
+# rules above (`brieven --help`, the settings) starts without them.
+_LATER = {
+    "csv_lines": "export",
+    "EXPORT_FIELDS": "results", "FacetValue": "results", "Hit": "results", "HitStream": "results",
+    "LetterParagraph": "results", "LetterView": "results", "Paragraph": "results",
+    "SearchResult": "results",
+    "LetterNotFound": "service", "SearchService": "service",
+}
+
+
+def __getattr__(name: str):
+    module = _LATER.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "csv_lines", "clean_query", "MAX_QUERY_LENGTH", "DEFAULT_PAGE_SIZE", "FIRST_YEAR", "LAST_YEAR",
