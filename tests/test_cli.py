@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from indexer.cli import main
+from indexer.searching import Group, SearchRequest
 
 
 def run(index_dir, *args, corpus_dir=None):
@@ -23,9 +24,25 @@ def test_search_prints_ranked_paragraphs_with_title_date_section_topics_and_face
     out = result.output
     assert out.splitlines()[0].startswith(tuple("0123456789"))
     assert "  1. " in out and "  3. " in out and "  4. " not in out
-    assert "Topics:" in out and "Years:" in out
-    assert "§ " in out and "topics: " in out
+    assert "Onderwerpen:" in out and "Jaren:" in out
+    assert "§ " in out and "onderwerpen: " in out
     assert "\x1b[" not in out, "piped output is plain"
+    assert " alinea's in 5 brieven voor 'dialoog met Rusland'" in out.splitlines()[0]
+
+
+def test_search_per_letter_shows_each_letter_once_with_its_best_paragraphs(index_dir, service):
+    result = run(index_dir, "search", "rusland", "--per-letter", "--limit", "2")
+    assert result.exit_code == 0, result.output
+    expected = service.search(SearchRequest("rusland", group=Group.LETTER, page_size=2))
+    lines = result.output.splitlines()
+    assert lines[0].startswith(f"{expected.total} alinea's in {expected.total_letters} brieven")
+    assert "  1. " in result.output and "  2. " in result.output and "  3. " not in result.output
+    for letter in expected.letters:
+        assert result.output.count(f"{letter.letter_id}#") == len(letter.hits) <= 3
+        if letter.more:
+            assert f"+{letter.more} andere alinea" in result.output
+    data = json.loads(run(index_dir, "search", "rusland", "--per-letter", "--limit", "2", "--json").output)
+    assert data["group"] == "letter" and [l["letter_id"] for l in data["letters"]] == [l.letter_id for l in expected.letters]
 
 
 def test_search_json_is_the_contract(index_dir):
@@ -48,24 +65,24 @@ def test_usage_errors_exit_2_with_a_message(index_dir):
     result = run(index_dir, "search", "NAVO", "--sort", "random")
     assert result.exit_code == 2 and "random" in result.output
     result = run(index_dir, "search", "NAVO", "--from", "2022-13-45")
-    assert result.exit_code == 2 and "YYYY-MM-DD" in result.output
+    assert result.exit_code == 2 and "JJJJ-MM-DD" in result.output
     result = run(index_dir, "search", "NAVO", "--page", "-1")
     assert result.exit_code == 2
     result = run(index_dir, "search", "NAVO", "--topic", "atlantis")
-    assert result.exit_code == 2 and "known topics" in result.output
+    assert result.exit_code == 2 and "bekende onderwerpen" in result.output
 
 
 def test_missing_index_says_run_brieven_index_first(tmp_path):
     result = run(tmp_path / "nothing", "search", "NAVO")
     assert result.exit_code == 1
-    assert "run `brieven index` first" in result.output
+    assert result.output.startswith("Fout: Er is geen index") and "`brieven index`" in result.output
 
 
 def test_show_prints_the_letter_as_read(index_dir):
     result = run(index_dir, "show", "000_57bdeaef467bd125")
     assert result.exit_code == 0
     assert "2022-06-08" in result.output and "Ollongren" in result.output
-    assert "[1]" in result.output and "(footnote)" in result.output
+    assert "[1]" in result.output and "(voetnoot)" in result.output
     one = run(index_dir, "show", "000_57bdeaef467bd125#2")
     assert one.exit_code == 0 and "[2]" in one.output and "[3]" not in one.output
     assert run(index_dir, "show", "nope").exit_code == 1
@@ -87,15 +104,15 @@ def test_topics_and_stats(index_dir):
     counts = [int(line.split()[0]) for line in out.splitlines()]
     assert counts == sorted(counts, reverse=True) and counts[0] > counts[-1]  # the largest first
     stats = run(index_dir, "stats").output
-    assert "letters:" in stats and "5" in stats
+    assert "brieven:" in stats and "5" in stats
 
 
 def test_index_updates_incrementally(tmp_path, corpus_dir):
     first = run(tmp_path / "ix", "index", corpus_dir=corpus_dir)
     assert first.exit_code == 0, first.output
-    assert "Indexed 5 letters" in first.output
+    assert "Geïndexeerd: 5 brieven" in first.output
     again = run(tmp_path / "ix", "index", corpus_dir=corpus_dir)
-    assert "0 added, 0 changed, 0 removed, 5 unchanged" in again.output
+    assert "0 nieuw, 0 gewijzigd, 0 verwijderd, 5 ongewijzigd" in again.output
 
 
 def test_real_subprocess(index_dir):
@@ -109,7 +126,7 @@ def test_real_subprocess(index_dir):
 def test_show_takes_ascii_digits_after_the_hash(index_dir):
     for address in ("000_57bdeaef467bd125#²", "000_57bdeaef467bd125#٣", "000_57bdeaef467bd125#-1"):
         result = run(index_dir, "show", address)
-        assert result.exit_code == 2 and "paragraph number" in result.output, address
+        assert result.exit_code == 2 and "alineanummer" in result.output, address
 
 
 def test_deep_brackets_are_a_notice_not_a_traceback(index_dir):
@@ -136,10 +153,10 @@ def test_the_base_url_comes_from_the_flag_then_the_environment():
 
 def test_a_bad_base_url_is_a_usage_error(index_dir, monkeypatch):
     result = run(index_dir, "serve", "--base-url", "javascript:alert(1)")
-    assert result.exit_code == 2 and "public base URL" in result.output
+    assert result.exit_code == 2 and "openbaar adres" in result.output
     monkeypatch.setenv("BRIEVEN_BASE_URL", "not a url")
     result = run(index_dir, "stats")
-    assert result.exit_code == 2 and "public base URL" in result.output
+    assert result.exit_code == 2 and "openbaar adres" in result.output
 
 
 def test_serve_says_once_where_it_listens_and_answers_the_sort_asked(index_dir):

@@ -9,8 +9,8 @@ their own modules. `matching` evaluates one request once, within the `budget` ev
 it and get `results` back. It reads the index through the store's interface, never Whoosh's
 readers.
 
-Exports: SearchService, SearchRequest, Sort, BadParameter, Rule, LetterNotFound, SearchResult, Hit,
-HitStream, FacetValue, Paragraph, LetterView, LetterParagraph, EXPORT_FIELDS, csv_lines, clean_query,
+Exports: SearchService, SearchRequest, Sort, Group, BadParameter, Rule, LetterNotFound, SearchResult, Hit,
+HitStream, LetterHits, FacetValue, Paragraph, LetterView, LetterParagraph, EXPORT_FIELDS, csv_lines, clean_query,
 MAX_QUERY_LENGTH, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, FIRST_YEAR, LAST_YEAR, SEARCH_SECONDS, Limits.
 """
 import importlib
@@ -23,6 +23,7 @@ from indexer.searching.request import (
     LAST_YEAR,
     MAX_PAGE_SIZE,
     BadParameter,
+    Group,
     Rule,
     SearchRequest,
     Sort,
@@ -34,7 +35,7 @@ from indexer.searching.request import (
 _LATER = {
     "csv_lines": "export",
     "EXPORT_FIELDS": "results", "FacetValue": "results", "Hit": "results", "HitStream": "results",
-    "LetterParagraph": "results", "LetterView": "results", "Paragraph": "results",
+    "LetterHits": "results", "LetterParagraph": "results", "LetterView": "results", "Paragraph": "results",
     "SearchResult": "results",
     "LetterNotFound": "service", "SearchService": "service",
 }
@@ -51,7 +52,7 @@ def __getattr__(name: str):
 
 __all__ = [
     "csv_lines", "clean_query", "MAX_QUERY_LENGTH", "DEFAULT_PAGE_SIZE", "FIRST_YEAR", "LAST_YEAR",
-    "MAX_PAGE_SIZE", "BadParameter", "Rule", "SearchRequest", "Sort", "EXPORT_FIELDS", "FacetValue",
-    "Hit", "HitStream", "LetterParagraph", "LetterView", "Paragraph", "SearchResult", "LetterNotFound",
+    "MAX_PAGE_SIZE", "BadParameter", "Group", "Rule", "SearchRequest", "Sort", "EXPORT_FIELDS", "FacetValue",
+    "Hit", "HitStream", "LetterHits", "LetterParagraph", "LetterView", "Paragraph", "SearchResult", "LetterNotFound",
     "SearchService", "SEARCH_SECONDS", "Limits",
 ]

@@ -31,6 +31,7 @@ class IndexState:
         abbreviations = [decode_abbreviation(t) for t in snapshot.terms("abbreviations")]
         self.expander = Expander(synonyms, abbreviations, taxonomy)
         self._order: np.ndarray | None = None  # see letter_order
+        self._letters: np.ndarray | None = None  # see letters
 
     def filter(self, filters: Filters) -> np.ndarray | None:
         """The paragraphs the filters allow (a boolean mask), or None when there are none."""
@@ -55,9 +56,28 @@ class IndexState:
             if count:
                 topics.append(FacetValue(value=topic.name, slug=topic.slug, count=count))
         topics.sort(key=lambda v: (-v.count, v.value))
+        return {"topic": topics, "year": self.year_counts(matching)}
+
+    def year_counts(self, matching: np.ndarray) -> list[FacetValue]:
+        """Matching paragraphs per year, the years with any, in order."""
         years = [FacetValue(value=y, count=int(np.count_nonzero(matching[docs])))
                  for y, docs in sorted(self.by_year.items())]
-        return {"topic": topics, "year": [y for y in years if y.count]}
+        return [y for y in years if y.count]
+
+    def letters(self, snapshot: Snapshot) -> np.ndarray:
+        """Each paragraph's letter as a number (0, 1, ...; the same number for the paragraphs of
+        one letter), worked out once per index state. A letter's paragraphs are indexed
+        together, in order, so a paragraph numbered 1 starts the next letter: a pass over the
+        paragraph numbers (a store that keeps them otherwise is read by letter id instead)."""
+        if self._letters is None:
+            numbers = snapshot.numeric_column("paragraph")
+            starts = numbers == 1
+            letters = np.cumsum(starts) - 1
+            if len(numbers) and not (starts[0] and np.all(np.diff(numbers)[~starts[1:]] == 1)):
+                ids = np.array(list(snapshot.column("letter_id")), dtype=object)
+                letters = np.unique(ids, return_inverse=True)[1]
+            self._letters = letters.astype(np.int64)
+        return self._letters
 
     def by_date(self, snapshot: Snapshot, matching: np.ndarray, k: int, newest_first: bool) -> list[int]:
         """The first k matching paragraphs by date (undated ones last either way), then by

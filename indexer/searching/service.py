@@ -38,8 +38,17 @@ from indexer.searching.engine import Evaluation
 from indexer.searching.expansion import synonym_groups
 from indexer.searching.index_state import IndexState
 from indexer.searching.matching import HIGHLIGHT_FIELDS, Found, find
-from indexer.searching.request import BadParameter, Rule, SearchRequest
-from indexer.searching.results import Hit, HitStream, LetterParagraph, LetterView, Paragraph, SearchResult
+from indexer.searching.grouping import letter_page
+from indexer.searching.request import BadParameter, Group, Rule, SearchRequest
+from indexer.searching.results import (
+    Hit,
+    HitStream,
+    LetterHits,
+    LetterParagraph,
+    LetterView,
+    Paragraph,
+    SearchResult,
+)
 from indexer.searching.snippets import highlight, snippet
 from indexer.searching.suggestions import SUGGEST_BELOW, suggest
 from indexer.store import Snapshot, Store, WhooshStore
@@ -95,29 +104,46 @@ class SearchService:
         return result
 
     def _search(self, snapshot: Snapshot, request: SearchRequest, started: float) -> SearchResult:
-        parsed = ql.parse(request.query)
+        """The answer to a request; when its query finds nothing and its spelling suggestion
+        does (and the request is not `exact`), the suggestion's answer, which says so. Both
+        searches share the request's deadline."""
+        result = self._answer(snapshot, request, request.query, Budget(self.deadline), started)
+        if request.exact or result.total or result.incomplete or not result.suggestion:
+            return result
+        left = self.deadline - (time.perf_counter() - started)
+        instead = self._answer(snapshot, request, result.suggestion, Budget(max(0.0, left)), started)
+        if not instead.total:
+            return result
+        return dataclasses.replace(instead, query=request.query, suggestion=result.suggestion,
+                                   searched_instead=result.suggestion)
+
+    def _answer(self, snapshot: Snapshot, request: SearchRequest, query: str, budget: Budget,
+                started: float) -> SearchResult:
+        parsed = ql.parse(query)
         notices = [parsed.notice] if parsed.notice else []
         filters = self._merge_filters(request, parsed.filters, notices)
-        budget = Budget(self.deadline)
-        total, hits, facets, suggestion, stopped = 0, [], NO_FACETS, None, False
+        total, letters_total, hits, letters, facets, years = 0, 0, [], [], NO_FACETS, []
+        suggestion, stopped = None, False
         try:
             found = find(snapshot, self._index_state(snapshot), parsed, filters, budget, self.bm25, notices)
-            total = found.total
-            last_page = max(1, -(-total // request.page_size))
+            total, letters_total = found.total, found.total_letters
+            units = letters_total if request.group is Group.LETTER else total
+            last_page = max(1, -(-units // request.page_size))
             if request.page <= last_page and total:
-                hits = self._page(found, request)
+                hits, letters = self._page(found, request)
             elif total:
                 notices.append(f"Pagina {request.page} bestaat niet; er zijn {last_page} pagina's met resultaten.")
             facets = found.state.facets(found.matching, self.taxonomy)
+            years = found.state.year_counts(found.without_year()) if filters.year is not None else facets["year"]
         except DeadlinePassed:
-            total, hits, facets, stopped = 0, [], NO_FACETS, True
+            total, letters_total, hits, letters, facets, years, stopped = 0, 0, [], [], NO_FACETS, [], True
         if not stopped and parsed.node is not None and total < SUGGEST_BELOW:
-            suggestion = suggest(snapshot, request.query, parsed.node, budget)
+            suggestion = suggest(snapshot, query, parsed.node, budget)
         notices += budget.notices()
         if stopped:
             notices.append(deadline_notice(self.deadline))
         return SearchResult(
-            query=request.query,
+            query=query,
             total=total,
             page=request.page,
             page_size=request.page_size,
@@ -134,17 +160,32 @@ class SearchService:
             notice=" ".join(dict.fromkeys(notices)) or None,
             suggestion=suggestion,
             incomplete=stopped,
+            group=request.group,
+            total_letters=letters_total,
+            letters=letters,
+            year_histogram=years,
         )
 
-    def _page(self, found: Found, request: SearchRequest) -> list[Hit]:
-        """The hits of the page asked for, highlighted."""
-        ranked = found.order(request.sort, request.page * request.page_size)
+    def _page(self, found: Found, request: SearchRequest) -> tuple[list[Hit], list[LetterHits]]:
+        """The hits of the page asked for, highlighted; grouped by letter, the page's letters
+        too (their hits, in order, are the page's hits)."""
         terms = found.highlight_terms()
-        hits = []
-        for docnum, score in ranked[(request.page - 1) * request.page_size:]:
+
+        def hit(docnum: int, score: float) -> Hit:
             record = self._paragraph(found.snapshot.stored(docnum))
-            hits.append(Hit(**vars(record), score=score, snippet=snippet(record.text, terms)))
-        return hits
+            return Hit(**vars(record), score=score, snippet=snippet(record.text, terms))
+
+        if request.group is Group.PARAGRAPH:
+            ranked = found.order(request.sort, request.page * request.page_size)
+            return [hit(d, s) for d, s in ranked[(request.page - 1) * request.page_size:]], []
+        letters = []
+        for ranking in letter_page(found, request.sort, request.page, request.page_size):
+            hits = [hit(d, s) for d, s in ranking.best]
+            first = hits[0]
+            letters.append(LetterHits(letter_id=first.letter_id, title=first.title, date=first.date,
+                                      date_inferred=first.date_inferred, score=first.score,
+                                      matching=ranking.matching, hits=hits))
+        return [h for letter in letters for h in letter.hits], letters
 
     def hits(self, request: SearchRequest, one_per_letter: bool = False, snippets: bool = False,
              at_most: int | None = None) -> HitStream:
@@ -199,7 +240,7 @@ class SearchService:
             topic = self.taxonomy.find(name)
             if topic is None:
                 known = ", ".join(t.slug for t in self.taxonomy.topics)
-                raise BadParameter(f"Unknown topic {name!r}; known topics: {known}.", Rule.TOPIC, name)
+                raise BadParameter(f"Onbekend onderwerp {name!r}; bekende onderwerpen: {known}.", Rule.TOPIC, name)
             slugs.append(topic.slug)
         unknown = []
         for name in from_query.topics:
@@ -268,7 +309,7 @@ class SearchService:
                     notices.append(deadline_notice(self.deadline, "zijn de woorden niet gemarkeerd"))
                 notices[:0] = budget.notices()
         if not docs:
-            raise LetterNotFound(f"There is no letter {letter_id!r} in the index.")
+            raise LetterNotFound(f"De index bevat geen brief {letter_id!r}.")
         docs.sort(key=lambda d: d["paragraph"])
         meta = json.loads(docs[0].get("letter_meta") or "{}")
         paragraphs = [self._paragraph(d) for d in docs]

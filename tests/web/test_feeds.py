@@ -110,7 +110,7 @@ def test_the_feed_id_is_the_same_whatever_the_host(client):
 def test_a_bad_base_url_is_refused_when_the_app_is_made(index_dir):
     from indexer.settings import BadSetting
 
-    with pytest.raises(BadSetting, match="public base URL"):
+    with pytest.raises(BadSetting, match="geen openbaar adres"):
         create_app({"INDEX_DIR": index_dir, "BASE_URL": "javascript:alert(1)"})
 
 
