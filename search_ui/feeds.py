@@ -96,7 +96,7 @@ def atom_feed(state: SearchState, entries: list[FeedEntry], title: str, index_ch
     is its newest entry's; a feed without entries takes the index's last change."""
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": "nl"})
-    args = dataclasses.replace(state, page=1, page_size=None, sort=Sort.RELEVANCE).args()
+    args = dataclasses.replace(state, page=1, page_size=None, sort=Sort.RELEVANCE, view=None).args()
     _text(feed, "id", "urn:brieven:zoekopdracht:" + urlencode(args, doseq=True))
     _text(feed, "title", title)
     _text(feed, "subtitle", "De nieuwste Kamerbrieven met een alinea die bij deze zoekopdracht past.")

@@ -94,7 +94,7 @@ def test_export_jsonl_and_csv_have_every_paragraph(index_dir, service):
     assert len(lines) == total
     first = json.loads(lines[0])
     assert set(first) == {"letter_id", "paragraph", "title", "date", "date_inferred", "section", "topics", "kind", "text"}
-    rows = list(csv.DictReader(io.StringIO(run(index_dir, "export", "--format", "csv").output)))
+    rows = list(csv.DictReader(io.StringIO((run(index_dir, "export", "--format", "csv").output).removeprefix("\ufeff")), delimiter=";"))
     assert len(rows) == total
 
 

@@ -10,7 +10,8 @@ it and get `results` back. It reads the index through the store's interface, nev
 readers.
 
 Exports: SearchService, SearchRequest, Sort, Group, BadParameter, Rule, LetterNotFound, SearchResult, Hit,
-HitStream, LetterHits, FacetValue, Paragraph, LetterView, LetterParagraph, EXPORT_FIELDS, csv_lines, clean_query,
+HitStream, LetterHits, FacetValue, Paragraph, LetterView, LetterParagraph, EXPORT_FIELDS, csv_lines,
+xlsx_bytes, export_file_name, Completion, CompletionKind, clean_query,
 MAX_QUERY_LENGTH, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, FIRST_YEAR, LAST_YEAR, SEARCH_SECONDS, Limits.
 """
 import importlib
@@ -33,11 +34,12 @@ from indexer.searching.request import (
 # (0.2 s): they are imported when first used (PEP 562), so that what needs only the request
 # rules above (`brieven --help`, the settings) starts without them.
 _LATER = {
-    "csv_lines": "export",
+    "csv_lines": "export", "xlsx_bytes": "export", "export_file_name": "export",
     "EXPORT_FIELDS": "results", "FacetValue": "results", "Hit": "results", "HitStream": "results",
     "LetterHits": "results", "LetterParagraph": "results", "LetterView": "results", "Paragraph": "results",
     "SearchResult": "results",
     "LetterNotFound": "service", "SearchService": "service",
+    "Completion": "completion", "CompletionKind": "completion",
 }
 
 
@@ -51,8 +53,8 @@ def __getattr__(name: str):
 
 
 __all__ = [
-    "csv_lines", "clean_query", "MAX_QUERY_LENGTH", "DEFAULT_PAGE_SIZE", "FIRST_YEAR", "LAST_YEAR",
+    "csv_lines", "xlsx_bytes", "export_file_name", "clean_query", "MAX_QUERY_LENGTH", "DEFAULT_PAGE_SIZE", "FIRST_YEAR", "LAST_YEAR",
     "MAX_PAGE_SIZE", "BadParameter", "Group", "Rule", "SearchRequest", "Sort", "EXPORT_FIELDS", "FacetValue",
     "Hit", "HitStream", "LetterHits", "LetterParagraph", "LetterView", "Paragraph", "SearchResult", "LetterNotFound",
-    "SearchService", "SEARCH_SECONDS", "Limits",
+    "SearchService", "SEARCH_SECONDS", "Limits", "Completion", "CompletionKind",
 ]

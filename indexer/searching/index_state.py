@@ -10,7 +10,7 @@ from datetime import date
 
 import numpy as np
 
-from indexer.analysis import Taxonomy
+from indexer.analysis import Taxonomy, spelling_key
 from indexer.searching.expansion import Expander
 from indexer.searching.query import Filters
 from indexer.searching.results import FacetValue
@@ -28,10 +28,11 @@ class IndexState:
         self.by_topic = {t: _live_docs(snapshot, "topics", t) for t in snapshot.terms("topics")}
         self.by_year = {y: _live_docs(snapshot, "year", y) for y in snapshot.terms("year")}
         self.days = snapshot.numeric_column("day")  # the letter's date as a day number, 0: none
-        abbreviations = [decode_abbreviation(t) for t in snapshot.terms("abbreviations")]
-        self.expander = Expander(synonyms, abbreviations, taxonomy)
+        self.abbreviations = [decode_abbreviation(t) for t in snapshot.terms("abbreviations")]
+        self.expander = Expander(synonyms, self.abbreviations, taxonomy)
         self._order: np.ndarray | None = None  # see letter_order
         self._letters: np.ndarray | None = None  # see letters
+        self._written: dict[str, str] | None = None  # see written
 
     def filter(self, filters: Filters) -> np.ndarray | None:
         """The paragraphs the filters allow (a boolean mask), or None when there are none."""
@@ -63,6 +64,21 @@ class IndexState:
         years = [FacetValue(value=y, count=int(np.count_nonzero(matching[docs])))
                  for y, docs in sorted(self.by_year.items())]
         return [y for y in years if y.count]
+
+    def written(self, snapshot: Snapshot) -> dict[str, str]:
+        """spelling key -> the way most letters write the word, for the words whose folded
+        form is not how they are written ("oekraine" -> "Oekraïne", "defensieuitgaven" ->
+        "defensie-uitgaven"): only where that form is in at least half the letters that have
+        the word at all. Worked out once per index state."""
+        if self._written is None:
+            best: dict[str, tuple[int, str]] = {}
+            for form, letters in snapshot.frequencies_starting("written", "").items():
+                key = spelling_key(form)
+                if letters > best.get(key, (0, ""))[0]:
+                    best[key] = (letters, form)
+            self._written = {key: form for key, (letters, form) in best.items()
+                             if 2 * letters >= snapshot.doc_frequency("words", key)}
+        return self._written
 
     def letters(self, snapshot: Snapshot) -> np.ndarray:
         """Each paragraph's letter as a number (0, 1, ...; the same number for the paragraphs of

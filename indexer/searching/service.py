@@ -34,6 +34,7 @@ from indexer.searching import query as ql
 from indexer.searching.bm25 import BM25
 from indexer.searching.budget import SEARCH_SECONDS, Budget, DeadlinePassed, deadline_notice
 from indexer.searching.compiler import Compiler
+from indexer.searching.completion import COMPLETIONS, Completion, Completions
 from indexer.searching.engine import Evaluation
 from indexer.searching.expansion import synonym_groups
 from indexer.searching.index_state import IndexState
@@ -76,6 +77,8 @@ class SearchService:
         self._lock = threading.Lock()
         self._results: OrderedDict[tuple, SearchResult] = OrderedDict()  # least recent first
         self._state: IndexState | None = None
+        self._completions: tuple[object, Completions] | None = None  # (index state key, completions)
+        self._completions_lock = threading.Lock()
 
     def close(self) -> None:
         self.store.close()
@@ -138,7 +141,8 @@ class SearchService:
         except DeadlinePassed:
             total, letters_total, hits, letters, facets, years, stopped = 0, 0, [], [], NO_FACETS, [], True
         if not stopped and parsed.node is not None and total < SUGGEST_BELOW:
-            suggestion = suggest(snapshot, query, parsed.node, budget)
+            suggestion = suggest(snapshot, query, parsed.node, budget,
+                                 self._index_state(snapshot).written(snapshot))
         notices += budget.notices()
         if stopped:
             notices.append(deadline_notice(self.deadline))
@@ -232,6 +236,20 @@ class SearchService:
                               snippet=snippet(record.text, terms) if snippets else "")
 
         return HitStream(found.total, " ".join(dict.fromkeys(notices)) or None, False, stream(), stack.close)
+
+    def complete(self, typed: str, limit: int = COMPLETIONS) -> list[Completion]:
+        """Completions of a query being typed, from the index's own vocabulary (search as you
+        type). What they are drawn from is built once per index state, on first use."""
+        with self.store.snapshot() as snapshot:
+            current = self._completions
+            if current is None or current[0] != snapshot.key:
+                with self._completions_lock:  # one build per state, however many ask at once
+                    current = self._completions
+                    if current is None or current[0] != snapshot.key:
+                        built = Completions.build(snapshot, self._index_state(snapshot), self.taxonomy,
+                                                  self.synonyms)
+                        current = self._completions = (snapshot.key, built)
+        return current[1].complete(typed, limit)
 
     def _merge_filters(self, request: SearchRequest, from_query: ql.Filters, notices: list[str]) -> ql.Filters:
         """Filters from the request and from the query string (onderwerp:, jaar:, datum:)."""

@@ -22,7 +22,7 @@ from indexer.store.fields import (
 )
 
 # Bump when the schema or the analysis changes in a way that needs `brieven index --rebuild`.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 
 def build_schema() -> fields.Schema:
@@ -48,6 +48,9 @@ def build_schema() -> fields.Schema:
         # Surface words, unstemmed, for "Bedoelde u ...?" suggestions: all of a letter's words on
         # its first paragraph (the counts are the letter's).
         words=SurfaceWords(analyzer=words_analyzer()),
+        # The letter's words that folding changes, as written ("Oekraïne", "defensie-uitgaven"),
+        # on its first paragraph: suggestions and completions show a word the way letters write it.
+        written=Keywords(),
         # Letter metadata for display, the same on every paragraph of a letter.
         date_inferred=fields.STORED(),
         letter_meta=fields.STORED(),  # JSON: signatories, kamerstukken, source
