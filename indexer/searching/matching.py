@@ -19,6 +19,7 @@ from indexer.searching.compiler import Compiler
 from indexer.searching.engine import Evaluation
 from indexer.searching.index_state import IndexState
 from indexer.searching.request import Sort
+from indexer.searching.snippets import Marks
 from indexer.store import Snapshot
 
 HIGHLIGHT_FIELDS = ("text", "section")  # a match in either marks the word in the paragraph
@@ -62,7 +63,7 @@ class Found:
         newest = sort is Sort.DATE_DESC
         return [(n, 0.0) for n in self.state.by_date(self.snapshot, self.matching, k, newest_first=newest)]
 
-    def highlight_terms(self) -> set[str]:
+    def highlight_terms(self) -> Marks:
         return self.evaluation.words(self.positives, HIGHLIGHT_FIELDS)
 
 

@@ -50,7 +50,7 @@ from indexer.searching.results import (
     Paragraph,
     SearchResult,
 )
-from indexer.searching.snippets import highlight, snippet
+from indexer.searching.snippets import Marks, highlight, snippet
 from indexer.searching.suggestions import SUGGEST_BELOW, suggest
 from indexer.store import Snapshot, Store, WhooshStore
 
@@ -212,7 +212,7 @@ class SearchService:
                     stack.close()
                     return HitStream(found.total, None, False, iter(()), stack.close)
                 ordered = found.order(request.sort, found.total)
-                terms = found.highlight_terms() if snippets else set()
+                terms = found.highlight_terms() if snippets else Marks()
             except DeadlinePassed:
                 stack.close()
                 notices += [*budget.notices(), deadline_notice(self.deadline)]
@@ -316,7 +316,7 @@ class SearchService:
         notices: list[str] = []
         with self.store.snapshot() as snapshot:
             docs = [snapshot.stored(n) for n in snapshot.documents("letter_id", letter_id)]
-            terms: set[str] = set()
+            terms = Marks()
             if query and docs:
                 state = self._index_state(snapshot)
                 budget = Budget(self.deadline)

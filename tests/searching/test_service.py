@@ -206,3 +206,22 @@ def test_an_empty_index_answers_with_nothing(tmp_path):
         result = empty.search(SearchRequest(query=query, sort=sort))
         assert result.total == 0 and result.hits == [] and result.facets == {"topic": [], "year": []}
     empty.close()
+
+
+def test_a_multi_word_synonym_is_marked_only_where_it_stands_as_a_phrase(service):
+    import re
+
+    marked = {m.lower() for h in search(service, "NAVO", page_size=100).hits
+              for m in re.findall(r"<mark>(.*?)</mark>", h.snippet)}
+    assert "navo" in marked and "nato" in marked
+    assert not {"bondgenootschap", "euro-atlantisch", "atlantisch"} & marked  # not word by word
+
+
+def test_phrases_are_marked_side_by_side_and_words_anywhere():
+    from indexer.analysis import analyze
+    from indexer.searching.snippets import Marks, highlight
+
+    text = "Het Atlantisch Bondgenootschap en het Euro-Atlantisch gebied; het bondgenootschap zelf."
+    marks = Marks(frozenset(analyze("gebied")), frozenset({tuple(analyze("Atlantisch Bondgenootschap"))}))
+    assert highlight(text, marks) == ("Het <mark>Atlantisch</mark> <mark>Bondgenootschap</mark> en het "
+                                      "Euro-Atlantisch <mark>gebied</mark>; het bondgenootschap zelf.")
