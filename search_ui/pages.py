@@ -144,6 +144,11 @@ class Section:
     heading: str | None
     paragraphs: list[LetterParagraph]
 
+    @property
+    def anchor(self) -> str:
+        """The section's place in the page (#deel-N, after its first paragraph's number)."""
+        return f"deel-{self.paragraphs[0].number}"
+
 
 @dataclass
 class LetterPage:
@@ -156,6 +161,12 @@ class LetterPage:
     @property
     def first_hit(self) -> int | None:
         return self.hits[0] if self.hits else None
+
+    @property
+    def contents(self) -> list[Section]:
+        """The sections with a heading, for the table of contents (none for a letter with one)."""
+        headed = [s for s in self.sections if s.heading]
+        return headed if len(headed) > 1 else []
 
 
 def build_letter_page(letter_id: str, args: MultiDict | Mapping) -> LetterPage:

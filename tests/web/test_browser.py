@@ -325,3 +325,17 @@ def test_the_page_works_without_javascript(browser, base_url):
         expect(page.get_by_role("combobox")).to_have_count(0)  # a plain search box
     finally:
         context.close()
+
+
+def test_the_letter_page_has_its_contents_beside_the_text_and_a_link_per_paragraph(page, screenshot_dir):
+    page.goto(f"/brief/{LETTER}?q=rusland#p9")
+    contents = page.get_by_role("navigation", name="Inhoud")
+    expect(contents).to_be_visible()
+    text = page.locator("#p9 .para-text")
+    assert contents.bounding_box()["x"] > text.bounding_box()["x"] + text.bounding_box()["width"] - 5
+    expect(page.locator(".letter-meta")).to_be_in_viewport()  # the panel beside the text, not above it
+    page.screenshot(path=str(screenshot_dir / "letter.png"))
+    contents.get_by_role("link", name="China").click()
+    expect(page.get_by_role("heading", name="China", exact=True)).to_be_in_viewport()
+    link = page.get_by_role("link", name="link naar deze alinea (16)")
+    assert link.get_attribute("href") == f"/brief/{LETTER}#p16"

@@ -397,7 +397,8 @@ def test_letter_page_shows_the_whole_letter_with_anchors_sections_and_footnotes(
         assert ref in html
     sections = {p.section for p in view.paragraphs if p.section and p.kind == "body"}
     for section in sections:
-        assert f"<h2>{section}</h2>" in html
+        anchor = re.search(rf'<h2 id="(deel-\d+)">{re.escape(section)}</h2>', html).group(1)
+        assert f'<a href="#{anchor}">{section}</a>' in html  # in the table of contents
     footnotes = [p for p in view.paragraphs if p.kind == "footnote"]
     assert footnotes
     body, _, notes = html.partition('id="voetnoten"')
