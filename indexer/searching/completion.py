@@ -94,10 +94,9 @@ class Completions:
             else:
                 old.letters = max(letters, old.letters)
 
-        written = state.written(snapshot)
         for word, letters in snapshot.frequencies_starting("words", "").items():
             if not word.isdigit():
-                offer(written.get(word, word), CompletionKind.WORD, letters)
+                offer(state.written_form(snapshot, word, letters), CompletionKind.WORD, letters)
         letter_of = state.letters(snapshot)
         for topic in taxonomy.topics:
             docs = state.by_topic.get(topic.slug)

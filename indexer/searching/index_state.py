@@ -32,7 +32,7 @@ class IndexState:
         self.expander = Expander(synonyms, self.abbreviations, taxonomy)
         self._order: np.ndarray | None = None  # see letter_order
         self._letters: np.ndarray | None = None  # see letters
-        self._written: dict[str, str] | None = None  # see written
+        self._written: dict[str, tuple[str, int]] | None = None  # see written
 
     def filter(self, filters: Filters) -> np.ndarray | None:
         """The paragraphs the filters allow (a boolean mask), or None when there are none."""
@@ -65,20 +65,28 @@ class IndexState:
                  for y, docs in sorted(self.by_year.items())]
         return [y for y in years if y.count]
 
-    def written(self, snapshot: Snapshot) -> dict[str, str]:
-        """spelling key -> the way most letters write the word, for the words whose folded
-        form is not how they are written ("oekraine" -> "Oekraïne", "defensieuitgaven" ->
-        "defensie-uitgaven"): only where that form is in at least half the letters that have
-        the word at all. Worked out once per index state."""
+    def written(self, snapshot: Snapshot) -> dict[str, tuple[str, int]]:
+        """spelling key -> (the commonest way letters write the word, in how many letters), for
+        the words whose folded form is not how they are written ("oekraine" -> "Oekraïne",
+        "defensieuitgaven" -> "defensie-uitgaven"). Worked out once per index state."""
         if self._written is None:
-            best: dict[str, tuple[int, str]] = {}
+            best: dict[str, tuple[str, int]] = {}
             for form, letters in snapshot.frequencies_starting("written", "").items():
                 key = spelling_key(form)
-                if letters > best.get(key, (0, ""))[0]:
-                    best[key] = (letters, form)
-            self._written = {key: form for key, (letters, form) in best.items()
-                             if 2 * letters >= snapshot.doc_frequency("words", key)}
+                if letters > best.get(key, ("", 0))[1]:
+                    best[key] = (form, letters)
+            self._written = best
         return self._written
+
+    def written_form(self, snapshot: Snapshot, word: str, letters: int | None = None) -> str:
+        """A folded word as the letters write it: its commonest written form when at least half
+        the letters that have the word (`letters`, else looked up) write it so; else as it is."""
+        form, count = self.written(snapshot).get(word, (word, 0))
+        if not count:
+            return word
+        if letters is None:
+            letters = snapshot.doc_frequency("words", word)
+        return form if 2 * count >= letters else word
 
     def letters(self, snapshot: Snapshot) -> np.ndarray:
         """Each paragraph's letter as a number (0, 1, ...; the same number for the paragraphs of

@@ -3,7 +3,7 @@ the letters write them ("Oekriane" -> "Oekraïne": the vocabulary is folded, the
 come from IndexState.written)."""
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from indexer.analysis import fold
 from indexer.searching import query as ql
@@ -16,11 +16,11 @@ MAX_CORRECTED = 8  # unknown words looked up at most: each costs a walk through 
 
 
 def suggest(snapshot: Snapshot, text: str, node: ql.Node, budget: Budget | None = None,
-            written: dict[str, str] | None = None) -> str | None:
+            written: Callable[[str], str] = str) -> str | None:
     """Replace each word the index has never seen by the most frequent close word it has (the
     first MAX_CORRECTED of them, while the search's budget lasts: a suggestion is a help, so
     running out of time only makes it shorter), written as the letters write it (`written`:
-    spelling key -> written form)."""
+    a folded word -> its written form)."""
     suggestion, changed, looked_up = text, False, 0
     for word in _plain_words(node):
         folded = fold(word)
@@ -31,7 +31,7 @@ def suggest(snapshot: Snapshot, text: str, node: ql.Node, budget: Budget | None 
         looked_up += 1
         option = snapshot.spelling("words", folded, maxdist=MAX_EDITS, prefix=1)
         if option:
-            suggestion = suggestion.replace(word, _same_case(word, (written or {}).get(option, option)), 1)
+            suggestion = suggestion.replace(word, _same_case(word, written(option)), 1)
             changed = True
     return suggestion if changed else None
 
