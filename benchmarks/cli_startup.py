@@ -37,6 +37,7 @@ COMMANDS = {
     "help": ["--help"],
     "search": ["search", "dialoog met Rusland"],
     "search --json": ["search", "dialoog met Rusland", "--json"],
+    "search --per-letter": ["search", "dialoog met Rusland", "--per-letter"],
     "show": ["show", f"{LETTER}#3"],
     "topics": ["topics"],
 }
