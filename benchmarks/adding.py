@@ -11,11 +11,11 @@ from pathlib import Path
 from benchmarks.corpus import Document, new_letter
 from benchmarks.harness import Background, Finished, Server, cli, run
 
-SUMMARY_LINE = re.compile(r"^Indexed (\d+) letters, (\d+) paragraphs in ([\d.]+) s", re.MULTILINE)
+SUMMARY_LINE = re.compile(r"^Geïndexeerd: (\d+) brie(?:f|ven), (\d+) alinea(?:'s)? in ([\d.]+) s", re.MULTILINE)
 
 
 def indexed_summary(finished: Finished) -> dict:
-    """The figures of the "Indexed N letters, M paragraphs in X s" line of index/add."""
+    """The figures of the "Geïndexeerd: N brieven, M alinea's in X s" line of index/add."""
     m = SUMMARY_LINE.search(finished.stdout)
     if not m:
         return {}

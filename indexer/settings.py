@@ -71,6 +71,6 @@ def public_base_url(value: str | None) -> str | None:
         valid = False
     if not valid:
         raise BadSetting(
-            f"{value!r} is not a public base URL: give the site's address as its visitors reach "
-            "it, e.g. https://brieven.example.nl or https://example.nl/brieven (no query, no #).")
+            f"{value!r} is geen openbaar adres: geef het adres van de site zoals bezoekers het "
+            "gebruiken, bijvoorbeeld https://brieven.example.nl of https://example.nl/brieven (zonder ? of #).")
     return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"

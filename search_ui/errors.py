@@ -59,6 +59,8 @@ def bad_parameter(error: BadParameter) -> str:
         start, end = value
         return (f"De periode klopt niet: ‘van’ ({start.isoformat()}) ligt na ‘tot’ "
                 f"({end.isoformat()}). Verwissel de twee data.")
+    if rule is Rule.GROUP:
+        return f"Onbekende weergave ‘{value}’. Kies brief of alinea (in de JSON: group=letter of group=paragraph)."
     return f"Deze zoekopdracht kan niet worden uitgevoerd: {error}"
 
 

@@ -91,15 +91,17 @@ def feed_entries(service: SearchService, state: SearchState) -> list[FeedEntry]:
     return entries
 
 
-def atom_feed(state: SearchState, entries: list[FeedEntry], title: str) -> bytes:
-    """The Atom document (RFC 4287) for a search; ids are stable and name no host."""
+def atom_feed(state: SearchState, entries: list[FeedEntry], title: str, index_changed: datetime | None) -> bytes:
+    """The Atom document (RFC 4287) for a search; ids are stable and name no host. Its `updated`
+    is its newest entry's; a feed without entries takes the index's last change."""
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": "nl"})
-    args = dataclasses.replace(state, page=1, page_size=None, sort=Sort.RELEVANCE).args()
+    args = dataclasses.replace(state, page=1, page_size=None, sort=Sort.RELEVANCE, view=None).args()
     _text(feed, "id", "urn:brieven:zoekopdracht:" + urlencode(args, doseq=True))
     _text(feed, "title", title)
     _text(feed, "subtitle", "De nieuwste Kamerbrieven met een alinea die bij deze zoekopdracht past.")
-    _text(feed, "updated", max((e.updated for e in entries), default=_timestamp(None)))
+    empty = _utc(index_changed) if index_changed else _timestamp(None)
+    _text(feed, "updated", max((e.updated for e in entries), default=empty))
     author = ET.SubElement(feed, f"{{{ATOM}}}author")
     _text(author, "name", "brieven")
     _text(feed, "generator", "brieven")
@@ -165,7 +167,11 @@ def _xml(text: str) -> str:
 
 
 def _timestamp(day: date | None) -> str:
-    return datetime.combine(day or EPOCH, time(0, 0), tzinfo=timezone.utc).isoformat().replace("+00:00", "Z")
+    return _utc(datetime.combine(day or EPOCH, time(0, 0), tzinfo=timezone.utc))
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def _thousands(number: int) -> str:

@@ -10,10 +10,10 @@ from typing import Mapping
 
 from werkzeug.datastructures import MultiDict
 
-from indexer.searching import LetterParagraph, LetterView, SearchResult
+from indexer.searching import Group, LetterParagraph, LetterView, SearchResult
 
 from search_ui.service import get_service, page_size
-from search_ui.state import SORT_LABELS, SearchState, query_text
+from search_ui.state import PAGE_VIEW, SORT_LABELS, SearchState, query_text
 
 PAGER_RADIUS = 2  # page links shown either side of the current page
 
@@ -46,12 +46,27 @@ class SearchPage:
         return self.state.page > self.result.pages
 
     @property
+    def by_letter(self) -> bool:
+        return self.result.group is Group.LETTER
+
+    @property
     def first_number(self) -> int:
         return (self.result.page - 1) * self.result.page_size + 1
 
     @property
     def last_number(self) -> int:
-        return self.first_number + len(self.result.hits) - 1
+        shown = self.result.letters if self.by_letter else self.result.hits
+        return self.first_number + len(shown) - 1
+
+    @property
+    def views(self) -> list[tuple[Group, str]]:
+        return [(Group.LETTER, "per brief"), (Group.PARAGRAPH, "per alinea")]
+
+    @property
+    def empty(self) -> bool:
+        """A search that found nothing: the page offers only help, the suggestion and a way
+        out of its filters (no sorting, downloads, views or empty facets)."""
+        return not self.state.is_empty and not self.result.total
 
     @property
     def page_numbers(self) -> list[int | None]:
@@ -79,11 +94,12 @@ class SearchPage:
         return list(SORT_LABELS.items())
 
 
-def build_search_page(args: MultiDict | Mapping) -> SearchPage:
-    """The search page's data for URL parameters `args` (also the body of /api/search)."""
+def build_search_page(args: MultiDict | Mapping, default_view: Group = PAGE_VIEW) -> SearchPage:
+    """The search page's data for URL parameters `args` (also the body of /api/search, whose
+    default view is paragraphs)."""
     service = get_service()
     state = SearchState.from_args(args, service.taxonomy)
-    result = service.search(state.to_request(page_size()))
+    result = service.search(state.to_request(page_size(), default_view))
     names = {t.slug: t.name for t in service.taxonomy.topics}
     return SearchPage(
         state=state,
@@ -95,8 +111,9 @@ def build_search_page(args: MultiDict | Mapping) -> SearchPage:
 
 
 def _histogram(result: SearchResult, state: SearchState) -> list[YearBar]:
-    """Hits per year from the first year with hits to the last, empty years included."""
-    counts = {int(v.value): v.count for v in result.facets.get("year", [])}
+    """Hits per year from the first year with hits to the last, empty years included; with a
+    year chosen, every year's bar stays (counted without the year filter), the chosen one marked."""
+    counts = {int(v.value): v.count for v in result.year_histogram}
     if not counts:
         return []
     highest = max(counts.values())
@@ -129,6 +146,11 @@ class Section:
     heading: str | None
     paragraphs: list[LetterParagraph]
 
+    @property
+    def anchor(self) -> str:
+        """The section's place in the page (#deel-N, after its first paragraph's number)."""
+        return f"deel-{self.paragraphs[0].number}"
+
 
 @dataclass
 class LetterPage:
@@ -141,6 +163,12 @@ class LetterPage:
     @property
     def first_hit(self) -> int | None:
         return self.hits[0] if self.hits else None
+
+    @property
+    def contents(self) -> list[Section]:
+        """The sections with a heading, for the table of contents (none for a letter with one)."""
+        headed = [s for s in self.sections if s.heading]
+        return headed if len(headed) > 1 else []
 
 
 def build_letter_page(letter_id: str, args: MultiDict | Mapping) -> LetterPage:

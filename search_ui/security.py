@@ -7,6 +7,7 @@ from flask import Flask, Response
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'none'",
     "script-src 'self'",
+    "connect-src 'self'",  # the search box's completions (/api/suggest)
     "style-src 'self'",
     "img-src 'self' data:",
     "form-action 'self'",

@@ -12,13 +12,16 @@ SERVER_THREADS = 8
 
 
 def serve(app: Flask, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, debug: bool = False) -> None:
-    """Serve until interrupted. Debug mode (reloader, tracebacks in the browser) only when asked."""
+    """Serve until interrupted, after one line that says what is served where (Flask's
+    development server says it itself). Debug mode (reloader, tracebacks in the browser) only
+    when asked."""
     if debug:
         app.run(host=host, port=port, debug=True)
         return
     import waitress  # imported here: the debug server and the tests need not load it
 
-    print(f"brieven: zoeken op http://{_display(host)}:{port}/ (Ctrl-C stopt)", flush=True)
+    print(f"brieven: zoeken in {app.config['INDEX_DIR']} op http://{_display(host)}:{port}/ "
+          "(Ctrl-C stopt)", flush=True)
     waitress.serve(app, host=host, port=port, ident="brieven", threads=SERVER_THREADS)
 
 

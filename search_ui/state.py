@@ -1,7 +1,7 @@
 """The state of a search as it lives in the URL, read and checked with Dutch messages.
 
-`?q=&onderwerp=&ministerie=&dossier=&jaar=&van=&tot=&sort=&pagina=&aantal=` is the whole state
-of the search page:
+`?q=&onderwerp=&ministerie=&dossier=&jaar=&van=&tot=&sort=&weergave=&letterlijk=&pagina=&aantal=`
+is the whole state of the search page:
 `SearchState.from_args` reads it (a bad value is a BadRequest that says what is allowed), and
 `SearchState.url` writes it back, so a copied URL reproduces the page and every link that
 changes a filter starts again at page 1.
@@ -19,7 +19,7 @@ from werkzeug.datastructures import MultiDict
 
 from indexer.analysis import Taxonomy
 from indexer.reading import parse_date, parse_dossier
-from indexer.searching import DEFAULT_PAGE_SIZE, MAX_QUERY_LENGTH, SearchRequest, Sort, clean_query
+from indexer.searching import DEFAULT_PAGE_SIZE, MAX_QUERY_LENGTH, Group, SearchRequest, Sort, clean_query
 
 from search_ui.errors import BadRequest
 
@@ -36,6 +36,12 @@ SORT_LABELS: dict[Sort, str] = {
     Sort.DATE_DESC: "nieuwste eerst",
     Sort.DATE_ASC: "oudste eerst",
 }
+# The URL's views (`weergave`, Dutch, canonical) and the API's (`group`, accepted on both).
+VIEW_VALUES: dict[str, Group] = {"brief": Group.LETTER, "alinea": Group.PARAGRAPH, **{g.value: g for g in Group}}
+VIEW_NAMES: dict[Group, str] = {Group.LETTER: "brief", Group.PARAGRAPH: "alinea"}
+# The search page lists letters, each with its best paragraphs: a letter with a dozen matching
+# paragraphs would otherwise fill the first page. The JSON keeps paragraphs (its contract).
+PAGE_VIEW = Group.LETTER
 MAX_PARAM_CHARS = 200  # any parameter but q: a year, a date, a topic slug, a number
 
 
@@ -51,6 +57,8 @@ class SearchState:
     sort: Sort = Sort.RELEVANCE
     page: int = 1
     page_size: int | None = None  # None: the app's default (not written into URLs)
+    view: Group | None = None  # None: the endpoint's default (PAGE_VIEW on the page, paragraphs in JSON)
+    exact: bool = False  # True: search the query as typed, never its spelling suggestion instead
 
     # -- reading ---------------------------------------------------------------------------
     @classmethod
@@ -80,13 +88,15 @@ class SearchState:
             sort=_sort(get("sort")),
             page=1 if page is None else page,
             page_size=_whole(get("aantal"), "aantal", "het aantal per pagina"),
+            view=_view(get("weergave") or get("group")),
+            exact=_flag(get("letterlijk"), "letterlijk"),
         )
         # The request rules (ranges, a period that runs forwards) are the library's: a broken
         # one raises BadParameter, which the error handler words in Dutch (search_ui/errors.py).
         state.to_request(DEFAULT_PAGE_SIZE)
         return state
 
-    def to_request(self, default_page_size: int) -> SearchRequest:
+    def to_request(self, default_page_size: int, default_view: Group = PAGE_VIEW) -> SearchRequest:
         return SearchRequest(
             query=self.q,
             topics=self.topics,
@@ -98,6 +108,8 @@ class SearchState:
             sort=self.sort,
             page=self.page,
             page_size=default_page_size if self.page_size is None else self.page_size,
+            group=self.view or default_view,
+            exact=self.exact,
         )
 
     @property
@@ -130,6 +142,10 @@ class SearchState:
             args["tot"] = self.date_to.isoformat()
         if self.sort is not Sort.RELEVANCE:
             args["sort"] = SORT_NAMES[self.sort]
+        if self.view is not None:
+            args["weergave"] = VIEW_NAMES[self.view]
+        if self.exact:
+            args["letterlijk"] = "1"
         if keep_page and self.page > 1:
             args["pagina"] = str(self.page)
         if self.page_size:
@@ -137,14 +153,21 @@ class SearchState:
         return args
 
     def url(self, endpoint: str = "pages.search", **changes) -> str:
-        """The URL of this state with `changes`; any change but a page number starts at page 1."""
+        """The URL of this state with `changes`; any change but a page number starts at page 1,
+        and a new query is searched with the spelling suggestion again."""
         if "page" not in changes:
             changes["page"] = 1
+        if "q" in changes and "exact" not in changes:
+            changes["exact"] = False
         return url_for(endpoint, **dataclasses.replace(self, **changes).args())
 
     def filter_url(self, endpoint: str) -> str:
-        """This search on another endpoint (feed, export): no page, no page size."""
-        return url_for(endpoint, **dataclasses.replace(self, page=1, page_size=None).args())
+        """This search on another endpoint (feed, export): no page, no page size, no view."""
+        return url_for(endpoint, **dataclasses.replace(self, page=1, page_size=None, view=None).args())
+
+    def view_url(self, view: Group) -> str:
+        """This search in another view (the page's own view is written as no parameter)."""
+        return self.url(view=None if view is PAGE_VIEW else view)
 
     def page_url(self, page: int) -> str:
         return self.url(page=page)
@@ -257,6 +280,23 @@ def _dossier(value: str) -> str:
             "bijvoorbeeld dossier=21461 of dossier=35925-V."
         )
     return dossier
+
+
+def _view(value: str | None) -> Group | None:
+    if value is None or value.strip() == "":
+        return None
+    try:
+        return VIEW_VALUES[_short(value, "weergave").strip().lower()]
+    except KeyError:
+        raise BadRequest(f"Onbekende weergave ‘{_shown(value)}’. Kies weergave=brief of weergave=alinea (of group=letter, group=paragraph).") from None
+
+
+def _flag(value: str | None, name: str) -> bool:
+    if value is None or value.strip() in ("", "0"):
+        return False
+    if value.strip() == "1":
+        return True
+    raise BadRequest(f"‘{_shown(value)}’ kan niet bij ‘{name}’; gebruik {name}=1.")
 
 
 def _sort(value: str | None) -> Sort:

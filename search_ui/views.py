@@ -1,10 +1,12 @@
 """The HTML pages: search, letter, help, and the feed and export of a search."""
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, Response, redirect, render_template, request, stream_with_context
 from werkzeug.wrappers import Response as BaseResponse
 
-from indexer.searching import Limits, csv_lines
+from indexer.searching import Limits, csv_lines, export_file_name, xlsx_bytes
 
 from search_ui.feeds import MAX_EXPORT_ROWS, atom_feed, export_stream, feed_entries
 from search_ui.pages import build_letter_page, build_search_page
@@ -46,7 +48,7 @@ def feed() -> Response:
     service = get_service()
     state = SearchState.from_args(request.args, service.taxonomy)
     title = f"brieven: {state.q}" if state.q.strip() else "brieven: nieuwe Kamerbrieven"
-    body = atom_feed(state, feed_entries(service, state), title)
+    body = atom_feed(state, feed_entries(service, state), title, service.last_change())
     return Response(body, content_type="application/atom+xml; charset=utf-8")
 
 
@@ -59,5 +61,24 @@ def export() -> Response:
     hits = export_stream(service, state)
     response = Response(stream_with_context(csv_lines(hits)), content_type="text/csv; charset=utf-8")
     response.call_on_close(hits.close)
-    response.headers["Content-Disposition"] = 'attachment; filename="brieven-export.csv"'
+    response.headers["Content-Disposition"] = _attachment(export_file_name(state.q, date.today(), "csv"))
     return response
+
+
+@bp.get("/export.xlsx")
+def export_xlsx() -> Response:
+    """The same hits as the CSV export, as an Excel workbook (typed cells: numbers, dates, text)."""
+    service = get_service()
+    state = SearchState.from_args(request.args, service.taxonomy)
+    with export_stream(service, state) as hits:
+        body = xlsx_bytes(hits)
+    response = Response(body, content_type=XLSX_TYPE)
+    response.headers["Content-Disposition"] = _attachment(export_file_name(state.q, date.today(), "xlsx"))
+    return response
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _attachment(name: str) -> str:
+    return f'attachment; filename="{name}"'  # the name is ASCII letters, digits and hyphens

@@ -30,7 +30,7 @@ def modules() -> list[tuple[str, Path]]:
     found = []
     for path in sorted((ROOT / "indexer").rglob("*.py")):
         parts = path.relative_to(ROOT / "indexer").parts
-        owner = parts[0] if len(parts) > 1 else ("cli" if parts[0] == "cli.py" else None)
+        owner = parts[0] if len(parts) > 1 else ("cli" if parts[0].startswith("cli") else None)
         if owner:
             found.append((owner, path))
     found += [("search_ui", path) for path in sorted((ROOT / "search_ui").rglob("*.py"))]

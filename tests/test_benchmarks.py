@@ -137,3 +137,13 @@ def test_hostile_benchmark_smoke_run(tmp_path):
     assert set(f["targets"]) == {"worst_request_s", "plain_search_under_load_s", "errors"}
     for words in ("worst request", "under load", "errors (target 0)"):
         assert words in proc.stdout
+
+
+def test_cli_startup_benchmark_smoke_run(tmp_path):
+    proc, f = _run(tmp_path, "benchmarks.cli_startup", "--runs", "1")
+    assert set(f["this"]) == set(f["commands"]) and f["targets_s"] == {"help": 0.3, "search": 0.6}
+    for command, s in f["this"].items():
+        assert s["runs"] == 1 and _positive(s["wall_median_s"]) and _positive(s["cpu_median_s"]), command
+    assert f["this"]["help"]["heavy_imports"] == []  # what the command loads is measured, not assumed
+    assert "numpy" in f["this"]["search"]["heavy_imports"]
+    assert "wall median" in proc.stdout

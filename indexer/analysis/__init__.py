@@ -6,6 +6,7 @@ splitting (`compounds`), the Dutch word list that is evidence for both and for d
 (`lexicon`), and the topic taxonomy (`topics`). It knows nothing of Whoosh: the index wraps it.
 
 Exports: analyze, analyze_positions, term_positions, word_terms, surface_terms, surface_words,
+written_forms, spelling_key,
 fold, stem, stopwords, query_compound_parts, WORD_PATTERN; split_compound; is_word,
 is_common_word, zipf; Taxonomy, Topic, TaxonomyError, load_taxonomy.
 """
@@ -21,7 +22,9 @@ from indexer.analysis.dutch import (
     surface_terms,
     surface_words,
     term_positions,
+    spelling_key,
     word_terms,
+    written_forms,
 )
 from indexer.analysis.lexicon import is_common_word, is_word, zipf
 from indexer.analysis.topics import Taxonomy, TaxonomyError, Topic, load_taxonomy
@@ -29,6 +32,6 @@ from indexer.analysis.topics import Taxonomy, TaxonomyError, Topic, load_taxonom
 __all__ = [
     "split_compound", "WORD_PATTERN", "analyze", "analyze_positions", "fold",
     "query_compound_parts", "stem", "stopwords", "surface_terms", "surface_words",
-    "term_positions", "word_terms", "is_common_word", "is_word", "zipf", "Taxonomy",
+    "term_positions", "word_terms", "written_forms", "spelling_key", "is_common_word", "is_word", "zipf", "Taxonomy",
     "TaxonomyError", "Topic", "load_taxonomy",
 ]

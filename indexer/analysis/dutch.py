@@ -183,6 +183,31 @@ def surface_words(text: str) -> list[str]:
     return list(dict.fromkeys(chain.from_iterable(map(surface_terms, forms))))
 
 
+def written_forms(text: str) -> list[str]:
+    """The words of `text` whose spelling folding loses, as written (NFKC): those with
+    diacritics ("Oekraïne", "coördinatie") and hyphenated ones ("defensie-uitgaven"). The
+    index keeps them per letter, so that a word can be shown and suggested the way the letters
+    write it, while it is searched folded."""
+    forms = []
+    for word in dict.fromkeys(_WORDS.findall(text)):
+        if word.isascii() and "-" not in word:
+            continue
+        written = drop_possessive(normalize(word))
+        if (1 < len(written) <= MAX_WRITTEN_CHARS and written.replace("-", "").isalpha()
+                and ("-" in written or fold(written) != written.lower())):
+            forms.append(written)
+    return list(dict.fromkeys(forms))
+
+
+MAX_WRITTEN_CHARS = 40  # longer "words" are OCR debris or chains of hyphenated numbers
+
+
+def spelling_key(text: str) -> str:
+    """How typed text and written words are compared for completions and suggestions: folded,
+    without hyphens and apostrophes, single spaces ("Defensie-uitgaven" -> "defensieuitgaven")."""
+    return " ".join(fold(normalize(text)).replace("-", "").replace("'", "").split())
+
+
 def analyze_positions(text: str, mode: Mode | str = Mode.INDEX) -> list[tuple[str, int, int, int]]:
     """(term, position, startchar, endchar) for every term: for phrases and highlighting. A
     stopword leaves no gap in the positions, so a phrase matches across it."""

@@ -116,7 +116,7 @@ def load_judgements(path: Path) -> list[JudgedQuery]:
         queries.append(JudgedQuery(id=q["id"], query=q["query"], kind=q.get("kind", ""),
                                    relevant=relevant, level=Level.LETTER if letters else Level.PARAGRAPH))
     if len({q.level for q in queries}) > 1:
-        raise ValueError(f"{path} mixes paragraph and letter judgements: split it into two files")
+        raise ValueError(f"{path} mengt beoordelingen van alinea's en van brieven: splits het in twee bestanden")
     return queries
 
 

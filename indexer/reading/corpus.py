@@ -63,8 +63,8 @@ def list_corpus(corpus_dir: Path) -> CorpusListing:
     is read)."""
     if not corpus_dir.is_dir():
         raise CorpusMissing(
-            f"No corpus directory at {corpus_dir}: create it and put letters (.txt, .pdf) in it, "
-            "or point --corpus / BRIEVEN_CORPUS at the right place."
+            f"Er is geen corpusmap {corpus_dir}: maak die en zet er brieven (.txt, .pdf) in, "
+            "of wijs met --corpus / BRIEVEN_CORPUS de juiste map aan."
         )
     names, refused = [], []
     # os.scandir knows file types without a stat per file; names sort faster than Paths

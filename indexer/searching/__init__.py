@@ -9,12 +9,14 @@ their own modules. `matching` evaluates one request once, within the `budget` ev
 it and get `results` back. It reads the index through the store's interface, never Whoosh's
 readers.
 
-Exports: SearchService, SearchRequest, Sort, BadParameter, Rule, LetterNotFound, SearchResult, Hit,
-HitStream, FacetValue, Paragraph, LetterView, LetterParagraph, EXPORT_FIELDS, csv_lines, clean_query,
+Exports: SearchService, SearchRequest, Sort, Group, BadParameter, Rule, LetterNotFound, SearchResult, Hit,
+HitStream, LetterHits, FacetValue, Paragraph, LetterView, LetterParagraph, EXPORT_FIELDS, csv_lines,
+xlsx_bytes, export_file_name, Completion, CompletionKind, clean_query,
 MAX_QUERY_LENGTH, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, FIRST_YEAR, LAST_YEAR, SEARCH_SECONDS, Limits.
 """
+import importlib
+
 from indexer.searching.budget import SEARCH_SECONDS, Limits
-from indexer.searching.export import csv_lines
 from indexer.searching.query import MAX_QUERY_LENGTH, clean_query
 from indexer.searching.request import (
     DEFAULT_PAGE_SIZE,
@@ -22,25 +24,37 @@ from indexer.searching.request import (
     LAST_YEAR,
     MAX_PAGE_SIZE,
     BadParameter,
+    Group,
     Rule,
     SearchRequest,
     Sort,
 )
-from indexer.searching.results import (
-    EXPORT_FIELDS,
-    FacetValue,
-    Hit,
-    HitStream,
-    LetterParagraph,
-    LetterView,
-    Paragraph,
-    SearchResult,
-)
-from indexer.searching.service import LetterNotFound, SearchService
+
+# The service, its results and the CSV writer bring numpy, Whoosh and the readers with them
+# (0.2 s): they are imported when first used (PEP 562), so that what needs only the request
+# rules above (`brieven --help`, the settings) starts without them.
+_LATER = {
+    "csv_lines": "export", "xlsx_bytes": "export", "export_file_name": "export",
+    "EXPORT_FIELDS": "results", "FacetValue": "results", "Hit": "results", "HitStream": "results",
+    "LetterHits": "results", "LetterParagraph": "results", "LetterView": "results", "Paragraph": "results",
+    "SearchResult": "results",
+    "LetterNotFound": "service", "SearchService": "service",
+    "Completion": "completion", "CompletionKind": "completion",
+}
+
+
+def __getattr__(name: str):
+    module = _LATER.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
-    "csv_lines", "clean_query", "MAX_QUERY_LENGTH", "DEFAULT_PAGE_SIZE", "FIRST_YEAR", "LAST_YEAR",
-    "MAX_PAGE_SIZE", "BadParameter", "Rule", "SearchRequest", "Sort", "EXPORT_FIELDS", "FacetValue",
-    "Hit", "HitStream", "LetterParagraph", "LetterView", "Paragraph", "SearchResult", "LetterNotFound",
-    "SearchService", "SEARCH_SECONDS", "Limits",
+    "csv_lines", "xlsx_bytes", "export_file_name", "clean_query", "MAX_QUERY_LENGTH", "DEFAULT_PAGE_SIZE", "FIRST_YEAR", "LAST_YEAR",
+    "MAX_PAGE_SIZE", "BadParameter", "Group", "Rule", "SearchRequest", "Sort", "EXPORT_FIELDS", "FacetValue",
+    "Hit", "HitStream", "LetterHits", "LetterParagraph", "LetterView", "Paragraph", "SearchResult", "LetterNotFound",
+    "SearchService", "SEARCH_SECONDS", "Limits", "Completion", "CompletionKind",
 ]

@@ -73,6 +73,10 @@ class Budget:
     def expires(self) -> bool:
         return time.thread_time() > self.deadline
 
+    def remaining(self) -> float:
+        """Seconds of CPU time left (0 when none)."""
+        return max(0.0, self.deadline - time.thread_time())
+
     def take_words(self, typed: str, count: int) -> bool:
         """May one more item of the query (a word, or a phrase of `count` words) be searched?
         Counts it when it may."""

@@ -24,6 +24,7 @@ from indexer.searching.bm25 import BM25
 from indexer.searching.budget import Budget
 from indexer.searching.proximity import near_mask
 from indexer.searching.ranking import best_first, refine
+from indexer.searching.snippets import Marks
 from indexer.store import Snapshot
 
 
@@ -202,23 +203,33 @@ class Evaluation:
                 self._expansions[q] = sorted(self.snapshot.terms_starting(field, text))
         return self._expansions[q]
 
-    def words(self, queries, fields: tuple[str, ...]) -> set[str]:
-        """The words of the queries in these fields, prefixes and fuzzy terms expanded: what
-        to mark in the paragraphs shown."""
-        found: set[str] = set()
-        for q in queries:
-            kind = type(q)
-            if kind is wq.Term or kind is wq.Phrase:
-                if q.fieldname in fields:
-                    found.update(_str(w) for w in ([q.text] if kind is wq.Term else q.words))
-            elif isinstance(q, wq.MultiTerm):
-                if q.field() in fields:
-                    found.update(self.expand(q))
-            elif kind is wq.SpanNear2:
-                found |= self.words(q.qs, fields)
-            elif hasattr(q, "children"):
-                found |= self.words(list(q.children()), fields)
-        return found
+    def words(self, queries, fields: tuple[str, ...]) -> Marks:
+        """The words of the queries in these fields, prefixes and fuzzy terms expanded, and
+        their phrases (marked only where their words stand together): what to mark in the
+        paragraphs shown."""
+        terms: set[str] = set()
+        phrases: set[tuple[str, ...]] = set()
+
+        def walk(qs) -> None:
+            for q in qs:
+                kind = type(q)
+                if kind is wq.Term:
+                    if q.fieldname in fields:
+                        terms.add(_str(q.text))
+                elif kind is wq.Phrase:
+                    if q.fieldname in fields:
+                        words = tuple(_str(w) for w in q.words)
+                        (phrases.add(words) if len(words) > 1 else terms.update(words))
+                elif isinstance(q, wq.MultiTerm):
+                    if q.field() in fields:
+                        terms.update(self.expand(q))
+                elif kind is wq.SpanNear2:
+                    walk(q.qs)
+                elif hasattr(q, "children"):
+                    walk(list(q.children()))
+
+        walk(queries)
+        return Marks(frozenset(terms), frozenset(phrases))
 
 
 def has_proximity(q) -> bool:

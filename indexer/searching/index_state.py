@@ -14,7 +14,7 @@ from datetime import date
 
 import numpy as np
 
-from indexer.analysis import Taxonomy
+from indexer.analysis import Taxonomy, spelling_key
 from indexer.reading import ministry_slug, parse_dossier
 from indexer.searching.expansion import Expander
 from indexer.searching.query import Filters
@@ -55,9 +55,11 @@ class IndexState:
                                .get("ministries_by_slug", {}).get(slug, slug)
                                for slug in self.by_term["ministries"]}
         self._dossier_titles: dict[str, str | None] = {}
-        abbreviations = [decode_abbreviation(t) for t in snapshot.terms("abbreviations")]
-        self.expander = Expander(synonyms, abbreviations, taxonomy)
+        self.abbreviations = [decode_abbreviation(t) for t in snapshot.terms("abbreviations")]
+        self.expander = Expander(synonyms, self.abbreviations, taxonomy)
         self._order: np.ndarray | None = None  # see letter_order
+        self._letters: np.ndarray | None = None  # see letters
+        self._written: dict[str, tuple[str, int]] | None = None  # see written
 
     def ministries(self, typed: str) -> tuple[str, ...]:
         """The slugs of the ministries a typed name stands for: the one with that name
@@ -105,15 +107,23 @@ class IndexState:
             if count:
                 topics.append(FacetValue(value=topic.name, slug=topic.slug, count=count))
         topics.sort(key=lambda v: (-v.count, v.value))
+        return {"topic": topics, "year": self.year_counts(matching),
+                "ministry": self.ministry_counts(matching), "dossier": self._dossier_facet(matching, snapshot)}
+
+    def year_counts(self, matching: np.ndarray) -> list[FacetValue]:
+        """Matching paragraphs per year, the years with any, in order."""
         years = [FacetValue(value=y, count=int(np.count_nonzero(matching[docs])))
                  for y, docs in sorted(self.by_year.items())]
+        return [y for y in years if y.count]
+
+    def ministry_counts(self, matching: np.ndarray) -> list[FacetValue]:
+        """Matching paragraphs per ministry, the largest first."""
         ministries = []
         for slug, docs in self.by_term["ministries"].items():
             if count := int(np.count_nonzero(matching[docs])):
                 ministries.append(FacetValue(value=self.ministry_names[slug], slug=slug, count=count))
         ministries.sort(key=lambda v: (-v.count, v.value))
-        return {"topic": topics, "year": [y for y in years if y.count], "ministry": ministries,
-                "dossier": self._dossier_facet(matching, snapshot)}
+        return ministries
 
     def _dossier_facet(self, matching: np.ndarray, snapshot: Snapshot) -> list[FacetValue]:
         if not self.dossier_list:
@@ -136,6 +146,44 @@ class IndexState:
         meta = json.loads(snapshot.stored(int(docs[0])).get("letter_meta") or "{}")
         meta["ministries_by_slug"] = {ministry_slug(m): m for m in meta.get("ministries", [])}
         return meta
+
+    def written(self, snapshot: Snapshot) -> dict[str, tuple[str, int]]:
+        """spelling key -> (the commonest way letters write the word, in how many letters), for
+        the words whose folded form is not how they are written ("oekraine" -> "Oekraïne",
+        "defensieuitgaven" -> "defensie-uitgaven"). Worked out once per index state."""
+        if self._written is None:
+            best: dict[str, tuple[str, int]] = {}
+            for form, letters in snapshot.frequencies_starting("written", "").items():
+                key = spelling_key(form)
+                if letters > best.get(key, ("", 0))[1]:
+                    best[key] = (form, letters)
+            self._written = best
+        return self._written
+
+    def written_form(self, snapshot: Snapshot, word: str, letters: int | None = None) -> str:
+        """A folded word as the letters write it: its commonest written form when at least half
+        the letters that have the word (`letters`, else looked up) write it so; else as it is."""
+        form, count = self.written(snapshot).get(word, (word, 0))
+        if not count:
+            return word
+        if letters is None:
+            letters = snapshot.doc_frequency("words", word)
+        return form if 2 * count >= letters else word
+
+    def letters(self, snapshot: Snapshot) -> np.ndarray:
+        """Each paragraph's letter as a number (0, 1, ...; the same number for the paragraphs of
+        one letter), worked out once per index state. A letter's paragraphs are indexed
+        together, in order, so a paragraph numbered 1 starts the next letter: a pass over the
+        paragraph numbers (a store that keeps them otherwise is read by letter id instead)."""
+        if self._letters is None:
+            numbers = snapshot.numeric_column("paragraph")
+            starts = numbers == 1
+            letters = np.cumsum(starts) - 1
+            if len(numbers) and not (starts[0] and np.all(np.diff(numbers)[~starts[1:]] == 1)):
+                ids = np.array(list(snapshot.column("letter_id")), dtype=object)
+                letters = np.unique(ids, return_inverse=True)[1]
+            self._letters = letters.astype(np.int64)
+        return self._letters
 
     def by_date(self, snapshot: Snapshot, matching: np.ndarray, k: int, newest_first: bool) -> list[int]:
         """The first k matching paragraphs by date (undated ones last either way), then by

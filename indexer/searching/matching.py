@@ -6,6 +6,7 @@ within the request's Budget (indexer/searching/budget.py): DeadlinePassed stops 
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,6 +19,7 @@ from indexer.searching.compiler import Compiler
 from indexer.searching.engine import Evaluation
 from indexer.searching.index_state import IndexState, TermFilter
 from indexer.searching.request import Sort
+from indexer.searching.snippets import Marks
 from indexer.store import Snapshot
 
 HIGHLIGHT_FIELDS = ("text", "section")  # a match in either marks the word in the paragraph
@@ -33,10 +35,26 @@ class Found:
     ranked: wq.Query | None  # the query with its ranking bonuses (None: no words)
     positives: list  # the parts of the query whose words are marked
     matching: np.ndarray  # bool per paragraph
+    unfiltered: np.ndarray  # bool per paragraph: what the query matches before the filters
+    filters: ql.Filters
+    terms: list[TermFilter]  # the filters on terms (ministry, dossier)
 
     @property
     def total(self) -> int:
         return int(np.count_nonzero(self.matching))
+
+    @property
+    def total_letters(self) -> int:
+        """How many letters the matching paragraphs belong to."""
+        return len(np.unique(self.state.letters(self.snapshot)[self.matching]))
+
+    def without_year(self) -> np.ndarray:
+        """What the query and its other filters match, whatever the year: a year facet from
+        which another year can be chosen."""
+        if self.filters.year is None:
+            return self.matching
+        allowed = self.state.filter(dataclasses.replace(self.filters, year=None), self.terms)
+        return self.unfiltered if allowed is None else self.unfiltered & allowed
 
     def order(self, sort: Sort, k: int) -> list[tuple[int, float]]:
         """The first k matching (document number, score) in the order asked for; scores are 0
@@ -46,7 +64,7 @@ class Found:
         newest = sort is Sort.DATE_DESC
         return [(n, 0.0) for n in self.state.by_date(self.snapshot, self.matching, k, newest_first=newest)]
 
-    def highlight_terms(self) -> set[str]:
+    def highlight_terms(self) -> Marks:
         return self.evaluation.words(self.positives, HIGHLIGHT_FIELDS)
 
 
@@ -59,18 +77,17 @@ def find(snapshot: Snapshot, state: IndexState, parsed: ql.ParsedQuery, filters:
     evaluation = Evaluation(snapshot, bm25, budget)
     allowed = state.filter(filters, terms)  # None: no filter
     if parsed.nothing_to_search or _empty_period(filters):
-        matching = np.zeros(snapshot.size, bool)
+        unfiltered = np.zeros(snapshot.size, bool)
     elif parsed.node is None:
-        matching = allowed if allowed is not None else snapshot.live
+        unfiltered = snapshot.live
     else:
         unranked, _ = Compiler(state.expander, snapshot, ranking=False, memo=memo,
                                budget=budget).compile(parsed.node)
         if unranked is None and not budget.too_short and not budget.left_out:
             notices.append(NOTHING_SEARCHABLE)
-        matching = evaluation.matches(unranked) if unranked else np.zeros(snapshot.size, bool)
-        if allowed is not None:
-            matching = matching & allowed
-    return Found(snapshot, state, evaluation, ranked, positives, matching)
+        unfiltered = evaluation.matches(unranked) if unranked else np.zeros(snapshot.size, bool)
+    matching = unfiltered if allowed is None else unfiltered & allowed
+    return Found(snapshot, state, evaluation, ranked, positives, matching, unfiltered, filters, list(terms))
 
 
 def _empty_period(filters: ql.Filters) -> bool:

@@ -20,7 +20,6 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from indexer.reading import parse_date
 
 
 class Occur(enum.Enum):
@@ -208,6 +207,8 @@ def _apply_filter(filters: Filters, name: str, value: str) -> None:
         if end:
             filters.date_to = date(int(end), 12, 31)
         return
+    from indexer.reading import parse_date  # here: the request rules load without the readers
+
     dates = {}
     for key, v in (("from", start), ("to", end if sep else start)):
         if v:

@@ -26,6 +26,7 @@ class Rule(enum.Enum):
     YEAR = "year"  # from FIRST_YEAR to LAST_YEAR
     PERIOD = "period"  # the start date not after the end date
     SORT = "sort"  # one of Sort
+    GROUP = "group"  # one of Group
     TOPIC = "topic"  # a topic of the taxonomy
 
 
@@ -55,8 +56,25 @@ class Sort(str, enum.Enum):
             return cls(value)
         except ValueError:
             choices = ", ".join(s.value for s in cls)
-            raise BadParameter(f"Unknown sort order {value!r}; choose one of: {choices}.",
+            raise BadParameter(f"Onbekende sortering {value!r}; kies uit: {choices}.",
                                Rule.SORT, value) from None
+
+
+class Group(str, enum.Enum):
+    """What a page of results lists: paragraphs, or letters each with its best paragraphs."""
+
+    PARAGRAPH = "paragraph"  # every matching paragraph, ranked (the JSON's default)
+    LETTER = "letter"  # each letter once, ranked by its best paragraph, with up to 3 of them
+
+    @classmethod
+    def parse(cls, value: "str | Group | None") -> "Group":
+        if value is None or value == "":
+            return cls.PARAGRAPH
+        try:
+            return cls(value)
+        except ValueError:
+            choices = ", ".join(g.value for g in cls)
+            raise BadParameter(f"Onbekende weergave {value!r}; kies uit: {choices}.", Rule.GROUP, value) from None
 
 
 @dataclass(frozen=True)
@@ -70,24 +88,29 @@ class SearchRequest:
     year: int | None = None
     sort: Sort = Sort.RELEVANCE
     page: int = 1
-    page_size: int = DEFAULT_PAGE_SIZE
+    page_size: int = DEFAULT_PAGE_SIZE  # paragraphs per page, or letters when grouped by letter
+    group: Group = Group.PARAGRAPH
+    # False: a query that finds nothing is answered with the results of its spelling
+    # suggestion, when that finds something (the result says so: `searched_instead`)
+    exact: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "query", clean_query(self.query))
         for name in ("topics", "ministries", "dossiers"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
         object.__setattr__(self, "sort", Sort.parse(self.sort))
+        object.__setattr__(self, "group", Group.parse(self.group))
         if not _whole(self.page) or self.page < 1:
-            raise BadParameter(f"Page must be a whole number from 1 up, not {self.page!r}.",
+            raise BadParameter(f"De pagina is een heel getal vanaf 1, niet {self.page!r}.",
                                Rule.PAGE, self.page)
         if not _whole(self.page_size) or not 1 <= self.page_size <= MAX_PAGE_SIZE:
-            raise BadParameter(f"Page size must be from 1 to {MAX_PAGE_SIZE}, not {self.page_size!r}.",
+            raise BadParameter(f"Het aantal per pagina is 1 tot en met {MAX_PAGE_SIZE}, niet {self.page_size!r}.",
                                Rule.PAGE_SIZE, self.page_size)
         if self.year is not None and (not _whole(self.year) or not FIRST_YEAR <= self.year <= LAST_YEAR):
-            raise BadParameter(f"Year must be from {FIRST_YEAR} to {LAST_YEAR}, not {self.year!r}.",
+            raise BadParameter(f"Het jaar ligt tussen {FIRST_YEAR} en {LAST_YEAR}, niet {self.year!r}.",
                                Rule.YEAR, self.year)
         if self.date_from and self.date_to and self.date_from > self.date_to:
-            raise BadParameter(f"The start date {self.date_from} is after the end date {self.date_to}.",
+            raise BadParameter(f"De begindatum {self.date_from} ligt na de einddatum {self.date_to}.",
                                Rule.PERIOD, (self.date_from, self.date_to))
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from indexer.reading import Kind, Signatory
-from indexer.searching.request import Sort
+from indexer.searching.request import Group, Sort
 
 # The columns of an exported paragraph (`brieven export`, /export.csv), in this order (only ever
 # extended at the end).
@@ -71,6 +71,36 @@ class Hit(Paragraph):
 
 
 @dataclass
+class LetterHits:
+    """One letter in a result grouped by letter: its best matching paragraphs, best first."""
+
+    letter_id: str
+    title: str
+    date: date | None
+    date_inferred: bool
+    score: float  # its best paragraph's (0 when sorted by date)
+    matching: int  # how many of its paragraphs match
+    hits: list[Hit]  # the best few of them
+
+    @property
+    def more(self) -> int:
+        """Matching paragraphs of this letter not shown."""
+        return self.matching - len(self.hits)
+
+    def to_dict(self) -> dict:
+        return {
+            "letter_id": self.letter_id,
+            "title": self.title,
+            "date": self.date.isoformat() if self.date else None,
+            "date_inferred": self.date_inferred,
+            "score": round(self.score, 4),
+            "matching": self.matching,
+            "more": self.more,
+            "hits": [h.to_dict() for h in self.hits],
+        }
+
+
+@dataclass
 class FacetValue:
     value: str  # what a filter takes: a topic or ministry name, a year, a dossier ("21461")
     count: int
@@ -94,10 +124,24 @@ class SearchResult:
     # True when the search ran out of time (the notice says so): total, hits and facets are
     # then not the query's answer, and no client should take them for it
     incomplete: bool = False
+    group: Group = Group.PARAGRAPH
+    total_letters: int = 0  # the letters the matching paragraphs belong to
+    letters: list[LetterHits] = field(default_factory=list)  # the page's letters (group=letter)
+    # the query whose results these are, when the query asked found nothing and its spelling
+    # suggestion did (None: the query asked)
+    searched_instead: str | None = None
+    # hits per year for the query and its other filters, without a year filter: every year's
+    # bar stays when one is chosen (without a year filter it equals facets["year"])
+    year_histogram: list[FacetValue] = field(default_factory=list)
+
+    @property
+    def units(self) -> int:
+        """What the pages divide: letters when grouped by letter, else paragraphs."""
+        return self.total_letters if self.group is Group.LETTER else self.total
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.page_size))
+        return max(1, -(-self.units // self.page_size))
 
     def to_dict(self) -> dict:
         return {
@@ -112,15 +156,18 @@ class SearchResult:
             "sort": self.sort.value,
             "filters": self.filters,
             "hits": [h.to_dict() for h in self.hits],
-            "facets": {
-                name: [
-                    {"value": v.value, "count": v.count, **({"slug": v.slug} if v.slug else {}),
-                     **({"label": v.label} if v.label else {})}
-                    for v in values
-                ]
-                for name, values in self.facets.items()
-            },
+            "facets": {name: [_facet_value(v) for v in values] for name, values in self.facets.items()},
+            "group": self.group.value,
+            "total_letters": self.total_letters,
+            "letters": [letter.to_dict() for letter in self.letters],
+            "searched_instead": self.searched_instead,
+            "year_histogram": [_facet_value(v) for v in self.year_histogram],
         }
+
+
+def _facet_value(v: FacetValue) -> dict:
+    return {"value": v.value, "count": v.count, **({"slug": v.slug} if v.slug else {}),
+            **({"label": v.label} if v.label else {})}
 
 
 @dataclass

@@ -23,6 +23,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -34,13 +35,24 @@ from indexer.searching import query as ql
 from indexer.searching.bm25 import BM25
 from indexer.searching.budget import SEARCH_SECONDS, Budget, DeadlinePassed, deadline_notice
 from indexer.searching.compiler import Compiler
+from indexer.searching.completion import COMPLETIONS, Completion, Completions
 from indexer.searching.engine import Evaluation
 from indexer.searching.expansion import synonym_groups
-from indexer.searching.index_state import IndexState, TermFilter
+from indexer.searching.filters import merge_filters, term_filters
+from indexer.searching.index_state import IndexState
 from indexer.searching.matching import HIGHLIGHT_FIELDS, Found, find
-from indexer.searching.request import BadParameter, Rule, SearchRequest
-from indexer.searching.results import Hit, HitStream, LetterParagraph, LetterView, Paragraph, SearchResult
-from indexer.searching.snippets import highlight, snippet
+from indexer.searching.grouping import letter_page
+from indexer.searching.request import Group, SearchRequest
+from indexer.searching.results import (
+    Hit,
+    HitStream,
+    LetterHits,
+    LetterParagraph,
+    LetterView,
+    Paragraph,
+    SearchResult,
+)
+from indexer.searching.snippets import Marks, highlight, snippet
 from indexer.searching.suggestions import SUGGEST_BELOW, suggest
 from indexer.store import Snapshot, Store, WhooshStore
 
@@ -67,6 +79,8 @@ class SearchService:
         self._lock = threading.Lock()
         self._results: OrderedDict[tuple, SearchResult] = OrderedDict()  # least recent first
         self._state: IndexState | None = None
+        self._completions: tuple[object, Completions] | None = None  # (index state key, completions)
+        self._completions_lock = threading.Lock()
 
     def close(self) -> None:
         self.store.close()
@@ -95,31 +109,50 @@ class SearchService:
         return result
 
     def _search(self, snapshot: Snapshot, request: SearchRequest, started: float) -> SearchResult:
-        parsed = ql.parse(request.query)
-        notices = [parsed.notice] if parsed.notice else []
-        filters = self._merge_filters(request, parsed.filters, notices)
+        """The answer to a request; when its query finds nothing and its spelling suggestion
+        does (and the request is not `exact`), the suggestion's answer, which says so. Both
+        searches share the request's deadline."""
         budget = Budget(self.deadline)
-        total, hits, facets, suggestion, stopped = 0, [], NO_FACETS, None, False
+        result = self._answer(snapshot, request, request.query, budget, started)
+        if request.exact or result.total or result.incomplete or not result.suggestion:
+            return result
+        instead = self._answer(snapshot, request, result.suggestion, Budget(budget.remaining()), started)
+        if not instead.total:
+            return result
+        return dataclasses.replace(instead, query=request.query, suggestion=result.suggestion,
+                                   searched_instead=result.suggestion)
+
+    def _answer(self, snapshot: Snapshot, request: SearchRequest, query: str, budget: Budget,
+                started: float) -> SearchResult:
+        parsed = ql.parse(query)
+        notices = [parsed.notice] if parsed.notice else []
+        filters = merge_filters(request, parsed.filters, self.taxonomy, notices)
+        total, letters_total, hits, letters, facets, years = 0, 0, [], [], NO_FACETS, []
+        suggestion, stopped = None, False
         state = self._index_state(snapshot)
-        terms = _term_filters(state, filters, notices)
+        terms = term_filters(state, filters, notices)
         try:
             found = find(snapshot, state, parsed, filters, budget, self.bm25, notices, terms)
-            total = found.total
-            last_page = max(1, -(-total // request.page_size))
+            total, letters_total = found.total, found.total_letters
+            units = letters_total if request.group is Group.LETTER else total
+            last_page = max(1, -(-units // request.page_size))
             if request.page <= last_page and total:
-                hits = self._page(found, request)
+                hits, letters = self._page(found, request)
             elif total:
                 notices.append(f"Pagina {request.page} bestaat niet; er zijn {last_page} pagina's met resultaten.")
             facets = found.state.facets(found.matching, self.taxonomy, snapshot)
+            years = found.state.year_counts(found.without_year()) if filters.year is not None else facets["year"]
         except DeadlinePassed:
-            total, hits, facets, stopped = 0, [], NO_FACETS, True
+            total, letters_total, hits, letters, facets, years, stopped = 0, 0, [], [], NO_FACETS, [], True
         if not stopped and parsed.node is not None and total < SUGGEST_BELOW:
-            suggestion = suggest(snapshot, request.query, parsed.node, budget)
+            state = self._index_state(snapshot)
+            suggestion = suggest(snapshot, query, parsed.node, budget,
+                                 lambda word: state.written_form(snapshot, word))
         notices += budget.notices()
         if stopped:
             notices.append(deadline_notice(self.deadline))
         return SearchResult(
-            query=request.query,
+            query=query,
             total=total,
             page=request.page,
             page_size=request.page_size,
@@ -139,17 +172,32 @@ class SearchService:
             notice=" ".join(dict.fromkeys(notices)) or None,
             suggestion=suggestion,
             incomplete=stopped,
+            group=request.group,
+            total_letters=letters_total,
+            letters=letters,
+            year_histogram=years,
         )
 
-    def _page(self, found: Found, request: SearchRequest) -> list[Hit]:
-        """The hits of the page asked for, highlighted."""
-        ranked = found.order(request.sort, request.page * request.page_size)
+    def _page(self, found: Found, request: SearchRequest) -> tuple[list[Hit], list[LetterHits]]:
+        """The hits of the page asked for, highlighted; grouped by letter, the page's letters
+        too (their hits, in order, are the page's hits)."""
         terms = found.highlight_terms()
-        hits = []
-        for docnum, score in ranked[(request.page - 1) * request.page_size:]:
+
+        def hit(docnum: int, score: float) -> Hit:
             record = self._paragraph(found.snapshot.stored(docnum))
-            hits.append(Hit(**vars(record), score=score, snippet=snippet(record.text, terms)))
-        return hits
+            return Hit(**vars(record), score=score, snippet=snippet(record.text, terms))
+
+        if request.group is Group.PARAGRAPH:
+            ranked = found.order(request.sort, request.page * request.page_size)
+            return [hit(d, s) for d, s in ranked[(request.page - 1) * request.page_size:]], []
+        letters = []
+        for ranking in letter_page(found, request.sort, request.page, request.page_size):
+            hits = [hit(d, s) for d, s in ranking.best]
+            first = hits[0]
+            letters.append(LetterHits(letter_id=first.letter_id, title=first.title, date=first.date,
+                                      date_inferred=first.date_inferred, score=first.score,
+                                      matching=ranking.matching, hits=hits))
+        return [h for letter in letters for h in letter.hits], letters
 
     def hits(self, request: SearchRequest, one_per_letter: bool = False, snippets: bool = False,
              at_most: int | None = None) -> HitStream:
@@ -164,17 +212,17 @@ class SearchService:
             snapshot = stack.enter_context(self.store.snapshot())
             parsed = ql.parse(request.query)
             notices = [parsed.notice] if parsed.notice else []
-            filters = self._merge_filters(request, parsed.filters, notices)
+            filters = merge_filters(request, parsed.filters, self.taxonomy, notices)
             budget = Budget(self.deadline)
             try:
                 state = self._index_state(snapshot)
-                terms = _term_filters(state, filters, notices)
+                terms = term_filters(state, filters, notices)
                 found = find(snapshot, state, parsed, filters, budget, self.bm25, notices, terms)
                 if at_most is not None and found.total > at_most:
                     stack.close()
                     return HitStream(found.total, None, False, iter(()), stack.close)
                 ordered = found.order(request.sort, found.total)
-                terms = found.highlight_terms() if snippets else set()
+                terms = found.highlight_terms() if snippets else Marks()
             except DeadlinePassed:
                 stack.close()
                 notices += [*budget.notices(), deadline_notice(self.deadline)]
@@ -199,40 +247,37 @@ class SearchService:
 
         return HitStream(found.total, " ".join(dict.fromkeys(notices)) or None, False, stream(), stack.close)
 
-    def _merge_filters(self, request: SearchRequest, from_query: ql.Filters, notices: list[str]) -> ql.Filters:
-        """Filters from the request and from the query string (onderwerp:, jaar:, datum:)."""
-        slugs = []
-        for name in request.topics:
-            topic = self.taxonomy.find(name)
-            if topic is None:
-                known = ", ".join(t.slug for t in self.taxonomy.topics)
-                raise BadParameter(f"Unknown topic {name!r}; known topics: {known}.", Rule.TOPIC, name)
-            slugs.append(topic.slug)
-        unknown = []
-        for name in from_query.topics:
-            topic = self.taxonomy.find(name)
-            if topic is None:
-                unknown.append(name)
-            else:
-                slugs.append(topic.slug)
-        if unknown:
-            notices.append(
-                "Onbekend onderwerp: " + ", ".join(unknown) + "; er is daarom niets gevonden. "
-                "Bekende onderwerpen: " + ", ".join(t.slug for t in self.taxonomy.topics) + "."
-            )
-            slugs.append("\x00unknown")  # a filter nothing matches: an honest zero
-        merged = ql.Filters(
-            topics=list(dict.fromkeys(slugs)),
-            ministries=list(dict.fromkeys([*request.ministries, *from_query.ministries])),
-            dossiers=list(dict.fromkeys([*request.dossiers, *from_query.dossiers])),
-            year=request.year if request.year is not None else from_query.year,
-            date_from=request.date_from or from_query.date_from,
-            date_to=request.date_to or from_query.date_to,
-        )
-        if merged.date_from and merged.date_to and merged.date_from > merged.date_to:
-            notices.append(f"De periode van {merged.date_from.isoformat()} tot en met "
-                           f"{merged.date_to.isoformat()} is leeg; er is daarom niets gevonden.")
-        return merged
+    def complete(self, typed: str, limit: int = COMPLETIONS) -> list[Completion]:
+        """Completions of a query being typed, from the index's own vocabulary (search as you
+        type). What they are drawn from is built once per index state (seconds at 100,000
+        paragraphs): on first use; after a change of the index, in the background, while the
+        completions of the state before answer (a new letter's words come a little later)."""
+        with self.store.snapshot() as snapshot:
+            current = self._completions
+            if current is None:
+                with self._completions_lock:  # one build, however many ask at once
+                    if self._completions is None:
+                        self._completions = (snapshot.key, self._build_completions(snapshot))
+                current = self._completions
+            elif current[0] != snapshot.key and not self._completions_lock.locked():
+                threading.Thread(target=self._refresh_completions, daemon=True,
+                                 name="brieven-completions").start()
+        return current[1].complete(typed, limit)
+
+    def _build_completions(self, snapshot: Snapshot) -> Completions:
+        return Completions.build(snapshot, self._index_state(snapshot), self.taxonomy, self.synonyms)
+
+    def _refresh_completions(self) -> None:
+        if not self._completions_lock.acquire(blocking=False):
+            return  # another thread is at it
+        try:
+            with self.store.snapshot() as snapshot:
+                if self._completions is None or self._completions[0] != snapshot.key:
+                    self._completions = (snapshot.key, self._build_completions(snapshot))
+        except BrievenError:
+            pass  # the index went away meanwhile: the next keystroke tries again
+        finally:
+            self._completions_lock.release()
 
     def _topic_name(self, slug: str) -> str:
         topic = self.taxonomy.by_slug(slug)
@@ -271,7 +316,7 @@ class SearchService:
         notices: list[str] = []
         with self.store.snapshot() as snapshot:
             docs = [snapshot.stored(n) for n in snapshot.documents("letter_id", letter_id)]
-            terms: set[str] = set()
+            terms = Marks()
             if query and docs:
                 state = self._index_state(snapshot)
                 budget = Budget(self.deadline)
@@ -282,7 +327,7 @@ class SearchService:
                     notices.append(deadline_notice(self.deadline, "zijn de woorden niet gemarkeerd"))
                 notices[:0] = budget.notices()
         if not docs:
-            raise LetterNotFound(f"There is no letter {letter_id!r} in the index.")
+            raise LetterNotFound(f"De index bevat geen brief {letter_id!r}.")
         docs.sort(key=lambda d: d["paragraph"])
         meta = _letter_meta(docs[0].get("letter_meta") or "{}")
         paragraphs = [self._paragraph(d) for d in docs]
@@ -319,6 +364,10 @@ class SearchService:
         with self.store.snapshot() as snapshot:
             return sorted(_letter_ids(snapshot))
 
+    def last_change(self) -> datetime | None:
+        """When the index last changed (UTC): the `updated` of a feed without entries."""
+        return self.store.last_change()
+
     def stats(self) -> dict:
         with self.store.snapshot() as snapshot:
             state = self._index_state(snapshot)
@@ -344,28 +393,6 @@ def _letter_meta(stored: str) -> dict:
     """A letter's stored metadata (JSON), parsed once: every paragraph of a letter stores the
     same. Shared between callers, so read, never changed."""
     return json.loads(stored)
-
-
-def _term_filters(state: IndexState, filters: ql.Filters, notices: list[str]) -> list[TermFilter]:
-    """The ministry and dossier filters as terms of the index. One the index does not know
-    finds nothing, with a notice that says what it does know (as for an unknown topic)."""
-    out = []
-    for typed in filters.ministries:
-        slugs = state.ministries(typed)
-        if not slugs:
-            known = ", ".join(sorted(state.ministry_names.values())) or "geen"
-            notices.append(f"Geen ministerie ‘{typed}’ in de index; er is daarom niets gevonden. "
-                           f"Bekende ministeries: {known}.")
-        out.append(TermFilter("ministries", slugs))
-    for typed in filters.dossiers:
-        dossiers = state.dossiers(typed)
-        if dossiers is None:
-            notices.append(f"‘{typed}’ is geen dossiernummer (voorbeeld: dossier:21461 of dossier:35925-V); "
-                           "er is daarom niets gevonden.")
-        elif not dossiers:
-            notices.append(f"Geen brieven in dossier {typed} in de index; er is daarom niets gevonden.")
-        out.append(TermFilter("dossier", dossiers or ()))
-    return out
 
 
 def _letter_ids(snapshot: Snapshot) -> set[str]:

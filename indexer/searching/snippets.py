@@ -2,10 +2,14 @@
 
 The paragraph is analysed again with the same Dutch analyzer, so a match on a stem or on a
 compound part marks the whole word as the letter wrote it ("defensie-uitgaven" for "uitgaven").
+A phrase (one the user typed, or a multi-word synonym such as "Atlantisch Bondgenootschap") is
+marked only where its words stand together, as the search matched it, never word by word.
 Everything except `<mark>` is escaped: a letter containing markup shows it as text.
 """
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass, field
 from html import escape
 
 from indexer.analysis import analyze_positions
@@ -13,21 +17,43 @@ from indexer.analysis import analyze_positions
 SNIPPET_CHARS = 320
 
 
-def match_spans(text: str, terms: set[str]) -> list[tuple[int, int, str]]:
-    """(start, end, term) of every word of `text` indexed under one of `terms`."""
+@dataclass(frozen=True)
+class Marks:
+    """What to mark: single terms anywhere, phrases (analysed terms) only side by side."""
+
+    terms: frozenset[str] = frozenset()
+    phrases: frozenset[tuple[str, ...]] = field(default_factory=frozenset)
+
+    def __bool__(self) -> bool:
+        return bool(self.terms or self.phrases)
+
+
+def match_spans(text: str, marks: Marks) -> list[tuple[int, int, str]]:
+    """(start, end, term) of every word of `text` indexed under one of the terms, and of the
+    words of every place where a phrase's terms follow each other."""
+    tokens = analyze_positions(text)
     spans: dict[tuple[int, int], str] = {}
-    for term, _, start, end in analyze_positions(text):
-        if term in terms:
+    for term, _, start, end in tokens:
+        if term in marks.terms:
             spans.setdefault((start, end), term)
+    if marks.phrases:
+        at: dict[int, dict[str, tuple[int, int]]] = defaultdict(dict)  # position -> term -> span
+        for term, position, start, end in tokens:
+            at[position][term] = (start, end)
+        for phrase in marks.phrases:
+            for position in list(at):
+                if all(t in at.get(position + i, ()) for i, t in enumerate(phrase)):
+                    for i, t in enumerate(phrase):
+                        spans.setdefault(at[position + i][t], t)
     return [(s, e, t) for (s, e), t in sorted(spans.items())]
 
 
-def highlight(text: str, terms: set[str]) -> str:
+def highlight(text: str, terms: Marks) -> str:
     """The whole text as HTML with every match marked."""
     return _render(text, match_spans(text, terms), 0, len(text))
 
 
-def snippet(text: str, terms: set[str], size: int = SNIPPET_CHARS) -> str:
+def snippet(text: str, terms: Marks, size: int = SNIPPET_CHARS) -> str:
     """A passage of about `size` characters around the densest group of matches, as HTML."""
     spans = match_spans(text, terms)
     if len(text) <= size:

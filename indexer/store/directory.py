@@ -33,18 +33,18 @@ def open_index(index_dir: Path):
     never change the index directory: finishing an interrupted rebuild is the indexer's job."""
     version = read_version(index_dir)
     if version is None:
-        raise IndexMissing(f"No index at {index_dir}: run `brieven index` first.")
+        raise IndexMissing(f"Er is geen index in {index_dir}: maak die eerst met `brieven index`.")
     if version != SCHEMA_VERSION:
         # checked before Whoosh unpickles the schema, which may name classes that are gone
         raise IndexMissing(
-            f"The index at {index_dir} was built by another version of brieven "
-            f"(schema {version}, this one reads {SCHEMA_VERSION}): run `brieven index --rebuild`."
+            f"De index in {index_dir} is gemaakt door een andere versie van brieven "
+            f"(schema {version}, deze leest {SCHEMA_VERSION}): bouw hem opnieuw met `brieven index --rebuild`."
         )
     try:
         return whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME)
     except Exception as error:  # a damaged TOC or schema: Whoosh raises many kinds
         raise IndexMissing(
-            f"The index at {index_dir} cannot be opened ({error}): run `brieven index --rebuild`."
+            f"De index in {index_dir} kan niet worden geopend ({error}): bouw hem opnieuw met `brieven index --rebuild`."
         ) from error
 
 

@@ -9,7 +9,7 @@ import json
 from collections.abc import Iterator
 from datetime import datetime
 
-from indexer.analysis import Taxonomy
+from indexer.analysis import Taxonomy, written_forms
 from indexer.reading import Kind, Letter, ministry_slug
 
 
@@ -61,6 +61,9 @@ def letter_documents(letter: Letter, taxonomy: Taxonomy, stamp: str = "") -> Ite
             # letters that have it, and needs to know whether the index has it at all, not
             # which paragraph has it.
             doc["words"] = "\n".join(q.text for q in letter.paragraphs)
+            written = written_forms(doc["words"])
+            if written:
+                doc["written"] = ",".join(written)
         if p.number == 1 and letter.abbreviations:
             doc["abbreviations"] = ",".join(encode_abbreviation(a, long) for a, long in letter.abbreviations)
         if p.section:

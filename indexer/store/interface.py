@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 import numpy as np
@@ -91,5 +92,8 @@ class Store(Protocol):
     def snapshot(self) -> AbstractContextManager[Snapshot]: ...
 
     def size_bytes(self) -> int: ...
+
+    def last_change(self) -> datetime | None:
+        """When the index last changed (UTC), or None without an index."""
 
     def close(self) -> None: ...

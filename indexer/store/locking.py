@@ -35,8 +35,8 @@ def index_lock(index_dir: Path, timeout: float = LOCK_TIMEOUT):
             except OSError:  # EAGAIN or EACCES: held by another process
                 if time.monotonic() >= deadline:
                     raise IndexBusy(
-                        f"Another `brieven` process (index, add or watch) is updating {index_dir}; "
-                        f"waited {timeout:.0f} s. Try again when it has finished."
+                        f"Een ander `brieven`-proces (index, add of watch) werkt {index_dir} bij; "
+                        f"{timeout:.0f} s gewacht. Probeer het opnieuw als het klaar is."
                     ) from None
                 time.sleep(0.1)
         try:

@@ -22,7 +22,7 @@ from indexer.store.fields import (
 )
 
 # Bump when the schema or the analysis changes in a way that needs `brieven index --rebuild`.
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 
 def build_schema() -> fields.Schema:
@@ -53,6 +53,9 @@ def build_schema() -> fields.Schema:
         # ("buitenlandse-zaken,defensie"), on every paragraph of the letter.
         dossier=Identifier(),
         ministries=Keywords(),
+        # The letter's words that folding changes, as written ("Oekraïne", "defensie-uitgaven"),
+        # on its first paragraph: suggestions and completions show a word the way letters write it.
+        written=Keywords(),
         # Letter metadata for display, the same on every paragraph of a letter.
         date_inferred=fields.STORED(),
         letter_meta=fields.STORED(),  # JSON: source, signatories, refers_to, dossier, sender, ...

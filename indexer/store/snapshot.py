@@ -18,6 +18,7 @@ import threading
 import time
 import weakref
 from collections.abc import Iterator, Sequence
+from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
@@ -89,6 +90,15 @@ class WhooshStore:
 
     def size_bytes(self) -> int:
         return sum(p.stat().st_size for p in self.index_dir.iterdir() if p.is_file())
+
+    def last_change(self) -> datetime | None:
+        """The time of the newest file in the index directory: every commit writes one (its
+        table of contents), a rebuild writes them all."""
+        try:
+            newest = max((p.stat().st_mtime for p in self.index_dir.iterdir() if p.is_file()), default=None)
+        except OSError:  # no index, or a rebuild swapping it in this instant
+            return None
+        return None if newest is None else datetime.fromtimestamp(newest, timezone.utc)
 
     def close(self) -> None:
         """Close the idle searchers (and with them their files)."""

@@ -156,7 +156,7 @@ def _update(index_dir: Path, corpus_dir: Path, names: list[str], taxonomy: Taxon
     try:
         writer = ix.writer(timeout=LOCK_TIMEOUT, compound=False)
     except LockError as error:  # only a writer outside brieven's own lock gets here
-        raise IndexBusy(f"Something else is writing to {index_dir}: try again later.") from error
+        raise IndexBusy(f"Iets anders schrijft in {index_dir}: probeer het later opnieuw.") from error
     try:
         with ix.searcher() as searcher:
             indexed = indexed_letters(searcher.reader())

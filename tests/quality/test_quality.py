@@ -101,4 +101,4 @@ def test_a_file_that_is_not_judgements_is_a_usage_error(index_dir, tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text('[{"id": "x"}]', encoding="utf-8")
     out = CliRunner().invoke(main, ["--index", str(index_dir), "eval", str(bad)])
-    assert out.exit_code == 2 and "not a judgement file" in out.output
+    assert out.exit_code == 2 and "geen bestand met beoordelingen" in out.output

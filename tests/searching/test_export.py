@@ -77,7 +77,7 @@ def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_are_escaped():
                           kind=Kind.BODY, text="- een opsomming met een streepje ervoor")
     plain = Paragraph(letter_id="brief", number=2, title="Gewoon", date=None, date_inferred=False,
                       section=None, topics=[], kind=Kind.BODY, text="Tekst = tekst, 5 + 5 @ tien")
-    row, other = csv.DictReader(io.StringIO("".join(csv_lines([paragraph, plain]))))
+    row, other = csv.DictReader(io.StringIO(("".join(csv_lines([paragraph, plain]))).removeprefix("\ufeff")), delimiter=";")
     assert (row["letter_id"], row["title"], row["section"], row["topics"], row["text"]) == (
         "'@brief", "'=HYPERLINK(\"http://x\",\"klik\")", "'+31 6 1234", "'-Rusland",
         "'- een opsomming met een streepje ervoor")

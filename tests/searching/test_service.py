@@ -58,7 +58,7 @@ def test_and_requires_both(service):
 
 
 def test_prefix_and_fuzzy(service):
-    assert search(service, "cyberw").total == 0
+    assert service.search(SearchRequest("cyberw", exact=True)).total == 0
     assert any("cyberweerbaarheid" in h.text for h in search(service, "cyberw*").hits)
     assert search(service, "Borell~").total >= 1
 
@@ -100,7 +100,7 @@ def test_unknown_topic_in_query_finds_nothing_and_says_so(service):
 
 
 def test_unknown_topic_as_parameter_is_a_bad_parameter(service):
-    with pytest.raises(BadParameter, match="known topics"):
+    with pytest.raises(BadParameter, match="bekende onderwerpen"):
         search(service, topics=["atlantis"])
 
 
@@ -160,7 +160,9 @@ def test_misspelt_query_gets_a_suggestion(service):
 def test_json_contract(service):
     data = search(service, "dialoog met Rusland", page_size=3).to_dict()
     assert set(data) == {"query", "notice", "suggestion", "incomplete", "total", "page", "page_size",
-                         "took_ms", "sort", "filters", "hits", "facets"}
+                         "took_ms", "sort", "filters", "hits", "facets",
+                         # extended (issue 17): the contract only grows
+                         "group", "total_letters", "letters", "searched_instead", "year_histogram"}
     assert data["incomplete"] is False
     assert set(data["filters"]) == {"topics", "from", "to", "year", "ministries", "dossiers"}
     hit = data["hits"][0]
@@ -208,3 +210,22 @@ def test_an_empty_index_answers_with_nothing(tmp_path):
         assert result.total == 0 and result.hits == []
         assert result.facets == {"topic": [], "year": [], "ministry": [], "dossier": []}
     empty.close()
+
+
+def test_a_multi_word_synonym_is_marked_only_where_it_stands_as_a_phrase(service):
+    import re
+
+    marked = {m.lower() for h in search(service, "NAVO", page_size=100).hits
+              for m in re.findall(r"<mark>(.*?)</mark>", h.snippet)}
+    assert "navo" in marked and "nato" in marked
+    assert not {"bondgenootschap", "euro-atlantisch", "atlantisch"} & marked  # not word by word
+
+
+def test_phrases_are_marked_side_by_side_and_words_anywhere():
+    from indexer.analysis import analyze
+    from indexer.searching.snippets import Marks, highlight
+
+    text = "Het Atlantisch Bondgenootschap en het Euro-Atlantisch gebied; het bondgenootschap zelf."
+    marks = Marks(frozenset(analyze("gebied")), frozenset({tuple(analyze("Atlantisch Bondgenootschap"))}))
+    assert highlight(text, marks) == ("Het <mark>Atlantisch</mark> <mark>Bondgenootschap</mark> en het "
+                                      "Euro-Atlantisch <mark>gebied</mark>; het bondgenootschap zelf.")

@@ -38,7 +38,7 @@ def cli(index: Path, corpus: Path, *args: str):
 
 
 def found(index: Path, word: str) -> int:
-    return SearchService(index).search(SearchRequest(word)).total
+    return SearchService(index).search(SearchRequest(word, exact=True)).total
 
 
 # -- brieven add ----------------------------------------------------------------------------
@@ -56,14 +56,14 @@ def test_add_reads_every_file_first_and_never_copies_a_refused_one(tmp_path):
     result = cli(index, corpus, "add", *map(str, bad))
     assert result.exit_code == 1
     for path in bad:
-        assert f"not added {path}" in result.output
+        assert f"niet toegevoegd: {path}" in result.output
     assert sorted(p.name for p in corpus.iterdir()) == [SEEDS[0].name], "nothing refused was copied"
 
     good = inbox / "noordpool.txt"
     good.write_text(NEW_LETTER, encoding="utf-8")
     result = cli(index, corpus, "add", str(good))
     assert result.exit_code == 0, result.output  # no old complaint repeats
-    assert not [line for line in result.output.splitlines() if line.startswith(("skipped", "not added"))]
+    assert not [line for line in result.output.splitlines() if line.startswith(("overgeslagen", "niet toegevoegd"))]
     assert found(index, "Spitsbergen") == 1
 
 
@@ -100,7 +100,7 @@ def test_index_never_reads_through_a_symbolic_link_in_the_corpus(tmp_path, outsi
         result = cli(index, corpus, *args)
         assert result.exit_code == 1
         for name in ("passwd.txt", "geheim.txt"):
-            assert f"skipped {name}: is a symbolic link" in result.output
+            assert f"overgeslagen: {name}: is a symbolic link" in result.output
         assert "derde.txt" in result.output and "symbolic link" in result.output
         assert found(index, "Geheimwoordpool") == 0 and found(index, "root") == 0
         service = SearchService(index)
@@ -141,8 +141,8 @@ def test_names_that_cannot_be_ids_are_refused_with_advice(tmp_path):
     shutil.copy(SEEDS[2], corpus / "dubbel.TXT")  # the same id, "dubbel", as dubbel.txt
     result = cli(index, corpus, "index")
     assert result.exit_code == 1
-    assert "skipped a#b?c&d.txt" in result.output and "rename the file, e.g. to 'a-b-c-d.txt'" in result.output
-    assert "skipped dubbel.txt: its letter id 'dubbel' is that of dubbel.TXT" in result.output
+    assert "overgeslagen: a#b?c&d.txt" in result.output and "rename the file, e.g. to 'a-b-c-d.txt'" in result.output
+    assert "overgeslagen: dubbel.txt: its letter id 'dubbel' is that of dubbel.TXT" in result.output
     assert SearchService(index).letter_ids() == sorted([SEEDS[0].stem, "dubbel"])
 
     inbox = tmp_path / "inbox"

@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 from werkzeug.serving import make_server
 
-from indexer.searching import SearchRequest
+from indexer.searching import Group, SearchRequest
 from search_ui import create_app
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -77,6 +77,20 @@ def page(browser, base_url):
     assert errors == []
 
 
+@pytest.fixture
+def phone(browser, base_url):
+    """A page on a phone (390 x 844, touch); console errors fail the test."""
+    context = browser.new_context(base_url=base_url, viewport={"width": 390, "height": 844},
+                                  is_mobile=True, has_touch=True, locale="nl-NL")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    yield page
+    context.close()
+    assert errors == []
+
+
 @pytest.fixture(scope="module")
 def screenshot_dir(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("screenshots")
@@ -98,19 +112,76 @@ def hit_links(page: Page) -> list[str]:
 
 
 # -- tests ------------------------------------------------------------------------------------
-def test_type_a_query_and_see_marked_snippets(page, screenshot_dir, service):
+def test_type_a_query_and_see_letters_with_marked_paragraphs(page, screenshot_dir, service):
     page.goto("/")
     search_for(page, "rusland")
     page.wait_for_url(re.compile(r"/\?q=rusland$"))
-    expect(page.locator("h1.summary")).to_contain_text(total(service, "rusland"))
+    expected = service.search(SearchRequest("rusland", group=Group.LETTER))
+    expect(page.locator("h1.summary")).to_contain_text(
+        f"{expected.total} alinea's in {expected.total_letters} brieven")
     marks = page.locator(".snippet mark")
     expect(marks.first).to_have_text(re.compile("^rusland$", re.I))
     assert marks.count() >= 10
-    assert len(hit_links(page)) == 10
     shot = screenshot_dir / "search.png"
     page.screenshot(path=str(shot), full_page=True)
     shutil.copy(shot, SCREENSHOT_COPY)
     print(f"\nscreenshot of the search page: {shot} (copied to {SCREENSHOT_COPY})")
+
+
+def test_results_per_letter_show_each_letter_once_with_its_best_paragraphs(page, service):
+    expected = service.search(SearchRequest("rusland", group=Group.LETTER))
+    page.goto("/?q=rusland")
+    letters = page.locator("li.letter-result")
+    expect(letters).to_have_count(len(expected.letters))
+    for n, letter in enumerate(expected.letters):
+        item = letters.nth(n)
+        expect(item.locator(".hit-title")).to_have_text(letter.title)
+        expect(item.locator(".letter-paragraph")).to_have_count(len(letter.hits))
+        assert len(letter.hits) <= 3
+        if letter.more:
+            expect(item.locator(".more-paragraphs")).to_have_text(
+                f"+{letter.more} andere alinea{'' if letter.more == 1 else chr(39) + 's'} in deze brief")
+    # the same search per paragraph: the view switch, and back
+    page.get_by_role("navigation", name="Weergave").get_by_role("link", name="per alinea").click()
+    page.wait_for_url(re.compile(r"weergave=alinea"))
+    expect(page.locator("li.letter-result")).to_have_count(0)
+    expect(page.locator("ol.hits > li.hit")).to_have_count(10)
+    expect(page.locator("h1.summary")).to_contain_text(f"in {expected.total_letters} brieven")
+    page.get_by_role("navigation", name="Weergave").get_by_role("link", name="per brief").click()
+    page.wait_for_url(re.compile(r"/\?q=rusland$"))
+    expect(page.locator("li.letter-result")).to_have_count(len(expected.letters))
+
+
+def test_suggestions_as_you_type_with_the_keyboard(page):
+    page.goto("/")
+    box = page.get_by_role("combobox", name="Zoek in de Kamerbrieven")
+    box.press_sequentially("oek", delay=30)
+    options = page.get_by_role("option")
+    expect(options.first).to_have_text(re.compile("^Oekraïne"))  # as the letters write it
+    expect(box).to_have_attribute("aria-expanded", "true")
+    box.press("Escape")  # closes the list, keeps what was typed
+    expect(page.get_by_role("listbox")).to_be_hidden()
+    expect(box).to_have_value("oek")
+    expect(box).to_have_attribute("aria-expanded", "false")
+    box.press("ArrowDown")  # opens it again
+    box.press("ArrowDown")  # the first option
+    expect(options.first).to_have_attribute("aria-selected", "true")
+    expect(box).to_have_attribute("aria-activedescendant", options.first.get_attribute("id"))
+    expect(box).to_have_value(re.compile("^Oekraïne"))
+    box.press("Enter")
+    page.wait_for_url(re.compile(r"/\?q=Oekra%C3%AFne$"))
+    expect(page.locator("h1.summary")).to_contain_text("“Oekraïne”")
+
+
+def test_a_typo_shows_the_suggestions_results_at_once(page, service):
+    page.goto("/?q=Oekriane")
+    expected = service.search(SearchRequest("Oekraïne", group=Group.LETTER))
+    expect(page.locator("h1.summary")).to_contain_text(f"{expected.total} alinea's")
+    notice = page.locator(".searched-instead")
+    expect(notice).to_have_text("Resultaten voor Oekraïne — zoek in plaats daarvan naar Oekriane")
+    notice.get_by_role("link", name="Oekriane").click()
+    page.wait_for_url(re.compile(r"letterlijk=1"))
+    expect(page.locator(".empty-state")).to_contain_text("de spelling Oekraïne")
 
 
 def test_click_a_facet_value_and_see_the_count_and_url_change(page, service):
@@ -148,13 +219,19 @@ def test_a_letter_opened_with_a_query_goes_to_the_first_match(page):
     expect(page.locator(first)).to_be_in_viewport()
 
 
-def test_use_the_year_histogram(page, service):
+def test_the_year_histogram_keeps_every_year_once_one_is_chosen(page, service):
+    years = [v.value for v in service.search(SearchRequest("rusland")).facets["year"]]
     page.goto("/?q=rusland")
     page.locator(".histogram a", has_text="2018").click()
     page.wait_for_url(re.compile(r"jaar=2018"))
     expect(page.locator("h1.summary")).to_contain_text(total(service, "rusland", year=2018))
     expect(page.locator(".chip", has_text="Jaar: 2018")).to_be_visible()
     expect(page.locator(".histogram a.active")).to_contain_text("2018")
+    expect(page.locator(".histogram a")).to_have_count(len(years))  # every year's bar stays
+    page.locator(".histogram a", has_text="2022").click()  # and another year is one click away
+    page.wait_for_url(re.compile(r"jaar=2022"))
+    expect(page.locator(".histogram a.active")).to_contain_text("2022")
+    expect(page.locator("h1.summary")).to_contain_text(total(service, "rusland", year=2022))
 
 
 def test_filter_on_a_date_range(page):
@@ -168,7 +245,7 @@ def test_filter_on_a_date_range(page):
 
 def test_page_forward(page, service):
     pages = service.search(SearchRequest("rusland")).pages
-    page.goto("/?q=rusland")
+    page.goto("/?q=rusland&weergave=alinea")
     first_page = hit_links(page)
     page.locator("a[rel=next]").first.click()
     page.wait_for_url(re.compile(r"pagina=2"))
@@ -178,7 +255,7 @@ def test_page_forward(page, service):
 
 
 def test_a_copied_url_gives_the_same_results(page, browser):
-    page.goto("/")
+    page.goto("/?weergave=alinea")
     search_for(page, "navo")
     page.wait_for_url(re.compile(r"q=navo"))
     page.locator(".facet-list a", has_text="Rusland").click()
@@ -188,7 +265,7 @@ def test_a_copied_url_gives_the_same_results(page, browser):
     page.locator("a[rel=next]").first.click()
     page.wait_for_url(re.compile(r"pagina=2"))
     url, summary, links = page.url, page.locator("h1.summary").inner_text(), hit_links(page)
-    assert links
+    assert links and "weergave=alinea" in url
     other = browser.new_context()  # a new browser session: nothing but the URL carries over
     try:
         copy = other.new_page()
@@ -210,13 +287,55 @@ def test_keyboard_skip_link_is_first_and_visible(page):
     page.wait_for_url(re.compile(r"#inhoud$"))
 
 
-def test_readable_on_a_phone(browser, base_url, screenshot_dir):
-    context = browser.new_context(base_url=base_url, viewport={"width": 375, "height": 740}, is_mobile=True)
+def test_on_a_phone_the_filters_open_from_the_top(phone, screenshot_dir):
+    phone.goto("/?q=rusland")
+    widths = phone.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert widths[0] <= widths[1], f"horizontal scrolling on a phone: {widths}"
+    toggle = phone.locator("summary", has_text="Filters")
+    expect(toggle).to_be_in_viewport()  # at the top, not after the hits
+    assert toggle.bounding_box()["y"] < 400
+    facet = phone.locator(".facet-list a", has_text="China")
+    expect(facet).to_be_hidden()
+    phone.screenshot(path=str(screenshot_dir / "search-phone.png"), full_page=True)
+    toggle.focus()
+    phone.keyboard.press("Enter")  # the keyboard opens it (no script needed: a <details>)
+    expect(facet).to_be_visible()
+    phone.screenshot(path=str(screenshot_dir / "search-phone-filters.png"), full_page=False)
+    facet.click()
+    phone.wait_for_url(re.compile(r"onderwerp=china"))
+    expect(phone.locator("summary", has_text="Filters (1 actief)")).to_be_visible()
+
+
+def test_the_filters_stay_beside_the_results_on_a_wide_screen(page):
+    page.goto("/?q=rusland")
+    expect(page.locator("summary", has_text="Filters")).to_be_hidden()
+    facet = page.locator(".facet-list a", has_text="China")
+    expect(facet).to_be_visible()
+    assert facet.bounding_box()["x"] > page.locator("h1.summary").bounding_box()["x"] + 500
+
+
+def test_the_page_works_without_javascript(browser, base_url):
+    context = browser.new_context(base_url=base_url, java_script_enabled=False)
     try:
-        phone = context.new_page()
-        phone.goto("/?q=rusland")
-        widths = phone.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-        assert widths[0] <= widths[1], f"horizontal scrolling on a phone: {widths}"
-        phone.screenshot(path=str(screenshot_dir / "search-phone.png"), full_page=False)
+        page = context.new_page()
+        page.goto("/")
+        search_for(page, "oekraïne")
+        page.wait_for_url(re.compile(r"q=oekra%C3%AFne"))
+        expect(page.locator("li.letter-result").first).to_be_visible()
+        expect(page.get_by_role("combobox")).to_have_count(0)  # a plain search box
     finally:
         context.close()
+
+
+def test_the_letter_page_has_its_contents_beside_the_text_and_a_link_per_paragraph(page, screenshot_dir):
+    page.goto(f"/brief/{LETTER}?q=rusland#p9")
+    contents = page.get_by_role("navigation", name="Inhoud")
+    expect(contents).to_be_visible()
+    text = page.locator("#p9 .para-text")
+    assert contents.bounding_box()["x"] > text.bounding_box()["x"] + text.bounding_box()["width"] - 5
+    expect(page.locator(".letter-meta")).to_be_in_viewport()  # the panel beside the text, not above it
+    page.screenshot(path=str(screenshot_dir / "letter.png"))
+    contents.get_by_role("link", name="China").click()
+    expect(page.get_by_role("heading", name="China", exact=True)).to_be_in_viewport()
+    link = page.get_by_role("link", name="link naar deze alinea (16)")
+    assert link.get_attribute("href") == f"/brief/{LETTER}#p16"

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import xml.etree.ElementTree as ET
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -67,6 +68,13 @@ def test_a_feed_parses_whatever_control_characters_a_letter_holds(odd_index):
     assert "belasting" in summary and "\x07" not in summary and "\x1b" not in summary
 
 
+def test_a_feed_without_entries_is_as_new_as_the_index(client, service):
+    root = feed(client, "/feed.atom?q=xyzzyplugh")
+    assert root.findall(f"{ATOM}entry") == []
+    updated = datetime.fromisoformat(root.findtext(f"{ATOM}updated").replace("Z", "+00:00"))
+    assert abs((updated - service.last_change()).total_seconds()) < 1  # not 1970
+
+
 # -- links in feeds ---------------------------------------------------------------------------
 def links(root: ET.Element) -> list[str]:
     return [link.get("href") for link in root.iter(f"{ATOM}link")]
@@ -102,7 +110,7 @@ def test_the_feed_id_is_the_same_whatever_the_host(client):
 def test_a_bad_base_url_is_refused_when_the_app_is_made(index_dir):
     from indexer.settings import BadSetting
 
-    with pytest.raises(BadSetting, match="public base URL"):
+    with pytest.raises(BadSetting, match="geen openbaar adres"):
         create_app({"INDEX_DIR": index_dir, "BASE_URL": "javascript:alert(1)"})
 
 
@@ -123,7 +131,7 @@ def evaluations(monkeypatch) -> list[str]:
 
 def test_an_export_evaluates_its_query_once(client, service, evaluations):
     response = client.get("/export.csv?q=")
-    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    rows = list(csv.DictReader(io.StringIO((response.get_data(as_text=True)).removeprefix("\ufeff")), delimiter=";"))
     assert len(rows) == service.stats()["paragraphs"] > 100  # more than a page of the service
     assert len(evaluations) == 1
 
@@ -144,7 +152,7 @@ def test_an_export_larger_than_the_limit_is_refused_with_advice(client, monkeypa
 
 def test_export_cells_are_escaped_against_formulas(odd_index):
     client = create_app({"INDEX_DIR": odd_index, "TESTING": True}).test_client()
-    rows = list(csv.DictReader(io.StringIO(client.get("/export.csv?q=belasting").get_data(as_text=True))))
+    rows = list(csv.DictReader(io.StringIO((client.get("/export.csv?q=belasting").get_data(as_text=True)).removeprefix("\ufeff")), delimiter=";"))
     assert any(r["text"].startswith("'=HYPERLINK(") for r in rows)
     assert not any(r[k].startswith(("=", "+", "-", "@")) for r in rows for k in r)
 

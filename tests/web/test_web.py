@@ -6,6 +6,7 @@ escaping tests build a tiny extra index from one crafted letter.
 from __future__ import annotations
 
 import csv
+from datetime import date
 import io
 import json
 import re
@@ -17,7 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from indexer.store import update_index
-from indexer.searching import SearchRequest, Sort
+from indexer.searching import Group, SearchRequest, Sort
 from search_ui import create_app
 from search_ui.markup import dutch_date, only_marks
 
@@ -153,8 +154,8 @@ def test_start_page_is_dutch_with_labelled_controls_and_a_skip_link(client):
 
 def test_search_shows_hits_with_marked_snippets_and_links_to_the_paragraph(client, service):
     expected = service.search(SearchRequest(query="rusland"))
-    html = text(client.get("/?q=rusland"))
-    assert f"{expected.total} alinea&#39;s" in html or f"{expected.total} alinea's" in html
+    html = text(client.get("/?q=rusland&weergave=alinea"))
+    assert f"{expected.total} alinea&#39;s in {expected.total_letters} brieven" in html
     assert expected.total > 20, "more than two pages of hits"
     assert "<mark>Rusland</mark>" in html
     first = expected.hits[0]
@@ -171,7 +172,7 @@ def test_inferred_dates_are_marked_in_hits(client):
 
 
 def test_facet_links_add_and_remove_a_filter_and_reset_the_page(client, service):
-    page = parse(text(client.get("/?q=rusland&pagina=2")))
+    page = parse(text(client.get("/?q=rusland&weergave=alinea&pagina=2")))
     adds = [link for link in page.links if "onderwerp=china" in link]
     assert adds, "a link that adds the China topic"
     assert all("pagina" not in link for link in adds)
@@ -229,20 +230,57 @@ def test_sort_values_in_dutch_and_as_in_the_api(client, service, value, sort):
 def test_sort_links_and_paging(client, service):
     expected = service.search(SearchRequest("rusland"))
     total, pages = expected.total, expected.pages
-    html = text(client.get("/?q=rusland"))
-    assert 'href="/?q=rusland&amp;sort=nieuwste"' in html
-    assert 'rel="next" href="/?q=rusland&amp;pagina=2"' in html
-    second = text(client.get("/?q=rusland&pagina=2"))
+    html = text(client.get("/?q=rusland&weergave=alinea"))
+    assert 'href="/?q=rusland&amp;sort=nieuwste&amp;weergave=alinea"' in html
+    assert 'rel="next" href="/?q=rusland&amp;weergave=alinea&amp;pagina=2"' in html
+    second = text(client.get("/?q=rusland&weergave=alinea&pagina=2"))
     assert 'start="11"' in second and f"Pagina 2 van {pages}" in second
     assert 'rel="prev"' in second
-    last = text(client.get(f"/?q=rusland&pagina={pages}"))
+    last = text(client.get(f"/?q=rusland&weergave=alinea&pagina={pages}"))
     assert 'rel="next"' not in last and f"{(pages - 1) * 10 + 1}–{total} van {total}" in last
 
 
 def test_suggestion_links_to_the_corrected_query(client):
-    html = text(client.get("/?q=ruslnd"))
+    html = text(client.get("/?q=borrell+ruslnd"))  # finds a little: a suggestion to follow
     assert "Bedoelde u" in html
-    assert 'href="/?q=rusland"' in html
+    assert 'href="/?q=borrell+rusland"' in html
+
+
+def test_a_query_that_finds_nothing_shows_its_suggestions_results(client, service):
+    html = text(client.get("/?q=ruslnd"))
+    expected = service.search(SearchRequest("rusland"))
+    assert f"{expected.total} alinea&#39;s in {expected.total_letters} brieven voor “<span class=\"query\">rusland</span>”" in html
+    assert 'Resultaten voor <strong>rusland</strong> — zoek in plaats daarvan naar' in html
+    assert 'href="/?q=ruslnd&amp;letterlijk=1">ruslnd</a>' in html
+    exact = text(client.get("/?q=ruslnd&letterlijk=1"))
+    assert "Geen resultaten voor “ruslnd”" in exact and 'href="/?q=rusland"' in exact
+    data = api(client, "/api/search?q=ruslnd")
+    assert data["query"] == "ruslnd" and data["searched_instead"] == "rusland" and data["total"] == expected.total
+    assert api(client, "/api/search?q=ruslnd&letterlijk=1")["total"] == 0
+
+
+def test_a_page_without_results_shows_only_help_the_suggestion_and_a_way_out_of_the_filters(client):
+    html = text(client.get("/?q=xyzzyqq&jaar=2018&onderwerp=rusland"))
+    assert "Geen resultaten" in html and "/hulp" in html
+    assert 'class="remove-filters" href="/?q=xyzzyqq"' in html
+    for absent in ('aria-label="Sorteren"', "/feed.atom", "/export.csv", 'class="facet"', "<details",
+                   'class="chips"', 'aria-label="Weergave"'):
+        assert absent not in html, absent
+
+
+def test_per_letter_is_the_page_default_and_paragraphs_the_jsons(client, service):
+    expected = service.search(SearchRequest("rusland", group=Group.LETTER))
+    html = text(client.get("/?q=rusland"))
+    assert html.count('class="hit letter-result"') == len(expected.letters) == expected.total_letters
+    assert "Brieven 1–5 van 5" in html
+    for letter in expected.letters:
+        assert html.count(f'href="/brief/{letter.letter_id}?q=rusland#p') == len(letter.hits) + 1  # title too
+    data = api(client, "/api/search?q=rusland")
+    assert data["group"] == "paragraph" and data["letters"] == [] and len(data["hits"]) == 10
+    grouped = api(client, "/api/search?q=rusland&group=letter")
+    assert grouped == {**expected.to_dict(), "took_ms": grouped["took_ms"]}
+    assert api(client, "/api/search?q=rusland&weergave=brief")["group"] == "letter"
+    assert client.get("/api/search?q=rusland&group=brieven").status_code == 400
 
 
 def test_notice_for_a_malformed_query_is_shown(client):
@@ -264,18 +302,18 @@ def test_feed_is_linked_from_the_search_page(client):
 
 
 def test_a_page_past_the_last_redirects_to_the_last(client, service):
-    response = client.get("/?q=rusland&pagina=1000000000")
+    response = client.get("/?q=rusland&weergave=alinea&pagina=1000000000")
     assert response.status_code == 302
     last = str(service.search(SearchRequest("rusland")).pages)
-    assert query_of(response.headers["Location"]) == {"q": ["rusland"], "pagina": [last]}
+    assert query_of(response.headers["Location"]) == {"q": ["rusland"], "weergave": ["alinea"], "pagina": [last]}
     empty = client.get("/?q=xyzzyqq&pagina=4")
     assert empty.status_code == 302 and "pagina" not in empty.headers["Location"]
 
 
 def test_empty_form_fields_redirect_to_a_clean_url(client):
-    response = client.get("/?q=rusland&van=&tot=&pagina=2")
+    response = client.get("/?q=rusland&weergave=alinea&van=&tot=&pagina=2")
     assert response.status_code == 302
-    assert response.headers["Location"] == "/?q=rusland&pagina=2"
+    assert response.headers["Location"] == "/?q=rusland&weergave=alinea&pagina=2"
 
 
 def test_api_past_the_last_page_answers_like_the_cli(client, service):
@@ -362,7 +400,8 @@ def test_letter_page_shows_the_whole_letter_with_anchors_sections_and_footnotes(
         assert ref in html
     sections = {p.section for p in view.paragraphs if p.section and p.kind == "body"}
     for section in sections:
-        assert f"<h2>{section}</h2>" in html
+        anchor = re.search(rf'<h2 id="(deel-\d+)">{re.escape(section)}</h2>', html).group(1)
+        assert f'<a href="#{anchor}">{section}</a>' in html  # in the table of contents
     footnotes = [p for p in view.paragraphs if p.kind == "footnote"]
     assert footnotes
     body, _, notes = html.partition('id="voetnoten"')
@@ -470,8 +509,10 @@ def test_csv_export_has_every_hit(client, service, query):
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     assert response.is_streamed
-    assert "attachment" in response.headers["Content-Disposition"]
-    rows = list(csv.DictReader(io.StringIO(text(response))))
+    assert response.headers["Content-Disposition"] == (
+        f'attachment; filename="brieven-{query + "-" if query else "export-"}{date.today().isoformat()}.csv"')
+    assert text(response).startswith("\ufeffletter_id;paragraph;")  # for Dutch Excel
+    rows = list(csv.DictReader(io.StringIO((text(response)).removeprefix("\ufeff")), delimiter=";"))
     total = service.search(SearchRequest(query=query)).total
     assert len(rows) == total  # "" finds every paragraph: more than one page of 100
     assert list(rows[0]) == ["letter_id", "paragraph", "title", "date", "date_inferred", "section", "topics", "kind", "text",
@@ -612,3 +653,40 @@ def test_the_api_carries_the_facets_filters_and_letter_fields(kamerstuk_client):
     letter = api(kamerstuk_client, "/api/brief/kst-21461-46")
     assert (letter["kamerstuk"], letter["dossier"], letter["sender"]) == (
         "kst-21461-46", "21461", "de minister van Justitie")
+
+
+# -- exports for a spreadsheet, completions ---------------------------------------------------
+def test_csv_values_are_what_a_spreadsheet_reads(client):
+    body = text(client.get("/export.csv?q=reflectiegroep"))
+    rows = list(csv.DictReader(io.StringIO(body.removeprefix("\ufeff")), delimiter=";"))
+    assert rows and {r["date_inferred"] for r in rows} <= {"ja", "nee"} and "ja" in {r["date_inferred"] for r in rows}
+    assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", r["date"]) for r in rows)
+    assert "True" not in body and "False" not in body
+
+
+def test_xlsx_export_has_the_same_rows_typed(client, service):
+    import openpyxl
+
+    response = client.get("/export.xlsx?q=Oekraïne")
+    assert response.status_code == 200 and response.mimetype.endswith("spreadsheetml.sheet")
+    assert response.headers["Content-Disposition"] == f'attachment; filename="brieven-oekraine-{date.today().isoformat()}.xlsx"'
+    sheet = openpyxl.load_workbook(io.BytesIO(response.get_data())).active
+    rows = list(sheet.iter_rows(values_only=True))
+    csv_rows = list(csv.DictReader(io.StringIO(text(client.get("/export.csv?q=Oekraïne")).removeprefix("\ufeff")),
+                                   delimiter=";"))
+    assert list(rows[0]) == list(csv_rows[0]) and len(rows) - 1 == len(csv_rows) == service.search(SearchRequest("Oekraïne")).total
+    first = dict(zip(rows[0], rows[1]))
+    assert isinstance(first["paragraph"], int) and first["date"].year >= 2018 and "ï" in "".join(str(v) for v in rows[1])
+
+
+def test_suggest_completes_from_the_index_vocabulary(client):
+    data = api(client, "/api/suggest?q=oek")
+    assert data["query"] == "oek"
+    assert data["suggestions"][0] == {"value": "Oekraïne", "text": "Oekraïne", "kind": "topic", "letters": 4, "detail": None}
+    typed = api(client, "/api/suggest?q=dialoog+met+rus")["suggestions"]
+    assert typed[0]["value"] == "dialoog met Rusland" and all(s["value"].startswith("dialoog met ") for s in typed)
+    phrases = api(client, "/api/suggest?q=NATO+Re")["suggestions"][:2]  # what takes in both words first
+    assert {p["value"] for p in phrases} == {"NATO Response Force", "NATO Readiness Initiative"}
+    assert {p["kind"] for p in phrases} == {"synonym", "abbreviation"}
+    assert api(client, "/api/suggest?q=x")["suggestions"] == [] and api(client, "/api/suggest")["suggestions"] == []
+    assert client.get("/api/suggest?q=" + "a" * 2000).status_code == 400

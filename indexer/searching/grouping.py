@@ -1,0 +1,58 @@
+"""Results per letter: each letter once, ranked by its best paragraph, with its best paragraphs.
+
+Everything comes from the one evaluation of the request (matching.Found): the paragraph ranking
+read in order until enough distinct letters have appeared (a letter's place is that of its best
+paragraph), then one ranking of the paragraphs of the page's letters, cut per letter.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from whoosh import query as wq
+
+from indexer.searching.matching import Found
+from indexer.searching.request import Sort
+
+HITS_PER_LETTER = 3  # the best paragraphs shown under a letter
+FIRST_LOOK = 3  # paragraphs ranked per letter wanted, at first: most letters have few hits
+
+
+@dataclass
+class LetterRanking:
+    letter: int  # the letter's number in IndexState.letters
+    matching: int  # its matching paragraphs
+    best: list[tuple[int, float]]  # (document number, score) of its best paragraphs, best first
+
+
+def letter_page(found: Found, sort: Sort, page: int, page_size: int) -> list[LetterRanking]:
+    """The letters of page `page` (`page_size` letters a page), each with its best paragraphs."""
+    letters = found.state.letters(found.snapshot)
+    order = _letters_in_order(found, letters, sort, page * page_size)
+    shown = order[(page - 1) * page_size:]
+    if not shown:
+        return []
+    within = found.matching & np.isin(letters, shown)
+    count = int(np.count_nonzero(within))
+    # the page's paragraphs by relevance whatever the sort: a letter's best come first
+    ranked = found.evaluation.top(found.ranked or wq.Every(), within, count)
+    best: dict[int, list[tuple[int, float]]] = {letter: [] for letter in shown}
+    for docnum, score in ranked:
+        kept = best[int(letters[docnum])]
+        if len(kept) < HITS_PER_LETTER:
+            kept.append((docnum, 0.0 if sort is not Sort.RELEVANCE else score))
+    counts = np.bincount(letters[within], minlength=max(shown) + 1)
+    return [LetterRanking(letter, int(counts[letter]), best[letter]) for letter in shown]
+
+
+def _letters_in_order(found: Found, letters: np.ndarray, sort: Sort, wanted: int) -> list[int]:
+    """The first `wanted` letters in the order asked: the order of their first paragraph in the
+    paragraph order. Ranks more paragraphs only while too few letters have appeared."""
+    total = found.total
+    k = min(total, max(wanted * FIRST_LOOK, 30))
+    while True:
+        ranked = found.order(sort, k)
+        seen = list(dict.fromkeys(int(letters[docnum]) for docnum, _ in ranked))
+        if len(seen) >= wanted or k >= total:
+            return seen[:wanted]
+        k = min(total, k * 4)
