@@ -19,6 +19,7 @@ from indexer.analysis import analyze, fold, query_compound_parts, stem
 from indexer.searching import query as ql
 from indexer.searching.budget import MIN_FUZZY_CHARS, MIN_PREFIX_CHARS, Budget
 from indexer.searching.expansion import Expander
+from indexer.searching.letter_evidence import LetterWide
 from indexer.store import Snapshot
 
 SECTION_BOOST = 0.5  # a word in the section heading counts, less than in the paragraph itself
@@ -35,6 +36,9 @@ REQUIRE_ALL_WORDS = False
 PROXIMITY_BOOST = 1.0  # plain words that stand within a few words of each other
 PROXIMITY_SLOP = 4
 MAX_PHRASE_VARIANTS = 8
+# A query word in the letter's title (subject line) adds this much, times its score in the title,
+# to each paragraph of that letter that matches on its own (searching/letter_evidence.py).
+TITLE_BOOST = 0.5
 
 
 class Compiler:
@@ -51,6 +55,7 @@ class Compiler:
         self.ranking = ranking
         self.positives: list[wq.Query] = []  # what to highlight: never the NOT parts
         self.topics: set[str] = set()  # topics the plain words name
+        self.title_terms: list[str] = []  # the searched words, to be looked for in titles
 
     def compile(self, node: ql.Node | None) -> tuple[wq.Query | None, list[wq.Query]]:
         compiled = self._node(node, negated=False) if node is not None else None
@@ -62,6 +67,9 @@ class Compiler:
             only_optional = isinstance(node, ql.Group) and all(
                 o is ql.Occur.SHOULD for o, _ in node.clauses)
             compiled = wq.Or([compiled, on_topic]) if only_optional else wq.AndMaybe(compiled, on_topic)
+        if compiled is not None and self.ranking and TITLE_BOOST and self.title_terms:
+            in_title = _or([wq.Term("subject", t) for t in dict.fromkeys(self.title_terms)])
+            compiled = wq.AndMaybe(compiled, LetterWide(in_title, boost=TITLE_BOOST))
         return compiled, self.positives
 
     # -- structure ---------------------------------------------------------------------------
@@ -74,6 +82,8 @@ class Compiler:
         q = self._leaf(node)
         if q is not None and not negated:
             self.positives.append(q)
+            if isinstance(node, (ql.Word, ql.Phrase)):
+                self.title_terms += analyze(node.text, mode="query")
             if isinstance(node, ql.Word):
                 for term in analyze(node.text, mode="query"):
                     if self._found(term):

@@ -14,6 +14,7 @@ could still reach the page being asked for.
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,6 +23,7 @@ from whoosh.support.levenshtein import distance
 
 from indexer.searching.bm25 import BM25
 from indexer.searching.budget import Budget
+from indexer.searching.letter_evidence import LetterWide, spread
 from indexer.searching.proximity import near_mask
 from indexer.searching.ranking import best_first, refine
 from indexer.searching.snippets import Marks
@@ -50,8 +52,12 @@ class Evaluation:
     And/Or/AndMaybe/AndNot, constant scores, prefixes and fuzzy terms as their expansions,
     proximity."""
 
-    def __init__(self, snapshot: Snapshot, bm25: BM25 = BM25(), budget: Budget | None = None):
+    def __init__(self, snapshot: Snapshot, bm25: BM25 = BM25(), budget: Budget | None = None,
+                 letters: Callable[[], np.ndarray] | None = None):
         self.snapshot = snapshot
+        # each paragraph's letter number (IndexState.letters), for what a letter says as a
+        # whole (LetterWide); without it such a part scores its own paragraph only
+        self.letters = letters
         self.bm25 = bm25
         # its deadline is checked at every node and term, and in the loops over paragraphs
         self.budget = budget if budget is not None else Budget()
@@ -133,6 +139,11 @@ class Evaluation:
             return Matches(live.copy(), live * float(q.boost))
         if q is wq.NullQuery:
             return _nothing(self.size)
+        if kind is LetterWide:
+            child = children(q.child)[0]
+            if self.letters is not None:
+                child = Matches(*spread(self.letters(), child.mask, child.score))
+            return _boosted(child, q.boost)
         if isinstance(q, wq.MultiTerm):  # prefix, fuzzy: an Or of the words they expand to
             words = [wq.Term(q.field(), w) for w in self.expand(q)]
             return _boosted(self._union(words, proximity, restrict), q.boost if len(words) > 1 else 1.0)

@@ -74,7 +74,7 @@ def find(snapshot: Snapshot, state: IndexState, parsed: ql.ParsedQuery, filters:
     `terms`: the filters on a ministry or dossier, as terms of the index."""
     memo: dict = {}  # expansions shared by the ranked and the unranked form
     ranked, positives = Compiler(state.expander, snapshot, memo=memo, budget=budget).compile(parsed.node)
-    evaluation = Evaluation(snapshot, bm25, budget)
+    evaluation = Evaluation(snapshot, bm25, budget, letters=lambda: state.letters(snapshot))
     allowed = state.filter(filters, terms)  # None: no filter
     if parsed.nothing_to_search or _empty_period(filters):
         unfiltered = np.zeros(snapshot.size, bool)

@@ -55,6 +55,8 @@ def letter_documents(letter: Letter, taxonomy: Taxonomy, stamp: str = "") -> Ite
         if ministries:
             doc["ministries"] = ministries
         if p.number == 1:
+            if letter.title:
+                doc["subject"] = letter.title
             doc["letter_file"] = f"{letter.id}\t{letter.sha256}\t{stamp}"
             # The letter's vocabulary for spelling suggestions, once per letter rather than per
             # paragraph (a fifth fewer postings): the suggester ranks a word by the number of

@@ -22,7 +22,7 @@ from indexer.store.fields import (
 )
 
 # Bump when the schema or the analysis changes in a way that needs `brieven index --rebuild`.
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 
 def build_schema() -> fields.Schema:
@@ -39,6 +39,9 @@ def build_schema() -> fields.Schema:
         text=DutchText(analyzer=dutch, stored=True, phrase=True),
         # Shown, not searched: a title word would make every paragraph of its letter match.
         title=fields.STORED(),
+        # The title searched, once per letter (on its first paragraph): the search spreads its
+        # score to the letter's paragraphs that match on their own (searching/letter_evidence.py).
+        subject=DutchText(analyzer=dutch, phrase=False),
         topics=Keywords(stored=True, vector=True),
         date=fields.STORED(),  # a datetime, for display; filters and sorting use `day`
         # The letter's date as a day number (0: undated), read raw as a column for date filters
