@@ -47,7 +47,7 @@ def examples(tmp_path_factory) -> SearchService:
 def ranked(service: SearchService, query: str) -> list[str]:
     """The paragraphs found, best first, as "letter#number"."""
     result = service.search(SearchRequest(query=query, page_size=50))
-    return [f"{h.letter_id}#{h.paragraph}" for h in result.hits]
+    return [f"{h.letter_id}#{h.number}" for h in result.hits]
 
 
 def test_a_word_in_the_subject_line_speaks_for_the_letters_paragraphs(examples):
