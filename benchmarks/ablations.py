@@ -51,6 +51,8 @@ def variants() -> dict[str, Callable[[], contextlib.AbstractContextManager]]:
         "no coordination": off(compiler, "COORDINATION"),
         "no proximity": off(compiler, "PROXIMITY_BOOST"),
         "no topic expansion": off(compiler, "TOPIC_SCORE"),
+        "no title evidence": off(compiler, "TITLE_BOOST"),
+        "repeated modifier counts 0 (on)": off(bm25, "MODIFIER_WEIGHT", 0.0),
         "BM25 b=0.75": lambda: _bm25(bm25, 0.75),
     }
 

@@ -131,6 +131,44 @@ def word_terms(word: str, query: bool = False) -> tuple[str, ...]:
 
 
 @functools.lru_cache(maxsize=300_000)
+def modifier_terms(word: str) -> tuple[str, ...]:
+    """The terms of a written word that are only a modifier in it: a part before the last of a
+    compound ("klimaat" in klimaatverandering, "defensie" in defensie-uitgaven). Dutch compounds
+    are right-headed: a klimaatverandering is a verandering, so a paragraph full of it says less
+    about klimaat than one about klimaat itself. A term that is also the word's head or the whole
+    word is not only a modifier, and is left out."""
+    folded = fold(drop_possessive(normalize(word)))
+    if not folded or folded in stopwords():
+        return ()
+    pieces = hyphen_parts(folded) or [folded]
+    modifiers: list[str] = pieces[:-1]
+    for piece in pieces:
+        modifiers += split_compound(piece)[:-1]
+    terms = word_terms(word)
+    head = split_compound(pieces[-1])[-1:] or pieces[-1:]
+    keep = {stem(terms[0]) if terms else "", *(stem(h) for h in head)}
+    found = (stem(m) for m in modifiers if m not in stopwords())
+    return tuple(t for t in dict.fromkeys(found) if t not in keep and t in terms)
+
+
+def modifiers(text: str) -> list[str]:
+    """Each occurrence in `text` of a term that is only a modifier of its word (`modifier_terms`),
+    after the first of the same compound, in order: the counts the index keeps beside the
+    text's own. A compound said again (an organisation's name, nine times in a letter) names
+    the same thing again: its modifier has been said once."""
+    seen: set[str] = set()
+    out = []
+    for word in _WORDS.findall(text):
+        terms = modifier_terms(word)
+        if terms:
+            whole = word_terms(word)[0]
+            if whole in seen:
+                out.extend(terms)
+            seen.add(whole)
+    return out
+
+
+@functools.lru_cache(maxsize=300_000)
 def surface_terms(word: str) -> tuple[str, ...]:
     """Words as written, folded but not stemmed (whole and hyphen parts): the vocabulary that
     spelling suggestions are drawn from."""

@@ -30,6 +30,11 @@ from indexer.searching.snippets import Marks
 from indexer.store import Snapshot
 
 
+# fields whose terms count less where they are only a compound's modifier, and the field that
+# counts those occurrences (indexer/store/schema.py)
+MODIFIERS = {"text": "modifiers"}
+
+
 class Proximity(enum.Enum):
     """How a pass treats proximity (`SpanNear2`) nodes."""
 
@@ -95,7 +100,8 @@ class Evaluation:
         found = self._terms.get(key)
         if found is None:
             self.budget.check()
-            found = self._terms[key] = self.bm25.scores(self.snapshot, field, _str(text))
+            modifiers = MODIFIERS.get(field)
+            found = self._terms[key] = self.bm25.scores(self.snapshot, field, _str(text), modifiers)
         return found
 
     # -- the query tree ---------------------------------------------------------------------

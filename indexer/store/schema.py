@@ -42,6 +42,9 @@ def build_schema() -> fields.Schema:
         # The title searched, once per letter (on its first paragraph): the search spreads its
         # score to the letter's paragraphs that match on their own (searching/letter_evidence.py).
         subject=DutchText(analyzer=dutch, phrase=False),
+        # Each occurrence of a text term that is only a compound's modifier ("klimaat" in
+        # klimaatverandering), counted: such an occurrence scores less (searching/bm25.py).
+        modifiers=Keywords(),
         topics=Keywords(stored=True, vector=True),
         date=fields.STORED(),  # a datetime, for display; filters and sorting use `day`
         # The letter's date as a day number (0: undated), read raw as a column for date filters

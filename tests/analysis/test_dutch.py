@@ -69,3 +69,13 @@ def test_words_that_only_look_like_compounds_stay_whole():
     for word in ("bondgenoot", "bondgenootschap", "weerbaarheid", "omstandigheden",
                  "samenwerking", "onderhandelingen", "uitgaven"):
         assert len(analyze(word)) == 1, word
+
+
+def test_a_compounds_modifier_is_told_from_its_head():
+    from indexer.analysis import modifier_terms, modifiers
+
+    assert modifier_terms("klimaatverandering") == ("klimat",)  # a verandering, of klimaat
+    assert modifier_terms("defensie-uitgaven") == ("defensie",)
+    assert modifier_terms("Rusland") == ()  # no compound
+    # a compound said again: its modifier is counted from the second time on
+    assert modifiers("Het Klimaatfonds en het klimaat; het Klimaatfonds betaalt.") == ["klimat"]

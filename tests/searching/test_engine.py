@@ -26,10 +26,11 @@ QUERIES = [
 
 @pytest.fixture(autouse=True)
 def whoosh_terms_only(monkeypatch):
-    """Whoosh has no way to give a letter's title score to each of its paragraphs: compared with
-    Whoosh, queries leave that part out (it is checked on the letters themselves in
-    test_ranking_examples.py)."""
+    """Whoosh has no way to give a letter's title score to each of its paragraphs, nor to count
+    a compound's modifier less: compared with Whoosh, queries leave those parts out (they are
+    checked on letters in test_ranking_examples.py)."""
     monkeypatch.setattr("indexer.searching.compiler.TITLE_BOOST", 0.0)
+    monkeypatch.setattr("indexer.searching.bm25.MODIFIER_WEIGHT", 1.0)
 
 
 @pytest.fixture(scope="module")
