@@ -29,6 +29,7 @@ SYNONYM_BOOST = 0.8  # another way of writing the word (NATO for NAVO, a harvest
 BAG_BOOST = 0.3  # the rarer words of an abbreviation's long form found anywhere in the paragraph
 RARE_SHARE = 0.1
 TOPIC_SCORE = 0.5  # a paragraph on a topic a query word names, without any query word
+TOPIC_EXPANSION = True  # False: a topic's paragraphs without a query word are not found at all
 COORDINATION = 1.0  # plain words: a paragraph with all of them scores this much more
 # The default operator, decided by `brieven eval` (README, Search quality): any word, with the
 # coordination bonus above, ranks better than requiring every word.
@@ -59,7 +60,7 @@ class Compiler:
 
     def compile(self, node: ql.Node | None) -> tuple[wq.Query | None, list[wq.Query]]:
         compiled = self._node(node, negated=False) if node is not None else None
-        if compiled is not None and self.topics:
+        if compiled is not None and self.topics and TOPIC_EXPANSION:
             # Paragraphs on a topic the query names, without any query word, come after every
             # paragraph with one: a small constant, outside the bonus for having all the words.
             on_topic = wq.ConstantScoreQuery(
