@@ -50,6 +50,7 @@ def variants() -> dict[str, Callable[[], contextlib.AbstractContextManager]]:
         "no synonyms": off(compiler, "SYNONYM_BOOST"),
         "no coordination": off(compiler, "COORDINATION"),
         "no proximity": off(compiler, "PROXIMITY_BOOST"),
+        "adjacency bonus 0.5 (on)": off(compiler, "ADJACENCY_BOOST", 0.5),
         "topic paragraphs scored 0": off(compiler, "TOPIC_SCORE"),
         "no topic expansion": off(compiler, "TOPIC_EXPANSION", False),
         "no title evidence": off(compiler, "TITLE_BOOST"),

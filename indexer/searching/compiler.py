@@ -36,6 +36,10 @@ COORDINATION = 1.0  # plain words: a paragraph with all of them scores this much
 REQUIRE_ALL_WORDS = False
 PROXIMITY_BOOST = 1.0  # plain words that stand within a few words of each other
 PROXIMITY_SLOP = 4
+# two words typed side by side that also stand side by side, in that order (a two-word name, an
+# adjective with its noun): their score once more, times this, on top of the proximity bonus.
+# 0, off: at 0.5 dev.json lost (nDCG@10 0.852 -> 0.835), themes-dev unchanged (README).
+ADJACENCY_BOOST = 0.0
 MAX_PHRASE_VARIANTS = 8
 # A query word in the letter's title (subject line) adds this much, times its score in the title,
 # to each paragraph of that letter that matches on its own (searching/letter_evidence.py).
@@ -129,6 +133,10 @@ class Compiler:
         if len(terms) > 1 and PROXIMITY_BOOST and ranking:
             near = wq.SpanNear2([wq.Term("text", t) for t in terms], slop=PROXIMITY_SLOP, ordered=False)
             bonus.append(wq.Or([near], boost=PROXIMITY_BOOST))
+        if len(terms) > 1 and ADJACENCY_BOOST and ranking:
+            for pair in dict.fromkeys(zip(terms, terms[1:])):
+                if pair[0] != pair[1]:
+                    bonus.append(wq.Phrase("text", list(pair), boost=ADJACENCY_BOOST))
         known = self.expander.known_sequences()
         for start in range(len(terms)):
             for end in range(start + 2, len(terms) + 1):
