@@ -37,6 +37,7 @@ def setting(module, name: str, value) -> Iterator[None]:
 
 def variants() -> dict[str, Callable[[], contextlib.AbstractContextManager]]:
     """Name -> a context in which that mechanism is off (or changed)."""
+    from indexer.quality import evaluation
     from indexer.searching import compiler, bm25
 
     def off(module, name, value=0.0):
@@ -55,6 +56,7 @@ def variants() -> dict[str, Callable[[], contextlib.AbstractContextManager]]:
         "no topic expansion": off(compiler, "TOPIC_EXPANSION", False),
         "no title evidence": off(compiler, "TITLE_BOOST"),
         "repeated modifier counts 0 (on)": off(bm25, "MODIFIER_WEIGHT", 0.0),
+        "near-duplicates as one (site)": off(evaluation, "COLLAPSE", True),
         "BM25 b=0.75": lambda: _bm25(bm25, 0.75),
     }
 

@@ -195,13 +195,15 @@ def _report(summary: "IndexSummary", settings: Settings) -> None:
               help="Volgorde: relevantie, nieuwste of oudste eerst.")
 @click.option("--per-letter", is_flag=True, help="Elke brief één keer, met zijn beste alinea's (tot 3); --limit telt dan brieven.")
 @click.option("--exact", is_flag=True, help="Vindt de zoekvraag niets, zoek dan niet de voorgestelde spelling.")
+@click.option("--collapse", is_flag=True,
+              help="Bijna gelijke treffers (dezelfde tekst met een andere datum, naam of een ander getal) als één, met '+N vergelijkbare'.")
 @click.option("--limit", type=click.IntRange(1, MAX_PAGE_SIZE), help="Resultaten per pagina [standaard 10, env BRIEVEN_PAGE_SIZE].")
 @click.option("--page", type=click.IntRange(1, None), default=1, show_default=True, help="Welke pagina.")
 @click.option("--json", "as_json", is_flag=True, help="Het resultaat als JSON (hetzelfde als /api/search).")
 @click.pass_obj
 @library_errors
 def search(settings: Settings, query, topics, ministries, dossiers, date_from, date_to, year, sort, per_letter,
-           exact, limit, page, as_json):
+           exact, collapse, limit, page, as_json):
     """Zoek in de alinea's van de brieven.
 
     Voorbeeld: brieven search '"artikel 5" OF Rusland NIET China' --year 2022 --ministry defensie
@@ -210,7 +212,7 @@ def search(settings: Settings, query, topics, ministries, dossiers, date_from, d
         query=" ".join(query), topics=topics, ministries=ministries, dossiers=dossiers,
         date_from=date_from, date_to=date_to,
         year=year, sort=Sort(sort), page=page, page_size=limit or settings.page_size,
-        group=Group.LETTER if per_letter else Group.PARAGRAPH, exact=exact,
+        group=Group.LETTER if per_letter else Group.PARAGRAPH, exact=exact, collapse=collapse,
     )
     result = _service(settings).search(request)
     if as_json:

@@ -42,10 +42,14 @@ def print_result(result: "SearchResult") -> None:
             if letter.more:
                 more = count(letter.more, "andere alinea", "andere alinea's")
                 click.echo(f"       +{more} in deze brief")
+            if letter.similar:
+                click.echo(f"       +{count(letter.similar, 'vergelijkbare brief', 'vergelijkbare brieven')}")
     else:
         for n, hit in enumerate(result.hits, first + 1):
             _print_title(n, hit)
             _print_hit(hit, indent="     ")
+            if hit.similar:
+                click.echo(f"     +{hit.similar} vergelijkbare")
     for name, label in (("topic", "Onderwerpen"), ("year", "Jaren"), ("ministry", "Ministeries"),
                         ("dossier", "Dossiers")):
         values = result.facets.get(name) or []

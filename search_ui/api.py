@@ -21,8 +21,10 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 def search() -> Response:
     """The search page's result as the CLI's JSON; a page past the last answers with the
     service's notice and no hits, as the CLI does. Paragraphs unless `group=letter` (or the
-    page's `weergave=brief`) asks for letters."""
-    return jsonify(build_search_page(request.args, default_view=Group.PARAGRAPH).result.to_dict())
+    page's `weergave=brief`) asks for letters; every hit unless `vergelijkbaar=0` asks for
+    near-identical ones as one."""
+    page = build_search_page(request.args, default_view=Group.PARAGRAPH, default_collapse=False)
+    return jsonify(page.result.to_dict())
 
 
 @bp.get("/brief/<letter_id>")

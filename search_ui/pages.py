@@ -13,7 +13,7 @@ from werkzeug.datastructures import MultiDict
 from indexer.searching import Group, LetterParagraph, LetterView, SearchResult
 
 from search_ui.service import get_service, page_size
-from search_ui.state import PAGE_VIEW, SORT_LABELS, SearchState, query_text
+from search_ui.state import PAGE_COLLAPSE, PAGE_VIEW, SORT_LABELS, SearchState, query_text
 
 PAGER_RADIUS = 2  # page links shown either side of the current page
 
@@ -94,12 +94,13 @@ class SearchPage:
         return list(SORT_LABELS.items())
 
 
-def build_search_page(args: MultiDict | Mapping, default_view: Group = PAGE_VIEW) -> SearchPage:
+def build_search_page(args: MultiDict | Mapping, default_view: Group = PAGE_VIEW,
+                      default_collapse: bool = PAGE_COLLAPSE) -> SearchPage:
     """The search page's data for URL parameters `args` (also the body of /api/search, whose
-    default view is paragraphs)."""
+    default view is paragraphs, every near-identical hit listed)."""
     service = get_service()
     state = SearchState.from_args(args, service.taxonomy)
-    result = service.search(state.to_request(page_size(), default_view))
+    result = service.search(state.to_request(page_size(), default_view, default_collapse))
     names = {t.slug: t.name for t in service.taxonomy.topics}
     return SearchPage(
         state=state,

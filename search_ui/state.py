@@ -1,6 +1,6 @@
 """The state of a search as it lives in the URL, read and checked with Dutch messages.
 
-`?q=&onderwerp=&ministerie=&dossier=&jaar=&van=&tot=&sort=&weergave=&letterlijk=&pagina=&aantal=`
+`?q=&onderwerp=&ministerie=&dossier=&jaar=&van=&tot=&sort=&weergave=&letterlijk=&vergelijkbaar=&pagina=&aantal=`
 is the whole state of the search page:
 `SearchState.from_args` reads it (a bad value is a BadRequest that says what is allowed), and
 `SearchState.url` writes it back, so a copied URL reproduces the page and every link that
@@ -42,6 +42,9 @@ VIEW_NAMES: dict[Group, str] = {Group.LETTER: "brief", Group.PARAGRAPH: "alinea"
 # The search page lists letters, each with its best paragraphs: a letter with a dozen matching
 # paragraphs would otherwise fill the first page. The JSON keeps paragraphs (its contract).
 PAGE_VIEW = Group.LETTER
+# The page shows near-identical hits as one ("+4 vergelijkbare", `vergelijkbaar=1` shows them
+# all); the JSON lists every hit unless `vergelijkbaar=0` asks (its contract).
+PAGE_COLLAPSE = True
 MAX_PARAM_CHARS = 200  # any parameter but q: a year, a date, a topic slug, a number
 
 
@@ -59,6 +62,9 @@ class SearchState:
     page_size: int | None = None  # None: the app's default (not written into URLs)
     view: Group | None = None  # None: the endpoint's default (PAGE_VIEW on the page, paragraphs in JSON)
     exact: bool = False  # True: search the query as typed, never its spelling suggestion instead
+    # near-identical hits: True shown each (`vergelijkbaar=1`), False as one (`vergelijkbaar=0`),
+    # None the endpoint's default (as one on the page, each in the JSON)
+    similar: bool | None = None
 
     # -- reading ---------------------------------------------------------------------------
     @classmethod
@@ -90,13 +96,15 @@ class SearchState:
             page_size=_whole(get("aantal"), "aantal", "het aantal per pagina"),
             view=_view(get("weergave") or get("group")),
             exact=_flag(get("letterlijk"), "letterlijk"),
+            similar=_switch(get("vergelijkbaar"), "vergelijkbaar"),
         )
         # The request rules (ranges, a period that runs forwards) are the library's: a broken
         # one raises BadParameter, which the error handler words in Dutch (search_ui/errors.py).
         state.to_request(DEFAULT_PAGE_SIZE)
         return state
 
-    def to_request(self, default_page_size: int, default_view: Group = PAGE_VIEW) -> SearchRequest:
+    def to_request(self, default_page_size: int, default_view: Group = PAGE_VIEW,
+                   default_collapse: bool = PAGE_COLLAPSE) -> SearchRequest:
         return SearchRequest(
             query=self.q,
             topics=self.topics,
@@ -110,6 +118,7 @@ class SearchState:
             page_size=default_page_size if self.page_size is None else self.page_size,
             group=self.view or default_view,
             exact=self.exact,
+            collapse=default_collapse if self.similar is None else not self.similar,
         )
 
     @property
@@ -146,6 +155,8 @@ class SearchState:
             args["weergave"] = VIEW_NAMES[self.view]
         if self.exact:
             args["letterlijk"] = "1"
+        if self.similar is not None:
+            args["vergelijkbaar"] = "1" if self.similar else "0"
         if keep_page and self.page > 1:
             args["pagina"] = str(self.page)
         if self.page_size:
@@ -297,6 +308,15 @@ def _flag(value: str | None, name: str) -> bool:
     if value.strip() == "1":
         return True
     raise BadRequest(f"‘{_shown(value)}’ kan niet bij ‘{name}’; gebruik {name}=1.")
+
+
+def _switch(value: str | None, name: str) -> bool | None:
+    """1 or 0; None when not given."""
+    if value is None or value.strip() == "":
+        return None
+    if value.strip() in ("0", "1"):
+        return value.strip() == "1"
+    raise BadRequest(f"‘{_shown(value)}’ kan niet bij ‘{name}’; gebruik {name}=1 of {name}=0.")
 
 
 def _sort(value: str | None) -> Sort:

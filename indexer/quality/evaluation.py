@@ -29,6 +29,10 @@ LETTER_NDCG_AT = 20
 PRECISION_AT = 10
 MAP_AT = 100
 MAX_PARAGRAPHS = 2000  # paragraphs read to find MAP_AT letters (a letter has many paragraphs)
+# Every hit is scored: a near-identical letter is a letter of its own in the judgements. True
+# scores the ranking as the site shows it, near-identical hits as one (searching/similar.py):
+# benchmarks/ablations.py measures what that costs.
+COLLAPSE = False
 
 
 class Level(enum.Enum):
@@ -181,11 +185,12 @@ def _ranking(service, query: str, level: Level) -> list[tuple[str, str]]:
     """The service's ranking, deep enough for the level's metrics: RECALL_AT paragraphs, or
     paragraphs until MAP_AT letters (at most MAX_PARAGRAPHS)."""
     if level is Level.PARAGRAPH:
-        result = service.search(SearchRequest(query=query, page_size=RECALL_AT))
+        result = service.search(SearchRequest(query=query, page_size=RECALL_AT, collapse=COLLAPSE))
         return [(h.letter_id, h.text) for h in result.hits]
     ranking: list[tuple[str, str]] = []
     for page in range(1, MAX_PARAGRAPHS // MAX_PAGE_SIZE + 1):
-        result = service.search(SearchRequest(query=query, page=page, page_size=MAX_PAGE_SIZE))
+        result = service.search(SearchRequest(query=query, page=page, page_size=MAX_PAGE_SIZE,
+                                              collapse=COLLAPSE))
         ranking += [(h.letter_id, h.text) for h in result.hits]
         if len({letter for letter, _ in ranking}) >= MAP_AT or page >= result.pages:
             break

@@ -13,6 +13,7 @@ from whoosh import query as wq
 
 from indexer.searching.matching import Found
 from indexer.searching.request import Sort
+from indexer.searching.similar import distinct, similar_count
 
 HITS_PER_LETTER = 3  # the best paragraphs shown under a letter
 FIRST_LOOK = 3  # paragraphs ranked per letter wanted, at first: most letters have few hits
@@ -23,13 +24,19 @@ class LetterRanking:
     letter: int  # the letter's number in IndexState.letters
     matching: int  # its matching paragraphs
     best: list[tuple[int, float]]  # (document number, score) of its best paragraphs, best first
+    similar: int = 0  # other letters whose best paragraph is near-identical (searching/similar.py)
 
 
-def letter_page(found: Found, sort: Sort, page: int, page_size: int) -> list[LetterRanking]:
-    """The letters of page `page` (`page_size` letters a page), each with its best paragraphs."""
+def letter_page(found: Found, sort: Sort, page: int, page_size: int,
+                collapse: bool = False) -> list[LetterRanking]:
+    """The letters of page `page` (`page_size` letters a page), each with its best paragraphs.
+    `collapse`: a letter whose first paragraph in the order is near-identical to that of
+    a letter before it is not listed, but counted under that letter."""
     letters = found.state.letters(found.snapshot)
-    order = _letters_in_order(found, letters, sort, page * page_size)
-    shown = order[(page - 1) * page_size:]
+    prints = found.snapshot.numeric_column("fingerprint") if collapse else None
+    order = _letters_in_order(found, letters, sort, page * page_size, prints)
+    shown = [letter for letter, _ in order[(page - 1) * page_size:]]
+    firsts = dict(order[(page - 1) * page_size:])
     if not shown:
         return []
     within = found.matching & np.isin(letters, shown)
@@ -42,17 +49,29 @@ def letter_page(found: Found, sort: Sort, page: int, page_size: int) -> list[Let
         if len(kept) < HITS_PER_LETTER:
             kept.append((docnum, 0.0 if sort is not Sort.RELEVANCE else score))
     counts = np.bincount(letters[within], minlength=max(shown) + 1)
-    return [LetterRanking(letter, int(counts[letter]), best[letter]) for letter in shown]
+    return [LetterRanking(letter, int(counts[letter]), best[letter],
+                          0 if prints is None else similar_count(prints, found.matching, firsts[letter], letters))
+            for letter in shown]
 
 
-def _letters_in_order(found: Found, letters: np.ndarray, sort: Sort, wanted: int) -> list[int]:
-    """The first `wanted` letters in the order asked: the order of their first paragraph in the
-    paragraph order. Ranks more paragraphs only while too few letters have appeared."""
+def _letters_in_order(found: Found, letters: np.ndarray, sort: Sort, wanted: int,
+                      prints: np.ndarray | None = None) -> list[tuple[int, int]]:
+    """The first `wanted` letters in the order asked, each with its first paragraph: the order
+    of their first paragraph in the paragraph order (with `prints`, letters near-identical to
+    one before them left out). Ranks more paragraphs only while too few letters have appeared."""
     total = found.total
     k = min(total, max(wanted * FIRST_LOOK, 30))
     while True:
         ranked = found.order(sort, k)
-        seen = list(dict.fromkeys(int(letters[docnum]) for docnum, _ in ranked))
-        if len(seen) >= wanted or k >= total:
+        first: dict[int, tuple[int, float]] = {}
+        for docnum, score in ranked:
+            first.setdefault(int(letters[docnum]), (docnum, score))
+        if prints is None:
+            seen = [(letter, docnum) for letter, (docnum, _) in first.items()]
+            enough = len(seen) >= wanted
+        else:
+            kept, ran_out = distinct(list(first.values()), prints, wanted, lambda d: int(letters[d]))
+            seen, enough = [(int(letters[s.docnum]), s.docnum) for s in kept], not ran_out
+        if enough or k >= total:
             return seen[:wanted]
         k = min(total, k * 4)

@@ -93,6 +93,10 @@ class SearchRequest:
     # False: a query that finds nothing is answered with the results of its spelling
     # suggestion, when that finds something (the result says so: `searched_instead`)
     exact: bool = False
+    # True: near-identical hits shown as one, with the number of the others (`similar` of a
+    # hit or a letter: "+4 vergelijkbare"; searching/similar.py). The site's default; the JSON
+    # and the CLI list every hit unless asked (their contract).
+    collapse: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "query", clean_query(self.query))

@@ -62,12 +62,14 @@ class Paragraph:
 class Hit(Paragraph):
     score: float = 0.0
     snippet: str = ""  # HTML: the letter's text escaped, matches in <mark>, nothing else
+    similar: int = 0  # near-identical matching paragraphs shown as this one (searching/similar.py)
 
     def to_dict(self) -> dict:
         row = self.row()
         text = row.pop("text")
         letter = {key: row.pop(key) for key in ("dossier", "kamerstuk", "sender", "ministries")}
-        return {**row, "score": round(self.score, 4), "text": text, "snippet": self.snippet, **letter}
+        return {**row, "score": round(self.score, 4), "text": text, "snippet": self.snippet, **letter,
+                "similar": self.similar}
 
 
 @dataclass
@@ -81,6 +83,7 @@ class LetterHits:
     score: float  # its best paragraph's (0 when sorted by date)
     matching: int  # how many of its paragraphs match
     hits: list[Hit]  # the best few of them
+    similar: int = 0  # other matching letters near-identical to it, not listed (searching/similar.py)
 
     @property
     def more(self) -> int:
@@ -96,6 +99,7 @@ class LetterHits:
             "score": round(self.score, 4),
             "matching": self.matching,
             "more": self.more,
+            "similar": self.similar,
             "hits": [h.to_dict() for h in self.hits],
         }
 

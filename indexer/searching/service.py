@@ -52,6 +52,7 @@ from indexer.searching.results import (
     Paragraph,
     SearchResult,
 )
+from indexer.searching.similar import ranked_distinct, similar_count
 from indexer.searching.snippets import Marks, highlight, snippet
 from indexer.searching.suggestions import SUGGEST_BELOW, suggest
 from indexer.store import Snapshot, Store, WhooshStore
@@ -183,20 +184,25 @@ class SearchService:
         too (their hits, in order, are the page's hits)."""
         terms = found.highlight_terms()
 
-        def hit(docnum: int, score: float) -> Hit:
+        def hit(docnum: int, score: float, similar: int = 0) -> Hit:
             record = self._paragraph(found.snapshot.stored(docnum))
-            return Hit(**vars(record), score=score, snippet=snippet(record.text, terms))
+            return Hit(**vars(record), score=score, snippet=snippet(record.text, terms), similar=similar)
 
-        if request.group is Group.PARAGRAPH:
-            ranked = found.order(request.sort, request.page * request.page_size)
-            return [hit(d, s) for d, s in ranked[(request.page - 1) * request.page_size:]], []
+        start, wanted = (request.page - 1) * request.page_size, request.page * request.page_size
+        if request.group is Group.PARAGRAPH and not request.collapse:
+            return [hit(d, s) for d, s in found.order(request.sort, wanted)[start:]], []
+        if request.group is Group.PARAGRAPH:  # near-identical paragraphs as one
+            prints = found.snapshot.numeric_column("fingerprint")
+            shown = ranked_distinct(lambda k: found.order(request.sort, k), prints, wanted, found.total)
+            return [hit(s.docnum, s.score, similar_count(prints, found.matching, s.docnum))
+                    for s in shown[start:]], []
         letters = []
-        for ranking in letter_page(found, request.sort, request.page, request.page_size):
+        for ranking in letter_page(found, request.sort, request.page, request.page_size, request.collapse):
             hits = [hit(d, s) for d, s in ranking.best]
             first = hits[0]
             letters.append(LetterHits(letter_id=first.letter_id, title=first.title, date=first.date,
                                       date_inferred=first.date_inferred, score=first.score,
-                                      matching=ranking.matching, hits=hits))
+                                      matching=ranking.matching, hits=hits, similar=ranking.similar))
         return [h for letter in letters for h in letter.hits], letters
 
     def hits(self, request: SearchRequest, one_per_letter: bool = False, snippets: bool = False,

@@ -9,7 +9,7 @@ import json
 from collections.abc import Iterator
 from datetime import datetime
 
-from indexer.analysis import Taxonomy, modifiers, written_forms
+from indexer.analysis import Taxonomy, fingerprint, modifiers, written_forms
 from indexer.reading import Kind, Letter, ministry_slug
 
 
@@ -50,6 +50,7 @@ def letter_documents(letter: Letter, taxonomy: Taxonomy, stamp: str = "") -> Ite
             "day": letter.date.toordinal() if letter.date else 0,
             "letter_meta": meta,
         }
+        doc["fingerprint"] = fingerprint(p.text)
         less = modifiers(p.text)
         if less:
             doc["modifiers"] = ",".join(less)

@@ -45,6 +45,9 @@ def build_schema() -> fields.Schema:
         # Each occurrence of a text term that is only a compound's modifier ("klimaat" in
         # klimaatverandering), counted: such an occurrence scores less (searching/bm25.py).
         modifiers=Keywords(),
+        # The paragraph's SimHash (analysis/fingerprint.py) as a column: near-identical hits are
+        # shown as one (searching/similar.py).
+        fingerprint=StoredNumber("q", stored=False),
         topics=Keywords(stored=True, vector=True),
         date=fields.STORED(),  # a datetime, for display; filters and sorting use `day`
         # The letter's date as a day number (0: undated), read raw as a column for date filters

@@ -1,6 +1,7 @@
-"""The ranking's mechanisms as examples: small letters written here, indexed for real, searched
-through the service. Each example is a case of a general rule about Dutch letters, not of a
-judged query."""
+"""The ranking's mechanisms as examples: small letters (tests/data/ranking_examples/), indexed for
+real, searched through the service. Each example is a case of a general rule about Dutch letters,
+not of a judged query."""
+import shutil
 from pathlib import Path
 
 import pytest
@@ -8,39 +9,15 @@ import pytest
 from indexer.searching import SearchRequest, SearchService
 from indexer.store import update_index
 
-# Letters in the simplest format the reader knows: a date line, a subject line, paragraphs.
-LETTERS = {
-    # the subject names the word; its paragraph mentions it once, as the other letter's does
-    "titel_a": """Brussel, 4 januari 2017
-
-Werkloosheid bij jongeren.
-
-De minister antwoordt dat de cijfers van het afgelopen jaar een daling tonen van de werkloosheid in alle provincies, en dat het beleid wordt voortgezet met aandacht voor scholing.
-
-Het aantal opleidingsplaatsen groeit verder en de begeleiding van schoolverlaters wordt versterkt.
-""",
-    "titel_b": """Brussel, 5 januari 2017
-
-Begroting van het departement.
-
-De minister antwoordt dat de ramingen van het komende jaar een stijging tonen van de werkloosheid in enkele provincies, en dat het budget wordt aangepast met aandacht voor uitgaven.
-
-Het aantal ambtenaren blijft gelijk en de inkoop van materieel wordt uitgesteld.
-""",
-    # "klimaat" twice as a word, against a name that has it as its modifier, said four times
-    "klimaat_woord": """Brussel, 6 januari 2017
-
-Vragen over subsidies.
-
-De minister zegt dat het klimaat in de regio verandert en dat het klimaat een reden is om de subsidies voor dijken te herzien in het komende jaar.
-""",
-    "klimaat_naam": """Brussel, 7 januari 2017
-
-Vragen over subsidies.
-
-Het Klimaatfonds betaalt, het Klimaatfonds beslist, het Klimaatfonds controleert en het Klimaatfonds rapporteert over de subsidies voor dijken.
-""",
-}
+# Letters in the simplest format the reader knows (a date line, a subject line, paragraphs), in
+# tests/data/ranking_examples/:
+# - titel_a, titel_b: both paragraphs mention "werkloosheid" once, in sentences of the same
+#   length; titel_a's subject line is werkloosheid;
+# - klimaat_woord, klimaat_naam: "klimaat" twice as a word, against a name that has it as its
+#   modifier, said four times ("Klimaatfonds");
+# - vraag_minister_a, vraag_minister_b: the same question put to two ministers (only a date
+#   differs); vraag_anders: another question on the same subject.
+EXAMPLES = Path(__file__).resolve().parents[1] / "data" / "ranking_examples"
 
 
 @pytest.fixture(scope="module")
@@ -48,8 +25,8 @@ def examples(tmp_path_factory) -> SearchService:
     root = tmp_path_factory.mktemp("examples")
     corpus = root / "corpus"
     corpus.mkdir()
-    for name, text in LETTERS.items():
-        (corpus / f"{name}.txt").write_text(text, encoding="utf-8")
+    for letter in EXAMPLES.glob("*.txt"):
+        shutil.copy(letter, corpus / letter.name)
     summary = update_index(root / "index", corpus)
     assert summary.skipped == []
     service = SearchService(root / "index")
@@ -82,3 +59,28 @@ def test_a_compound_said_again_adds_nothing_for_its_modifier_when_switched_on(ex
     examples._results.clear()
     # switched on, the name's modifier counts once: the paragraph about klimaat comes first
     assert ranked(examples, "klimaat")[:2] == ["klimaat_woord#2", "klimaat_naam#2"]
+
+
+def test_near_identical_paragraphs_are_one_hit_with_a_count(examples):
+    result = examples.search(SearchRequest(query="wachtlijst woonzorgcentrum", collapse=True))
+    question = [h for h in result.hits if h.letter_id.startswith("vraag_minister") and h.number == 2]
+    # the question put to two ministers: one hit, "+1 vergelijkbare"
+    assert [(h.letter_id, h.similar) for h in question] == [("vraag_minister_a", 1)]
+    assert "vraag_anders" in {h.letter_id for h in result.hits}  # a similar question is no copy
+    # a short line, such as the two letters' identical subject, is never taken for a copy: two
+    # subjects can be the same words and still head different questions
+    assert sum(h.number == 1 for h in result.hits if h.letter_id.startswith("vraag_minister")) == 2
+    assert result.total == 5  # the count of all matching paragraphs stays what it is
+
+
+def test_near_identical_letters_are_one_letter_with_a_count(examples):
+    result = examples.search(SearchRequest(query="wachtlijst woonzorgcentrum", collapse=True, group="letter"))
+    assert [(letter.letter_id, letter.similar) for letter in result.letters][:1] == [("vraag_minister_a", 1)]
+    assert "vraag_minister_b" not in {letter.letter_id for letter in result.letters}
+
+
+def test_every_hit_when_not_collapsed(examples):
+    # the JSON's and the CLI's default: every hit, each with similar 0
+    result = examples.search(SearchRequest(query="wachtlijst woonzorgcentrum"))
+    assert {"vraag_minister_a", "vraag_minister_b"} <= {h.letter_id for h in result.hits}
+    assert all(h.similar == 0 for h in result.hits)
