@@ -168,7 +168,9 @@ def test_json_contract(service):
     hit = data["hits"][0]
     assert set(hit) == {"letter_id", "paragraph", "title", "date", "date_inferred", "section",
                         "topics", "kind", "score", "text", "snippet", "dossier", "kamerstuk", "sender",
-                        "ministries"}
+                        "ministries",
+                        # extended (issue 15): near-identical hits shown as this one (0 unless collapsed)
+                        "similar"}
     assert isinstance(hit["paragraph"], int) and isinstance(hit["topics"], list)
     assert isinstance(hit["ministries"], list) and hit["sender"].startswith("de minister")
     assert set(data["facets"]) == {"topic", "year", "ministry", "dossier"}
