@@ -21,6 +21,7 @@ from itertools import chain
 from importlib import resources
 
 from indexer.analysis.compounds import split_compound
+from indexer.analysis.lexicon import is_word, zipf
 
 # Words with inner hyphens or apostrophes stay one token: "defensie-uitgaven", "China's".
 WORD_PATTERN = r"\w+(?:[-‐‑'’]\w+)*"
@@ -189,6 +190,41 @@ def query_compound_parts(word: str) -> list[str]:
     return [stem(p) for p in split_compound(folded) if p not in stopwords()]
 
 
+
+
+# Elided compounds: "land- en tuinbouw" is landbouw and tuinbouw, "havenbedrijven en -terreinen"
+# is havenbedrijven and haventerreinen. The hyphen stands for the part the next (or the last)
+# word supplies. The whole words are indexed in a field of their own ("elided"), which a query
+# word matches more weakly than the text itself (searching/compiler.py).
+_ELIDED_HEAD = re.compile(r"(?<![\w-])(\w{2,})[-‐‑](?=\s+(?:en|of|tot)\s+(\w{4,})(?![\w-]))")
+_ELIDED_MODIFIER = re.compile(r"(?<![\w-])(\w{4,})\s+(?:en|of|tot)\s+[-‐‑](\w{3,})(?![\w-])")
+MIN_PART_ZIPF = 2.5  # as compounds.py: a part must be a word in its own right
+
+
+def elisions(text: str) -> dict[int, str]:
+    """The elided words of `text`, completed: start character of the word as written -> the
+    whole word, folded ("land" of "land- en tuinbouw" -> "landbouw"). A completion needs
+    evidence: the other word's compound split, else a completed form that is a Dutch word."""
+    if "- " not in text and " -" not in text and "‐" not in text and "‑" not in text:
+        return {}
+    found: dict[int, str] = {}
+    for m in _ELIDED_HEAD.finditer(text):
+        left, right = fold(m.group(1)), fold(m.group(2))
+        parts = split_compound(right)
+        heads = [parts[-1]] if parts else [right[i:] for i in range(1, len(right) - 2)]
+        for head in heads:
+            if parts or (zipf(head) >= MIN_PART_ZIPF and is_word(left + head)):
+                found[m.start(1)] = left + head
+                break
+    for m in _ELIDED_MODIFIER.finditer(text):
+        left, right = fold(m.group(1)), fold(m.group(2))
+        parts = split_compound(left)
+        modifiers = [left[:len(left) - len(parts[-1])]] if parts else [left[:i] for i in range(len(left) - 1, 2, -1)]
+        for modifier in modifiers:
+            if parts or is_word(modifier + right):
+                found[m.start(2)] = modifier + right
+                break
+    return found
 
 
 @functools.lru_cache(maxsize=16)

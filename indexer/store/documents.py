@@ -9,7 +9,7 @@ import json
 from collections.abc import Iterator
 from datetime import datetime
 
-from indexer.analysis import Taxonomy, fingerprint, modifiers, written_forms
+from indexer.analysis import Taxonomy, elisions, fingerprint, modifiers, written_forms
 from indexer.reading import Kind, Letter, ministry_slug
 
 
@@ -51,6 +51,9 @@ def letter_documents(letter: Letter, taxonomy: Taxonomy, stamp: str = "") -> Ite
             "letter_meta": meta,
         }
         doc["fingerprint"] = fingerprint(p.text)
+        completed = elisions(p.text)
+        if completed:
+            doc["elided"] = " ".join(completed.values())
         less = modifiers(p.text)
         if less:
             doc["modifiers"] = ",".join(less)

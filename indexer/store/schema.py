@@ -48,6 +48,9 @@ def build_schema() -> fields.Schema:
         # The paragraph's SimHash (analysis/fingerprint.py) as a column: near-identical hits are
         # shown as one (searching/similar.py).
         fingerprint=StoredNumber("q", stored=False),
+        # The whole words of elided compounds ("landbouw" of "land- en tuinbouw"), which a query
+        # word matches more weakly than the text (analysis.elisions, searching/compiler.py).
+        elided=DutchText(analyzer=dutch, phrase=False),
         topics=Keywords(stored=True, vector=True),
         date=fields.STORED(),  # a datetime, for display; filters and sorting use `day`
         # The letter's date as a day number (0: undated), read raw as a column for date filters

@@ -79,3 +79,16 @@ def test_a_compounds_modifier_is_told_from_its_head():
     assert modifier_terms("Rusland") == ()  # no compound
     # a compound said again: its modifier is counted from the second time on
     assert modifiers("Het Klimaatfonds en het klimaat; het Klimaatfonds betaalt.") == ["klimat"]
+
+
+def test_an_elided_compound_is_completed():
+    from indexer.analysis import elisions
+
+    # "land- en tuinbouw" is landbouw and tuinbouw; "in- en uitvoer" is invoer and uitvoer
+    assert list(elisions("de land- en tuinbouw").values()) == ["landbouw"]
+    assert list(elisions("de in- en uitvoer van goederen").values()) == ["invoer"]
+    # the head elided: "havenbedrijven en -terreinen" has haventerreinen
+    assert list(elisions("havenbedrijven en -terreinen").values()) == ["haventerreinen"]
+    # a dash between sentences, or a hyphenated name, is no elision
+    assert elisions("Brussel-Luxemburg. - Technisch incident") == {}
+    assert elisions("Noord- en Zuid-Holland") == {}

@@ -16,7 +16,8 @@ from indexer.store import update_index
 # - klimaat_woord, klimaat_naam: "klimaat" twice as a word, against a name that has it as its
 #   modifier, said four times ("Klimaatfonds");
 # - vraag_minister_a, vraag_minister_b: the same question put to two ministers (only a date
-#   differs); vraag_anders: another question on the same subject.
+#   differs); vraag_anders: another question on the same subject;
+# - land_en_tuinbouw, landbouw_voluit: "land- en tuinbouw", and landbouw written out.
 EXAMPLES = Path(__file__).resolve().parents[1] / "data" / "ranking_examples"
 
 
@@ -84,3 +85,8 @@ def test_every_hit_when_not_collapsed(examples):
     result = examples.search(SearchRequest(query="wachtlijst woonzorgcentrum"))
     assert {"vraag_minister_a", "vraag_minister_b"} <= {h.letter_id for h in result.hits}
     assert all(h.similar == 0 for h in result.hits)
+
+
+def test_an_elided_compound_is_found_by_its_whole_word(examples):
+    # "land- en tuinbouw" says landbouw: found, below a letter that writes landbouw out
+    assert ranked(examples, "landbouw")[:2] == ["landbouw_voluit#2", "land_en_tuinbouw#2"]
