@@ -50,6 +50,7 @@ def variants() -> dict[str, Callable[[], contextlib.AbstractContextManager]]:
         "no single compound part": off(compiler, "ANY_PART_BOOST"),
         "no synonyms": off(compiler, "SYNONYM_BOOST"),
         "no elided compounds": off(compiler, "ELIDED_BOOST"),
+        "no closed compound of two words": off(compiler, "CLOSED_BOOST"),
         "no coordination": off(compiler, "COORDINATION"),
         "no proximity": off(compiler, "PROXIMITY_BOOST"),
         "adjacency bonus 0.5 (on)": off(compiler, "ADJACENCY_BOOST", 0.5),

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from whoosh import query as wq
 from whoosh.support.levenshtein import distance
 
-from indexer.analysis import analyze, fold, query_compound_parts, stem
+from indexer.analysis import analyze, fold, query_compound_parts, stem, stopwords
 from indexer.searching import query as ql
 from indexer.searching.budget import MIN_FUZZY_CHARS, MIN_PREFIX_CHARS, Budget
 from indexer.searching.expansion import Expander
@@ -46,6 +46,9 @@ PROXIMITY_SLOP = 4
 # 0, off: at 0.5 dev.json lost (nDCG@10 0.852 -> 0.835), themes-dev unchanged (README).
 ADJACENCY_BOOST = 0.0
 MAX_PHRASE_VARIANTS = 8
+# two words typed apart that the letters write as one closed compound ("vrije handel",
+# vrijhandel): another way of writing them, as a synonym is
+CLOSED_BOOST = SYNONYM_BOOST
 # A query word in the letter's title (subject line) adds this much, times its score in the title,
 # to each paragraph of that letter that matches on its own (searching/letter_evidence.py).
 TITLE_BOOST = 0.5
@@ -142,6 +145,8 @@ class Compiler:
             for pair in dict.fromkeys(zip(terms, terms[1:])):
                 if pair[0] != pair[1]:
                     bonus.append(wq.Phrase("text", list(pair), boost=ADJACENCY_BOOST))
+        if CLOSED_BOOST:
+            bonus.extend(self._closed_compounds(words))
         known = self.expander.known_sequences()
         for start in range(len(terms)):
             for end in range(start + 2, len(terms) + 1):
@@ -150,6 +155,25 @@ class Compiler:
                     bonus.append(_phrase(run))
                     bonus.extend(self._alternatives(run))
         return bonus
+
+    def _closed_compounds(self, words: list[str]) -> list[wq.Query]:
+        """Two words typed apart that the letters also write as one closed compound ("vrije
+        handel": vrijhandel, as in vrijhandelsakkoord): that word, where the index has it (as a
+        word or as the part of a compound). Joined as written, or with the first word's ending
+        dropped as a compound does (vrije -> vrij)."""
+        if self.snapshot is None:
+            return []
+        found: list[wq.Query] = []
+        for first, second in zip(words, words[1:]):
+            a, b = fold(first), fold(second)
+            if not (a.isalpha() and b.isalpha()) or a in stopwords() or b in stopwords():
+                continue
+            for joined in dict.fromkeys((a + b, stem(a) + b)):
+                term = stem(joined)
+                if self.snapshot.doc_frequency("text", term) > 0:
+                    found.append(wq.Term("text", term, boost=CLOSED_BOOST))
+                    break
+        return found
 
     # -- single items --------------------------------------------------------------------------
     def _leaf(self, node: ql.Node) -> wq.Query | None:

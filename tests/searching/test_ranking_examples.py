@@ -17,7 +17,8 @@ from indexer.store import update_index
 #   modifier, said four times ("Klimaatfonds");
 # - vraag_minister_a, vraag_minister_b: the same question put to two ministers (only a date
 #   differs); vraag_anders: another question on the same subject;
-# - land_en_tuinbouw, landbouw_voluit: "land- en tuinbouw", and landbouw written out.
+# - land_en_tuinbouw, landbouw_voluit: "land- en tuinbouw", and landbouw written out;
+# - vrijhandel: a "vrijhandelsakkoord", never "vrije handel" apart.
 EXAMPLES = Path(__file__).resolve().parents[1] / "data" / "ranking_examples"
 
 
@@ -90,3 +91,8 @@ def test_every_hit_when_not_collapsed(examples):
 def test_an_elided_compound_is_found_by_its_whole_word(examples):
     # "land- en tuinbouw" says landbouw: found, below a letter that writes landbouw out
     assert ranked(examples, "landbouw")[:2] == ["landbouw_voluit#2", "land_en_tuinbouw#2"]
+
+
+def test_two_words_find_the_closed_compound_the_letters_write(examples):
+    # "vrije handel" typed apart; the letter writes vrijhandelsakkoord (vrijhandel + akkoord)
+    assert "vrijhandel#2" in ranked(examples, "vrije handel")
