@@ -38,7 +38,7 @@ def setting(module, name: str, value) -> Iterator[None]:
 def variants() -> dict[str, Callable[[], contextlib.AbstractContextManager]]:
     """Name -> a context in which that mechanism is off (or changed)."""
     from indexer.quality import evaluation
-    from indexer.searching import compiler, bm25
+    from indexer.searching import bm25, compiler, index_state
 
     def off(module, name, value=0.0):
         return lambda: setting(module, name, value)
@@ -51,6 +51,7 @@ def variants() -> dict[str, Callable[[], contextlib.AbstractContextManager]]:
         "no synonyms": off(compiler, "SYNONYM_BOOST"),
         "no elided compounds": off(compiler, "ELIDED_BOOST"),
         "no closed compound of two words": off(compiler, "CLOSED_BOOST"),
+        "no acronyms from names": off(index_state, "ACRONYMS_FROM_NAMES", False),
         "no coordination": off(compiler, "COORDINATION"),
         "no proximity": off(compiler, "PROXIMITY_BOOST"),
         "adjacency bonus 0.5 (on)": off(compiler, "ADJACENCY_BOOST", 0.5),

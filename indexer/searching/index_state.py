@@ -14,7 +14,7 @@ from datetime import date
 
 import numpy as np
 
-from indexer.analysis import Taxonomy, spelling_key
+from indexer.analysis import Taxonomy, analyze, spelling_key
 from indexer.reading import ministry_slug, parse_dossier
 from indexer.searching.expansion import Expander
 from indexer.searching.query import Filters
@@ -32,6 +32,27 @@ class TermFilter:
 
     field: str  # "ministries", "dossier"
     terms: tuple[str, ...]
+
+
+# An acronym no letter defines stands for the one name in the letters whose initials spell it
+# (analysis/names.py); False leaves such acronyms as they are written.
+ACRONYMS_FROM_NAMES = True
+
+
+def acronyms_from_names(snapshot: Snapshot, defined: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(acronym, name) for each acronym the letters use but never define, whose initials only one
+    name in the letters has ("NRR": the NAVO-Rusland Raad)."""
+    known = {abbr.upper() for abbr, _ in defined}
+    by_initials: dict[str, dict[tuple[str, ...], str]] = {}
+    written: set[str] = set()  # acronyms the letters write in capitals
+    for term in snapshot.terms("names"):
+        initials, name = decode_abbreviation(term)
+        if name:
+            by_initials.setdefault(initials, {}).setdefault(tuple(analyze(name, mode="query")), name)
+        else:
+            written.add(initials)
+    return [(initials, next(iter(forms.values()))) for initials, forms in sorted(by_initials.items())
+            if len(forms) == 1 and initials in written and initials not in known]
 
 
 class IndexState:
@@ -56,7 +77,8 @@ class IndexState:
                                for slug in self.by_term["ministries"]}
         self._dossier_titles: dict[str, str | None] = {}
         self.abbreviations = [decode_abbreviation(t) for t in snapshot.terms("abbreviations")]
-        self.expander = Expander(synonyms, self.abbreviations, taxonomy)
+        self.acronyms = acronyms_from_names(snapshot, self.abbreviations) if ACRONYMS_FROM_NAMES else []
+        self.expander = Expander(synonyms, self.abbreviations + self.acronyms, taxonomy)
         self._order: np.ndarray | None = None  # see letter_order
         self._letters: np.ndarray | None = None  # see letters
         self._written: dict[str, tuple[str, int]] | None = None  # see written

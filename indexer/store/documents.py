@@ -9,7 +9,7 @@ import json
 from collections.abc import Iterator
 from datetime import datetime
 
-from indexer.analysis import Taxonomy, elisions, fingerprint, modifiers, written_forms
+from indexer.analysis import Taxonomy, acronyms, elisions, fingerprint, initialled_names, modifiers, written_forms
 from indexer.reading import Kind, Letter, ministry_slug
 
 
@@ -73,6 +73,12 @@ def letter_documents(letter: Letter, taxonomy: Taxonomy, stamp: str = "") -> Ite
             written = written_forms(doc["words"])
             if written:
                 doc["written"] = ",".join(written)
+        if p.number == 1:
+            # names with their initials, and the acronyms written (an entry without a name)
+            named = dict.fromkeys([encode_abbreviation(*n) for q in letter.paragraphs for n in initialled_names(q.text)]
+                                  + [a for q in letter.paragraphs for a in acronyms(q.text)])
+            if named:
+                doc["names"] = ",".join(named)
         if p.number == 1 and letter.abbreviations:
             doc["abbreviations"] = ",".join(encode_abbreviation(a, long) for a, long in letter.abbreviations)
         if p.section:

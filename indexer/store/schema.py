@@ -74,6 +74,10 @@ def build_schema() -> fields.Schema:
         # The abbreviations a letter defines ("EDT\temerging and disruptive technologies"), on its
         # first paragraph: the search reads them all from this field's list of terms.
         abbreviations=Keywords(),
+        # The names of the letter with three to six initials ("NRR\tNAVO-Rusland Raad") and the
+        # acronyms it writes ("NRR"), on its first paragraph: what an acronym no letter defines
+        # may stand for (analysis/names.py).
+        names=Keywords(),
         # "<letter id>\t<sha256>\t<size:mtime>" on a letter's first paragraph: an update reads
         # every letter's file state from this field's list of terms, in one pass.
         letter_file=Identifier(),

@@ -92,3 +92,12 @@ def test_an_elided_compound_is_completed():
     # a dash between sentences, or a hyphenated name, is no elision
     assert elisions("Brussel-Luxemburg. - Technisch incident") == {}
     assert elisions("Noord- en Zuid-Holland") == {}
+
+
+def test_names_with_initials_and_the_acronyms_written():
+    from indexer.analysis import acronyms, initialled_names
+
+    text = ("Op maandag sprak de NAVO-Rusland Raad met het Hof van Justitie van de Europese Unie "
+            "en de NMBS. De Minister antwoordt.")
+    assert initialled_names(text) == [("NRR", "NAVO-Rusland Raad"), ("HJEU", "Hof van Justitie van de Europese Unie")]
+    assert acronyms(text) == ["NMBS"]

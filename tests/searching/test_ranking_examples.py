@@ -18,7 +18,9 @@ from indexer.store import update_index
 # - vraag_minister_a, vraag_minister_b: the same question put to two ministers (only a date
 #   differs); vraag_anders: another question on the same subject;
 # - land_en_tuinbouw, landbouw_voluit: "land- en tuinbouw", and landbouw written out;
-# - vrijhandel: a "vrijhandelsakkoord", never "vrije handel" apart.
+# - vrijhandel: a "vrijhandelsakkoord", never "vrije handel" apart;
+# - acroniem_kort, acroniem_voluit: one writes an acronym it never defines, the other the name
+#   whose initials spell it.
 EXAMPLES = Path(__file__).resolve().parents[1] / "data" / "ranking_examples"
 
 
@@ -72,7 +74,8 @@ def test_near_identical_paragraphs_are_one_hit_with_a_count(examples):
     # a short line, such as the two letters' identical subject, is never taken for a copy: two
     # subjects can be the same words and still head different questions
     assert sum(h.number == 1 for h in result.hits if h.letter_id.startswith("vraag_minister")) == 2
-    assert result.total == 5  # the count of all matching paragraphs stays what it is
+    # the count of all matching paragraphs stays what it is
+    assert result.total == examples.search(SearchRequest(query="wachtlijst woonzorgcentrum")).total
 
 
 def test_near_identical_letters_are_one_letter_with_a_count(examples):
@@ -96,3 +99,10 @@ def test_an_elided_compound_is_found_by_its_whole_word(examples):
 def test_two_words_find_the_closed_compound_the_letters_write(examples):
     # "vrije handel" typed apart; the letter writes vrijhandelsakkoord (vrijhandel + akkoord)
     assert "vrijhandel#2" in ranked(examples, "vrije handel")
+
+
+def test_an_acronym_finds_the_name_its_initials_spell(examples):
+    # no letter writes "(KZI)"; one letter names the Kustwacht Zeevaart Inspectie in full
+    assert set(ranked(examples, "KZI")) == {"acroniem_kort#2", "acroniem_voluit#2"}
+    # and the other way round
+    assert set(ranked(examples, "Kustwacht Zeevaart Inspectie")[:2]) == {"acroniem_kort#2", "acroniem_voluit#2"}

@@ -1,0 +1,63 @@
+"""Names whose initials spell an acronym: what an acronym stands for when no letter defines it.
+
+A letter that writes "NRR" may never say "(NRR)" after the name, while another letter writes
+"de NAVO-Rusland Raad" in full. A run of capitalised words (Dutch capitalises names, not common
+nouns; the lowercase words that stand inside names, "van", "voor", "de", are allowed between
+them) is a name; its initials (of each capitalised word, and each part of a hyphenated one) are
+what an acronym of it would be. The search takes a name as an acronym's long form only when
+the acronym occurs in the letters and no other name has the same initials
+(indexer/searching/index_state.py).
+"""
+from __future__ import annotations
+
+import re
+
+MIN_INITIALS, MAX_INITIALS = 3, 6
+# lowercase words that stand inside a name: "Raad van Europa", "Hof van Justitie van de Europese Unie"
+INSIDE = {"van", "voor", "de", "der", "den", "het", "op", "in", "tot", "ter", "te"}
+# capitalised words that open a sentence or a title rather than a name
+NOT_A_NAME = {"de", "het", "een", "in", "op", "met", "voor", "van", "en", "dat", "dit", "die", "deze",
+              "er", "ik", "wij", "u", "zij", "hij", "als", "om", "ook", "bij", "naar", "aan", "over",
+              "door", "uit", "tot", "na", "per", "wat", "wie", "hoe", "waarom", "welke", "is", "zijn"}
+_TOKEN = re.compile(r"[^\W\d_][\w'’]*(?:-[^\W\d_][\w'’]*)*")
+
+
+_ACRONYM = re.compile(r"\b[A-Z]{%d,%d}\b" % (MIN_INITIALS, MAX_INITIALS))
+
+
+def acronyms(text: str) -> list[str]:
+    """The words of `text` written in capitals that could be initials ("NRR", "NMBS")."""
+    return list(dict.fromkeys(_ACRONYM.findall(text)))
+
+
+def names(text: str) -> list[tuple[str, str]]:
+    """(initials, name) for the names in `text` with MIN..MAX_INITIALS initials, in order:
+    "de NAVO-Rusland Raad" -> ("NRR", "NAVO-Rusland Raad")."""
+    found: list[tuple[str, str]] = []
+    run: list[str] = []
+
+    def close() -> None:
+        while run and run[-1].lower() in INSIDE:
+            run.pop()
+        initials = "".join(p[0] for w in run if w[0].isupper() for p in w.split("-") if p)
+        if len(run) >= 2 and MIN_INITIALS <= len(initials) <= MAX_INITIALS and initials.isupper():
+            found.append((initials, " ".join(run)))
+        run.clear()
+
+    last_end = 0
+    for m in _TOKEN.finditer(text):
+        word = m.group()
+        gap = text[last_end:m.start()]
+        last_end = m.end()
+        if run and gap.strip():  # punctuation ends a name
+            close()
+        if word[0].isupper() and not word.isupper() or (word.isupper() and "-" in word):
+            if not run and word.lower() in NOT_A_NAME:
+                continue
+            run.append(word)
+        elif run and word in INSIDE:
+            run.append(word)
+        else:
+            close()
+    close()
+    return found
