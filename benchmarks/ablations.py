@@ -38,7 +38,7 @@ def setting(module, name: str, value) -> Iterator[None]:
 def variants() -> dict[str, Callable[[], contextlib.AbstractContextManager]]:
     """Name -> a context in which that mechanism is off (or changed)."""
     from indexer.quality import evaluation
-    from indexer.searching import bm25, compiler, index_state
+    from indexer.searching import bm25, compiler, feedback, index_state
 
     def off(module, name, value=0.0):
         return lambda: setting(module, name, value)
@@ -60,6 +60,7 @@ def variants() -> dict[str, Callable[[], contextlib.AbstractContextManager]]:
         "no title evidence": off(compiler, "TITLE_BOOST"),
         "repeated modifier counts 0 (on)": off(bm25, "MODIFIER_WEIGHT", 0.0),
         "near-duplicates as one (site)": off(evaluation, "COLLAPSE", True),
+        "RM3 feedback 0.5 (on)": off(feedback, "FEEDBACK_WEIGHT", 0.5),
         "BM25 b=0.75": lambda: _bm25(bm25, 0.75),
     }
 

@@ -17,6 +17,7 @@ from indexer.searching.bm25 import BM25
 from indexer.searching.budget import Budget
 from indexer.searching.compiler import Compiler
 from indexer.searching.engine import Evaluation
+from indexer.searching.feedback import with_feedback
 from indexer.searching.index_state import IndexState, TermFilter
 from indexer.searching.request import Sort
 from indexer.searching.snippets import Marks
@@ -87,6 +88,9 @@ def find(snapshot: Snapshot, state: IndexState, parsed: ql.ParsedQuery, filters:
             notices.append(NOTHING_SEARCHABLE)
         unfiltered = evaluation.matches(unranked) if unranked else np.zeros(snapshot.size, bool)
     matching = unfiltered if allowed is None else unfiltered & allowed
+    if ranked is not None and matching.any():
+        ranked = with_feedback(evaluation, snapshot, ranked, matching,
+                               set(evaluation.words(positives, HIGHLIGHT_FIELDS).terms))
     return Found(snapshot, state, evaluation, ranked, positives, matching, unfiltered, filters, list(terms))
 
 
