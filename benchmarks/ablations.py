@@ -52,6 +52,7 @@ def variants() -> dict[str, Callable[[], contextlib.AbstractContextManager]]:
         "no elided compounds": off(compiler, "ELIDED_BOOST"),
         "no closed compound of two words": off(compiler, "CLOSED_BOOST"),
         "no acronyms from names": off(index_state, "ACRONYMS_FROM_NAMES", False),
+        "no title/name aliases": off(compiler, "ALIAS_BOOST"),
         "no coordination": off(compiler, "COORDINATION"),
         "no proximity": off(compiler, "PROXIMITY_BOOST"),
         "adjacency bonus 0.5 (on)": off(compiler, "ADJACENCY_BOOST", 0.5),

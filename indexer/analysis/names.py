@@ -33,15 +33,25 @@ def acronyms(text: str) -> list[str]:
 def names(text: str) -> list[tuple[str, str]]:
     """(initials, name) for the names in `text` with MIN..MAX_INITIALS initials, in order:
     "de NAVO-Rusland Raad" -> ("NRR", "NAVO-Rusland Raad")."""
-    found: list[tuple[str, str]] = []
+    found = []
+    for run in runs(text):
+        initials = "".join(p[0] for w in run if w[0].isupper() for p in w.split("-") if p)
+        if len(run) >= 2 and MIN_INITIALS <= len(initials) <= MAX_INITIALS and initials.isupper():
+            found.append((initials, " ".join(run)))
+    return found
+
+
+def runs(text: str) -> list[tuple[str, ...]]:
+    """The runs of capitalised words in `text` (names, titles, a name with its title), in order;
+    a capitalised word that opens a sentence as often as a name does ("De", "Het") starts none."""
+    found: list[tuple[str, ...]] = []
     run: list[str] = []
 
     def close() -> None:
         while run and run[-1].lower() in INSIDE:
             run.pop()
-        initials = "".join(p[0] for w in run if w[0].isupper() for p in w.split("-") if p)
-        if len(run) >= 2 and MIN_INITIALS <= len(initials) <= MAX_INITIALS and initials.isupper():
-            found.append((initials, " ".join(run)))
+        if run:
+            found.append(tuple(run))
         run.clear()
 
     last_end = 0
@@ -61,3 +71,32 @@ def names(text: str) -> list[tuple[str, str]]:
             close()
     close()
     return found
+
+
+def aliases(paragraphs: list[str]) -> list[list[str]]:
+    """What each paragraph of one letter names in other words: a letter that writes "de Hoge
+    Vertegenwoordiger Josep Borrell" once and later "de Hoge Vertegenwoordiger" or "Borrell"
+    alone means the same person; a paragraph that says one part alone gets the other part as
+    its alias. A run of capitalised words is split into a title and a name where the letter
+    also writes its first words alone: that is the title."""
+    per_paragraph = [runs(text) for text in paragraphs]
+    alone = {run for found in per_paragraph for run in found}
+    pairs: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
+    for run in alone:
+        for k in range(len(run) - 1, 0, -1):  # the longest title the letter also writes alone
+            title, name = run[:k], run[k:]
+            if title in alone and name[0][0].isupper() and title[-1][0].isupper():
+                pairs.append((title, name))
+                break
+    out: list[list[str]] = []
+    for found in per_paragraph:
+        here = set(found)
+        words = {w for run in found for w in run}
+        extra = []
+        for title, name in sorted(pairs):
+            if title in here and not set(name) & words:
+                extra.append(" ".join(name))  # the title alone: the person it stands for
+            elif (name in here or name[-1:] in here) and not set(title) & words:
+                extra.append(" ".join(title))  # the name alone: the title it bears
+        out.append(list(dict.fromkeys(extra)))
+    return out

@@ -30,7 +30,10 @@ SYNONYM_BOOST = 0.8
 # letter implies, weaker than a compound query word's parts found apart. At 0.5 themes-dev lost
 # P@10 0.650 -> 0.647 (the "ziekte- en invaliditeitsverzekering" of an institute's name is a
 # ziekteverzekering the librarians did not tag); 0.25 loses nothing on either set (README).
-ELIDED_BOOST = 0.25  # another way of writing the word (NATO for NAVO, a harvested long form)
+ELIDED_BOOST = 0.25
+# a person named by the title the letter gave them ("de Hoge Vertegenwoordiger" for the name
+# written with it once), or the reverse: the letter's own words for it, weaker than the word
+ALIAS_BOOST = 0.5  # another way of writing the word (NATO for NAVO, a harvested long form)
 BAG_BOOST = 0.3  # the rarer words of an abbreviation's long form found anywhere in the paragraph
 RARE_SHARE = 0.1
 TOPIC_SCORE = 0.5  # a paragraph on a topic a query word names, without any query word
@@ -256,6 +259,8 @@ class Compiler:
         ways = [wq.Term("text", term), wq.Term("section", term, boost=SECTION_BOOST)]
         if ELIDED_BOOST:
             ways.append(wq.Term("elided", term, boost=ELIDED_BOOST))
+        if ALIAS_BOOST:
+            ways.append(wq.Term("aliases", term, boost=ALIAS_BOOST))
         # A capitalised word is taken for a name ("Spitsbergen"): not split into parts.
         parts = query_compound_parts(text) if not text[:1].isupper() else []
         if parts:  # "conceptteksten" also finds "concept" and "teksten" apart

@@ -9,7 +9,7 @@ import json
 from collections.abc import Iterator
 from datetime import datetime
 
-from indexer.analysis import Taxonomy, acronyms, elisions, fingerprint, initialled_names, modifiers, written_forms
+from indexer.analysis import Taxonomy, acronyms, aliases, elisions, fingerprint, initialled_names, modifiers, written_forms
 from indexer.reading import Kind, Letter, ministry_slug
 
 
@@ -37,7 +37,8 @@ def letter_documents(letter: Letter, taxonomy: Taxonomy, stamp: str = "") -> Ite
     # stored on every paragraph, so only what the letter has (readers default the rest)
     meta = json.dumps({key: value for key, value in meta.items() if value}, ensure_ascii=False)
     ministries = ",".join(ministry_slug(m) for m in letter.ministries)
-    for p in letter.paragraphs:
+    named_as = aliases([p.text for p in letter.paragraphs])
+    for p, other_words in zip(letter.paragraphs, named_as):
         doc = {
             "doc_id": f"{letter.id}#{p.number}",
             "letter_id": letter.id,
@@ -51,6 +52,8 @@ def letter_documents(letter: Letter, taxonomy: Taxonomy, stamp: str = "") -> Ite
             "letter_meta": meta,
         }
         doc["fingerprint"] = fingerprint(p.text)
+        if other_words:
+            doc["aliases"] = " ".join(other_words)
         completed = elisions(p.text)
         if completed:
             doc["elided"] = " ".join(completed.values())

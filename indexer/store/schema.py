@@ -51,6 +51,9 @@ def build_schema() -> fields.Schema:
         # The whole words of elided compounds ("landbouw" of "land- en tuinbouw"), which a query
         # word matches more weakly than the text (analysis.elisions, searching/compiler.py).
         elided=DutchText(analyzer=dutch, phrase=False),
+        # What a paragraph names in other words, from its letter: the person a title alone stands
+        # for, or the title of a name alone (analysis/names.py: aliases).
+        aliases=DutchText(analyzer=dutch, phrase=False),
         topics=Keywords(stored=True, vector=True),
         date=fields.STORED(),  # a datetime, for display; filters and sorting use `day`
         # The letter's date as a day number (0: undated), read raw as a column for date filters

@@ -101,3 +101,12 @@ def test_names_with_initials_and_the_acronyms_written():
             "en de NMBS. De Minister antwoordt.")
     assert initialled_names(text) == [("NRR", "NAVO-Rusland Raad"), ("HJEU", "Hof van Justitie van de Europese Unie")]
     assert acronyms(text) == ["NAVO", "NMBS"]  # NAVO of NAVO-Rusland too
+
+
+def test_a_title_and_a_name_stand_for_each_other_within_a_letter():
+    from indexer.analysis import aliases
+
+    paragraphs = ["Op de top sprak de Hoge Raad-voorzitter Anna Jansen met de ministers.",
+                  "De Hoge Raad-voorzitter stelde voor de termijn te verlengen.",
+                  "Nederland steunt dit."]
+    assert aliases(paragraphs) == [[], ["Anna Jansen"], []]

@@ -20,7 +20,8 @@ from indexer.store import update_index
 # - land_en_tuinbouw, landbouw_voluit: "land- en tuinbouw", and landbouw written out;
 # - vrijhandel: a "vrijhandelsakkoord", never "vrije handel" apart;
 # - acroniem_kort, acroniem_voluit: one writes an acronym it never defines, the other the name
-#   whose initials spell it.
+#   whose initials spell it;
+# - titel_en_naam: a person named once with a title, then by the title alone.
 EXAMPLES = Path(__file__).resolve().parents[1] / "data" / "ranking_examples"
 
 
@@ -106,3 +107,9 @@ def test_an_acronym_finds_the_name_its_initials_spell(examples):
     assert set(ranked(examples, "KZI")) == {"acroniem_kort#2", "acroniem_voluit#2"}
     # and the other way round
     assert set(ranked(examples, "Kustwacht Zeevaart Inspectie")[:2]) == {"acroniem_kort#2", "acroniem_voluit#2"}
+
+
+def test_a_title_alone_is_found_by_the_name_the_letter_gave_it(examples):
+    # "De Nationale Ombudsman Karel Vermeulen" once, then "De Nationale Ombudsman" alone: the
+    # second paragraph is about Vermeulen too, below the one that names him
+    assert ranked(examples, "Vermeulen") == ["titel_en_naam#2", "titel_en_naam#3"]
