@@ -38,14 +38,15 @@ def distinct(ranked: list[tuple[int, float]], prints: np.ndarray, wanted: int,
     for docnum, score in ranked:
         fp = int(prints[docnum])
         if fp and kept_prints:
-            near = np.flatnonzero(differing_bits(np.array(kept_prints, np.int64), fp) <= SIMILAR_BITS)
+            kept = np.array(kept_prints, np.int64)
+            near = np.flatnonzero((kept != 0) & (differing_bits(kept, fp) <= SIMILAR_BITS))
             if len(near):
                 shown[int(near[0])].hidden.append(key(docnum))
                 continue
         if len(shown) == wanted:
             return shown, False
         shown.append(Shown(docnum, score, []))
-        kept_prints.append(fp if fp else 0)
+        kept_prints.append(fp)  # 0: none, never near anything
     return shown, True
 
 
