@@ -6,13 +6,13 @@ splitting (`compounds`), the Dutch word list that is evidence for both and for d
 (`lexicon`), and the topic taxonomy (`topics`). It knows nothing of Whoosh: the index wraps it.
 
 Exports: analyze, analyze_positions, term_positions, word_terms, surface_terms, surface_words,
-written_forms, spelling_key, fingerprint, differing_bits, initialled_names, acronyms, aliases,
+written_forms, spelling_key, fingerprint, differing_bits, initialled_names, acronyms, aliases, fingerprints, initialled, name_runs,
 fold, stem, stopwords, query_compound_parts, modifier_terms, modifiers, elisions, WORD_PATTERN; split_compound; is_word,
 is_common_word, zipf; Taxonomy, Topic, TaxonomyError, load_taxonomy.
 """
 from indexer.analysis.compounds import split_compound
-from indexer.analysis.fingerprint import differing_bits, fingerprint
-from indexer.analysis.names import acronyms, aliases, names as initialled_names
+from indexer.analysis.fingerprint import differing_bits, fingerprint, fingerprints
+from indexer.analysis.names import acronyms, aliases, initialled, names as initialled_names, runs as name_runs
 from indexer.analysis.dutch import (
     WORD_PATTERN,
     analyze,
@@ -35,7 +35,7 @@ from indexer.analysis.lexicon import is_common_word, is_word, zipf
 from indexer.analysis.topics import Taxonomy, TaxonomyError, Topic, load_taxonomy
 
 __all__ = [
-    "split_compound", "fingerprint", "differing_bits", "initialled_names", "acronyms", "aliases", "WORD_PATTERN", "analyze", "analyze_positions", "fold",
+    "split_compound", "fingerprint", "differing_bits", "initialled_names", "acronyms", "aliases", "fingerprints", "initialled", "name_runs", "WORD_PATTERN", "analyze", "analyze_positions", "fold",
     "query_compound_parts", "elisions", "modifier_terms", "modifiers", "stem", "stopwords", "surface_terms", "surface_words",
     "term_positions", "word_terms", "written_forms", "spelling_key", "is_common_word", "is_word", "zipf", "Taxonomy",
     "TaxonomyError", "Topic", "load_taxonomy",

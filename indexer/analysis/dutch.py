@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import enum
 import functools
+from collections import Counter
 import re
 import tomllib
 import unicodedata
@@ -157,16 +158,15 @@ def modifiers(text: str) -> list[str]:
     after the first of the same compound, in order: the counts the index keeps beside the
     text's own. A compound said again (an organisation's name, nine times in a letter) names
     the same thing again: its modifier has been said once."""
-    seen: set[str] = set()
-    out = []
-    for word in _WORDS.findall(text):
-        terms = modifier_terms(word)
-        if terms:
-            whole = word_terms(word)[0]
-            if whole in seen:
-                out.extend(terms)
-            seen.add(whole)
+    out: list[str] = []
+    for word, times in Counter(_LONG_WORDS.findall(text.lower())).items():
+        if times > 1:  # only a compound said again counts; a compound is long or hyphenated
+            out.extend(modifier_terms(word) * (times - 1))
     return out
+
+
+# the words that can be compounds: at least MIN_LENGTH letters (compounds.py), or hyphenated
+_LONG_WORDS = re.compile(r"\w+(?:[-‐‑'’]\w+)+|\w{8,}")
 
 
 @functools.lru_cache(maxsize=300_000)

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 from typing import TYPE_CHECKING
 
-from indexer.analysis.dutch import term_positions
+from indexer.analysis.dutch import WORD_PATTERN, stopwords
 
 if TYPE_CHECKING:
     import numpy as np
@@ -29,20 +30,41 @@ def _term_hash(term: str) -> int:
     return int.from_bytes(hashlib.blake2b(term.encode("utf-8"), digest_size=8).digest(), "little")
 
 
+_WORDS = re.compile(WORD_PATTERN)
+
+
 def fingerprint(text: str) -> int:
-    """The SimHash of the text's distinct terms (as the index analyses them), as a signed 64-bit
-    integer (the index keeps it in a column of those); 0 for a text with too few terms."""
-    terms = term_positions(text)
-    if len(terms) < MIN_TERMS:
-        return 0
+    """The SimHash of the text's distinct words (lowercase, stopwords left out), as a signed
+    64-bit integer (the index keeps it in a column of those); 0 for a text with too few words."""
+    return fingerprints([text])[0]
+
+
+def fingerprints(texts: list[str]) -> list[int]:
+    """`fingerprint` of each text, worked out together (a letter's paragraphs: one pass of
+    array operations instead of one per paragraph)."""
+    common = stopwords()
+    owners: list[int] = []
+    hashes: list[int] = []
+    for n, text in enumerate(texts):
+        words = set(_WORDS.findall(text.lower())) - common
+        if len(words) >= MIN_TERMS:
+            hashes.extend(map(_term_hash, words))
+            owners.extend([n] * len(words))
+    out = [0] * len(texts)
+    if not hashes:
+        return out
     import numpy as np  # here: `brieven --help` loads no numpy (the CLI's start-up)
 
-    hashes = np.fromiter(map(_term_hash, terms), np.uint64, count=len(terms))
-    bits = np.unpackbits(hashes.view(np.uint8).reshape(-1, 8), axis=1, bitorder="little")
-    majority = bits.sum(axis=0, dtype=np.int32) * 2 > len(terms)
-    value = int(np.packbits(majority, bitorder="little").view(np.uint64)[0])
-    value = value or 1  # 0 means "none"
-    return value - (1 << BITS) if value >= 1 << (BITS - 1) else value
+    bits = np.unpackbits(np.array(hashes, np.uint64).view(np.uint8).reshape(-1, 8), axis=1, bitorder="little")
+    owner = np.array(owners)
+    starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
+    sums = np.add.reduceat(bits.astype(np.int32), starts, axis=0)
+    sizes = np.diff(np.r_[starts, len(owner)])
+    values = np.packbits(sums * 2 > sizes[:, None], axis=1, bitorder="little").view(np.uint64).ravel()
+    for n, value in zip(owner[starts].tolist(), values.tolist()):
+        value = value or 1  # 0 means "none"
+        out[n] = value - (1 << BITS) if value >= 1 << (BITS - 1) else value
+    return out
 
 
 def differing_bits(a: "np.ndarray | int", b: "np.ndarray | int") -> "np.ndarray":

@@ -19,7 +19,6 @@ INSIDE = {"van", "voor", "de", "der", "den", "het", "op", "in", "tot", "ter", "t
 NOT_A_NAME = {"de", "het", "een", "in", "op", "met", "voor", "van", "en", "dat", "dit", "die", "deze",
               "er", "ik", "wij", "u", "zij", "hij", "als", "om", "ook", "bij", "naar", "aan", "over",
               "door", "uit", "tot", "na", "per", "wat", "wie", "hoe", "waarom", "welke", "is", "zijn"}
-_TOKEN = re.compile(r"[^\W\d_][\w'’]*(?:-[^\W\d_][\w'’]*)*")
 
 
 _ACRONYM = re.compile(r"\b[A-Z]{%d,%d}\b" % (MIN_INITIALS, MAX_INITIALS))
@@ -33,53 +32,56 @@ def acronyms(text: str) -> list[str]:
 def names(text: str) -> list[tuple[str, str]]:
     """(initials, name) for the names in `text` with MIN..MAX_INITIALS initials, in order:
     "de NAVO-Rusland Raad" -> ("NRR", "NAVO-Rusland Raad")."""
-    found = []
-    for run in runs(text):
+    return initialled(runs(text))
+
+
+def initialled(found: list[tuple[str, ...]]) -> list[tuple[str, str]]:
+    """`names` of runs already found."""
+    out = []
+    for run in found:
         initials = "".join(p[0] for w in run if w[0].isupper() for p in w.split("-") if p)
         if len(run) >= 2 and MIN_INITIALS <= len(initials) <= MAX_INITIALS and initials.isupper():
-            found.append((initials, " ".join(run)))
-    return found
+            out.append((initials, " ".join(run)))
+    return out
+
+
+_CAPITALISED = r"[A-ZÀ-ÖØ-Þ][\w'’]*(?:-[^\W\d_][\w'’]*)*"
+_RUN = re.compile(rf"(?<![\w-]){_CAPITALISED}(?:\s+(?:(?:{'|'.join(sorted(INSIDE))})\s+)*{_CAPITALISED})*")
 
 
 def runs(text: str) -> list[tuple[str, ...]]:
     """The runs of capitalised words in `text` (names, titles, a name with its title), in order;
-    a capitalised word that opens a sentence as often as a name does ("De", "Het") starts none."""
+    a capitalised word that opens a sentence as often as a name does ("De", "Het") starts none,
+    and a word in capitals ("EU") stands apart (an acronym beside a name is no part of it)."""
     found: list[tuple[str, ...]] = []
-    run: list[str] = []
-
-    def close() -> None:
-        while run and run[-1].lower() in INSIDE:
-            run.pop()
-        if run:
-            found.append(tuple(run))
-        run.clear()
-
-    last_end = 0
-    for m in _TOKEN.finditer(text):
-        word = m.group()
-        gap = text[last_end:m.start()]
-        last_end = m.end()
-        if run and gap.strip():  # punctuation ends a name
-            close()
-        if word[0].isupper() and not word.isupper() or (word.isupper() and "-" in word):
-            if not run and word.lower() in NOT_A_NAME:
-                continue
-            run.append(word)
-        elif run and word in INSIDE:
-            run.append(word)
-        else:
-            close()
-    close()
+    for m in _RUN.finditer(text):
+        run: list[str] = []
+        for word in m.group().split():
+            if word.isupper() and "-" not in word:  # an acronym ends a run
+                _close(run, found)
+            elif run or word.lower() not in NOT_A_NAME:
+                run.append(word)
+        _close(run, found)
     return found
 
 
-def aliases(paragraphs: list[str]) -> list[list[str]]:
+def _close(run: list[str], found: list[tuple[str, ...]]) -> None:
+    while run and run[-1] in INSIDE:
+        run.pop()
+    while run and run[0] in INSIDE:
+        run.pop(0)
+    if run:
+        found.append(tuple(run))
+    run.clear()
+
+
+def aliases(paragraphs: list[str], found: list[list[tuple[str, ...]]] | None = None) -> list[list[str]]:
     """What each paragraph of one letter names in other words: a letter that writes "de Hoge
     Vertegenwoordiger Josep Borrell" once and later "de Hoge Vertegenwoordiger" or "Borrell"
     alone means the same person; a paragraph that says one part alone gets the other part as
     its alias. A run of capitalised words is split into a title and a name where the letter
     also writes its first words alone: that is the title."""
-    per_paragraph = [runs(text) for text in paragraphs]
+    per_paragraph = found if found is not None else [runs(text) for text in paragraphs]
     alone = {run for found in per_paragraph for run in found}
     pairs: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
     for run in alone:

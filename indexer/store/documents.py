@@ -9,7 +9,17 @@ import json
 from collections.abc import Iterator
 from datetime import datetime
 
-from indexer.analysis import Taxonomy, acronyms, aliases, elisions, fingerprint, initialled_names, modifiers, written_forms
+from indexer.analysis import (
+    Taxonomy,
+    acronyms,
+    aliases,
+    elisions,
+    fingerprints,
+    initialled,
+    modifiers,
+    name_runs,
+    written_forms,
+)
 from indexer.reading import Kind, Letter, ministry_slug
 
 
@@ -37,8 +47,11 @@ def letter_documents(letter: Letter, taxonomy: Taxonomy, stamp: str = "") -> Ite
     # stored on every paragraph, so only what the letter has (readers default the rest)
     meta = json.dumps({key: value for key, value in meta.items() if value}, ensure_ascii=False)
     ministries = ",".join(ministry_slug(m) for m in letter.ministries)
-    named_as = aliases([p.text for p in letter.paragraphs])
-    for p, other_words in zip(letter.paragraphs, named_as):
+    texts = [p.text for p in letter.paragraphs]
+    runs = [name_runs(text) for text in texts]  # capitalised words: names, titles
+    named_as = aliases(texts, runs)
+    prints = fingerprints(texts)
+    for p, other_words, print_ in zip(letter.paragraphs, named_as, prints):
         doc = {
             "doc_id": f"{letter.id}#{p.number}",
             "letter_id": letter.id,
@@ -51,7 +64,7 @@ def letter_documents(letter: Letter, taxonomy: Taxonomy, stamp: str = "") -> Ite
             "day": letter.date.toordinal() if letter.date else 0,
             "letter_meta": meta,
         }
-        doc["fingerprint"] = fingerprint(p.text)
+        doc["fingerprint"] = print_
         if other_words:
             doc["aliases"] = " ".join(other_words)
         completed = elisions(p.text)
@@ -78,8 +91,8 @@ def letter_documents(letter: Letter, taxonomy: Taxonomy, stamp: str = "") -> Ite
                 doc["written"] = ",".join(written)
         if p.number == 1:
             # names with their initials, and the acronyms written (an entry without a name)
-            named = dict.fromkeys([encode_abbreviation(*n) for q in letter.paragraphs for n in initialled_names(q.text)]
-                                  + [a for q in letter.paragraphs for a in acronyms(q.text)])
+            named = dict.fromkeys([encode_abbreviation(*n) for found in runs for n in initialled(found)]
+                                  + [a for text in texts for a in acronyms(text)])
             if named:
                 doc["names"] = ",".join(named)
         if p.number == 1 and letter.abbreviations:

@@ -2,6 +2,7 @@
 from pathlib import Path
 
 from indexer.analysis import differing_bits, fingerprint
+from indexer.searching.similar import SIMILAR_BITS
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "data" / "ranking_examples"
 
@@ -12,12 +13,12 @@ def question(name: str) -> str:
 
 def test_the_same_question_with_another_date_differs_in_a_few_bits():
     a, b = fingerprint(question("vraag_minister_a")), fingerprint(question("vraag_minister_b"))
-    assert a and b and differing_bits(a, b) <= 3
+    assert a and b and differing_bits(a, b) <= SIMILAR_BITS
 
 
 def test_another_question_on_the_same_subject_differs_in_many():
     a, other = fingerprint(question("vraag_minister_a")), fingerprint(question("vraag_anders"))
-    assert differing_bits(a, other) > 10
+    assert differing_bits(a, other) > 2 * SIMILAR_BITS
 
 
 def test_a_short_line_has_no_fingerprint():
