@@ -51,13 +51,14 @@ from indexer.searching.results import (
     LetterView,
     Paragraph,
     SearchResult,
+    TopicCount,
 )
 from indexer.searching.snippets import Marks, highlight, snippet
 from indexer.searching.suggestions import SUGGEST_BELOW, suggest
 from indexer.store import Snapshot, Store, WhooshStore
 
 RESULT_CACHE_SIZE = 256  # answered requests kept per service (keyed on the index state too)
-NO_FACETS = {"topic": [], "year": [], "ministry": [], "dossier": []}
+NO_FACETS = {"topic": [], "letter_topic": [], "year": [], "ministry": [], "dossier": []}
 
 
 class LetterNotFound(BrievenError):
@@ -140,7 +141,7 @@ class SearchService:
                 hits, letters = self._page(found, request)
             elif total:
                 notices.append(f"Pagina {request.page} bestaat niet; er zijn {last_page} pagina's met resultaten.")
-            facets = found.state.facets(found.matching, self.taxonomy, snapshot)
+            facets = found.state.facets(found.matching, self.taxonomy, snapshot, tuple(filters.topics))
             years = found.state.year_counts(found.without_year()) if filters.year is not None else facets["year"]
         except DeadlinePassed:
             total, letters_total, hits, letters, facets, years, stopped = 0, 0, [], [], NO_FACETS, [], True
@@ -307,6 +308,7 @@ class SearchService:
             kamerstuk=meta.get("kamerstuk"),
             sender=meta.get("sender"),
             ministries=meta.get("ministries", []),
+            letter_topics=[self._topic_name(s) for s in (stored.get("letter_topics") or "").split(",") if s],
         )
 
     # -- letters and export ----------------------------------------------------------------
@@ -347,6 +349,7 @@ class SearchService:
             dossier_title=meta.get("dossier_title"),
             sender=meta.get("sender"),
             ministries=meta.get("ministries", []),
+            topics=first.letter_topics,
             notes=meta.get("notes", []),
             notice=" ".join(notices) or None,
         )
@@ -381,11 +384,22 @@ class SearchService:
                 "size_bytes": self.store.size_bytes(),
             }
 
-    def topic_counts(self) -> list[tuple[str, str, int]]:
-        """(name, slug, paragraphs) for every topic in the taxonomy, also those with none."""
+    def topic_counts(self) -> list[TopicCount]:
+        """Every topic of the taxonomy (also those with none) with its paragraphs and letters:
+        the themes largest first, each followed by its subtopics, largest first."""
         with self.store.snapshot() as snapshot:
-            by_topic = self._index_state(snapshot).by_topic
-        return [(t.name, t.slug, len(by_topic.get(t.slug, ()))) for t in self.taxonomy.topics]
+            state = self._index_state(snapshot)
+            letter_of = state.letters(snapshot)
+            counts = {t.slug: TopicCount(slug=t.slug, name=t.name, parent=t.parent,
+                                         paragraphs=len(state.topic_docs(t.slug)),
+                                         letters=len(np.unique(letter_of[state.by_letter_topic.get(t.slug, [])])))
+                      for t in self.taxonomy.topics}
+        order = lambda c: (-c.paragraphs, -c.letters, c.name)  # noqa: E731
+        out = []
+        for theme in sorted((counts[t.slug] for t in self.taxonomy.themes), key=order):
+            out.append(theme)
+            out.extend(sorted((counts[s] for s in self.taxonomy.children[theme.slug]), key=order))
+        return out
 
 
 @functools.lru_cache(maxsize=4096)

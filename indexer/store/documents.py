@@ -18,10 +18,20 @@ def term_text(term) -> str:
     return term.decode("utf-8") if isinstance(term, bytes) else str(term)
 
 
+def tag_letter(letter: Letter, taxonomy: Taxonomy) -> tuple[list[list[str]], list[str]]:
+    """Each paragraph's topics (its text, heading and the letter's context) and the letter's
+    own: those its body paragraphs carry, with its title, dossier title and ministries."""
+    tagger = taxonomy.tagger
+    context = tagger.context(letter.title, letter.dossier_title, letter.ministries)
+    taggings = [tagger.paragraph(p.text, p.section, context) for p in letter.paragraphs]
+    body = [t.scores for t, p in zip(taggings, letter.paragraphs) if p.kind is Kind.BODY]
+    return [t.slugs for t in taggings], tagger.letter(body, context)
+
+
 def letter_documents(letter: Letter, taxonomy: Taxonomy, stamp: str = "") -> Iterator[dict]:
-    """The Whoosh documents of a letter: one per paragraph, with the letter's metadata. One at a
-    time, so that a paragraph is indexed right after its topics were assigned, while its
-    analysis is still in `term_positions`' small cache."""
+    """The Whoosh documents of a letter: one per paragraph, with the letter's metadata and
+    topics. The paragraphs are tagged first (a letter's topics need them all); their analysis
+    stays in `term_positions`' cache for the text field."""
     meta = {
         "source": letter.source,
         "signatories": [{"role": s.role, "name": s.name} for s in letter.signatories],
@@ -37,7 +47,9 @@ def letter_documents(letter: Letter, taxonomy: Taxonomy, stamp: str = "") -> Ite
     # stored on every paragraph, so only what the letter has (readers default the rest)
     meta = json.dumps({key: value for key, value in meta.items() if value}, ensure_ascii=False)
     ministries = ",".join(ministry_slug(m) for m in letter.ministries)
-    for p in letter.paragraphs:
+    paragraph_topics, letter_topics = tag_letter(letter, taxonomy)
+    letter_topics = ",".join(letter_topics)
+    for p, topics in zip(letter.paragraphs, paragraph_topics):
         doc = {
             "doc_id": f"{letter.id}#{p.number}",
             "letter_id": letter.id,
@@ -45,7 +57,8 @@ def letter_documents(letter: Letter, taxonomy: Taxonomy, stamp: str = "") -> Ite
             "kind": p.kind.value,
             "text": p.text,
             "title": letter.title,
-            "topics": ",".join(taxonomy.assign(p.text, p.section)),
+            "topics": ",".join(topics),
+            "letter_topics": letter_topics,
             "date_inferred": letter.date_inferred,
             "day": letter.date.toordinal() if letter.date else 0,
             "letter_meta": meta,

@@ -168,10 +168,10 @@ def test_json_contract(service):
     hit = data["hits"][0]
     assert set(hit) == {"letter_id", "paragraph", "title", "date", "date_inferred", "section",
                         "topics", "kind", "score", "text", "snippet", "dossier", "kamerstuk", "sender",
-                        "ministries"}
+                        "ministries", "letter_topics"}  # letter_topics: issue 16
     assert isinstance(hit["paragraph"], int) and isinstance(hit["topics"], list)
     assert isinstance(hit["ministries"], list) and hit["sender"].startswith("de minister")
-    assert set(data["facets"]) == {"topic", "year", "ministry", "dossier"}
+    assert set(data["facets"]) == {"topic", "letter_topic", "year", "ministry", "dossier"}
     assert {"value", "count"} <= set(data["facets"]["year"][0])
     assert {"value", "count", "slug"} <= set(data["facets"]["ministry"][0])
 
@@ -208,7 +208,7 @@ def test_an_empty_index_answers_with_nothing(tmp_path):
     for query, sort in (("Rusland", Sort.RELEVANCE), ("", Sort.DATE_DESC), ('"artikel 5" NIET xyz*', Sort.DATE_ASC)):
         result = empty.search(SearchRequest(query=query, sort=sort))
         assert result.total == 0 and result.hits == []
-        assert result.facets == {"topic": [], "year": [], "ministry": [], "dossier": []}
+        assert result.facets == {"topic": [], "letter_topic": [], "year": [], "ministry": [], "dossier": []}
     empty.close()
 
 
