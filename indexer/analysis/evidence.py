@@ -38,8 +38,9 @@ REPEAT_AT_MOST = 0.5  # ... up to this share of it (a term said three times coun
 CONTEXT_SHARE = 0.5  # the letter's title and dossier title count half for each paragraph ...
 CONTEXT_AT_MOST = 1.0  # ... and at most this much per topic: never enough alone
 MINISTRY = 0.5  # a ministry that sends the letter, for its themes
-RELATIVE = 0.6  # a theme weaker than this share of the strongest theme is left out
-MAX_THEMES = 3
+RELATIVE = 0.5  # a theme weaker than this share of the strongest theme is left out
+MAX_THEMES = 2
+KEEP_CLEAR = 0.3  # ... unless a subtopic passes on its own and the theme has this share
 MAX_TOPICS = 4  # slugs per paragraph, themes included
 LETTER_MAX_TOPICS = 4  # slugs per letter
 LETTER_THRESHOLD = 3.0  # a letter's topic needs more than one paragraph's worth
@@ -64,7 +65,8 @@ class LetterContext:
     ministries: dict[int, float] = field(default_factory=dict)
 
     def for_paragraph(self) -> dict[int, float]:
-        """The context one paragraph gets: a share of the title's evidence, and the ministries'."""
+        """The context one paragraph gets: a share of the title's evidence (a theme's holds its
+        subtopics'), and the ministries'."""
         out = {n: min(CONTEXT_SHARE * s, CONTEXT_AT_MOST) for n, s in self.scores.items()}
         for n, s in self.ministries.items():
             out[n] = out.get(n, 0.0) + s
@@ -99,9 +101,17 @@ class Tagger:
                 self._match(term_positions(text), found)
         plain: dict[int, float] = defaultdict(float)
         vague: dict[int, float] = defaultdict(float)
-        for (n, _), (kind, count) in found.items():
+        family: dict[tuple[int, tuple[str, ...]], tuple[float, bool]] = {}
+        for (n, term), (kind, count) in found.items():
             weight = WEIGHT[kind] * (1 + min(REPEAT * (count - 1), REPEAT_AT_MOST))
-            (vague if kind == AMBIGUOUS else plain)[n] += weight
+            if self.parent[n] is not None:
+                (vague if kind == AMBIGUOUS else plain)[n] += weight
+            # a theme counts each term of its family once, however many of its topics list it
+            key = (self.theme[n], term)
+            if key not in family or weight > family[key][0]:
+                family[key] = (weight, kind == AMBIGUOUS)
+        for (theme, _), (weight, ambiguous) in family.items():
+            (vague if ambiguous else plain)[theme] += weight
         return plain, vague
 
     def _settle(self, plain: dict[int, float], vague: dict[int, float], support: dict | None = None) -> dict[int, float]:
@@ -113,6 +123,15 @@ class Tagger:
             if self.theme[n] in backed:
                 out[n] = out.get(n, 0.0) + weight
         return out
+
+    def matched(self, *texts: str | None) -> list[str]:
+        """The slugs of the topics with any term in the texts, in taxonomy order: what the
+        evidence is weighed from (checked against the analyzer's own tokens in the tests)."""
+        found: dict = {}
+        for text in texts:
+            if text:
+                self._match(term_positions(text), found)
+        return [self.taxonomy.topics[n].slug for n in sorted({n for n, _ in found})]
 
     def _match(self, positions: dict[str, list[int]], found: dict) -> None:
         for token, starts in positions.items():
@@ -144,44 +163,38 @@ class Tagger:
 
     # -- choosing ----------------------------------------------------------------------------
     def totals(self, own: dict[int, float], context: dict[int, float] | None = None) -> dict[int, float]:
-        """Scores as topics are chosen by: a subtopic's own, a theme's own and its subtopics';
-        the context adds to the themes the paragraph has evidence for (and their subtopics)."""
-        totals: dict[int, float] = defaultdict(float)
-        for n, score in own.items():
-            totals[n] += score
-            if self.parent[n] is not None:
-                totals[self.parent[n]] += score
+        """Scores as topics are chosen by (a theme's own score already holds its family's
+        evidence): the context adds to the themes the paragraph has evidence for, and to their
+        subtopics."""
+        totals: dict[int, float] = defaultdict(float, own)
         present = {self.theme[n] for n in own}
         for n, score in (context or {}).items():
             if self.theme[n] in present:
                 totals[n] += score
-                if self.parent[n] is not None:
-                    totals[self.parent[n]] += score
         return totals
 
     def choose(self, totals: dict[int, float], max_topics: int, threshold: float = THRESHOLD) -> list[str]:
         """The slugs of the strongest themes that pass (at most MAX_THEMES, none weaker than
-        RELATIVE of the strongest), each followed by its subtopics that pass: those with the
-        threshold, or the theme's strongest subtopic with any plain evidence; `max_topics` in all."""
+        RELATIVE of the strongest unless one of its subtopics passes on its own), each followed by
+        its strongest subtopic with some evidence, then, while there is room (`max_topics` slugs
+        in all), the other subtopics that pass the threshold."""
         themes = sorted((n for n, s in totals.items() if self.parent[n] is None and s >= threshold),
                         key=lambda n: (-totals[n], n))
         if themes:
             best = totals[themes[0]]
-            themes = [n for n in themes if totals[n] >= RELATIVE * best][:MAX_THEMES]
-        chosen = {n: [] for n in themes}
-        children: list[tuple[float, int]] = []
-        for n, score in totals.items():
-            parent = self.parent[n]
-            if parent in chosen and score >= 1.0:
-                children.append((score, n))
-        children.sort(key=lambda c: (-c[0], c[1]))
+            clear = {self.parent[n] for n, s in totals.items() if self.parent[n] is not None and s >= threshold}
+            themes = [n for n in themes if totals[n] >= RELATIVE * best or (n in clear and totals[n] >= KEEP_CLEAR * best)][:MAX_THEMES]
+        chosen: dict[int, list[int]] = {n: [] for n in themes}
+        children = sorted(((score, n) for n, score in totals.items()
+                           if self.parent[n] in chosen and score >= 1.0), key=lambda c: (-c[0], c[1]))
         room = max_topics - len(themes)
-        for score, n in children:
-            if room <= 0:
-                break
-            parent = self.parent[n]
-            if score >= threshold or not chosen[parent]:
-                chosen[parent].append(n)
+        for score, n in children:  # first each theme's strongest subtopic ...
+            if room > 0 and not chosen[self.parent[n]]:
+                chosen[self.parent[n]].append(n)
+                room -= 1
+        for score, n in children:  # ... then the others that pass on their own, strongest first
+            if room > 0 and score >= threshold and n not in chosen[self.parent[n]]:
+                chosen[self.parent[n]].append(n)
                 room -= 1
         topics = self.taxonomy.topics
         return [topics[s].slug for n in themes for s in [n, *chosen[n]]]
@@ -200,7 +213,7 @@ class Tagger:
             for n, score in scores.items():
                 totals[n] += min(score, PARAGRAPH_AT_MOST)
         if context:
-            for n, score in self.totals(context.scores).items():
+            for n, score in context.scores.items():
                 totals[n] += score
             for n, score in context.ministries.items():
                 if totals.get(n):
