@@ -71,7 +71,7 @@ def judged_set(taxonomy, path: Path = JUDGED) -> dict:
 
 def letter_topics(taxonomy, folder: Path) -> dict[str, list[str]]:
     """Each letter's topics, as indexing gives them."""
-    from indexer.store.documents import tag_letter
+    from indexer.store import tag_letter
     out = {}
     for path in sorted(find_letters(folder)):
         letter = read_letter(path)

@@ -258,6 +258,8 @@ def show(settings: Settings, letter: str, as_json: bool):
         click.echo(f"afzender:       {view.sender}")
     if view.ministries:
         click.echo(f"ministeries:    {'; '.join(view.ministries)}")
+    if view.topics:
+        click.echo(f"onderwerpen:    {'; '.join(view.topics)}")
     for s in view.signatories:
         click.echo(f"ondertekend:    {', '.join(x for x in (s.role, s.name) if x)}")
     for ref in view.refers_to:

@@ -84,6 +84,7 @@ def test_show_prints_the_letter_as_read(index_dir):
     assert result.exit_code == 0
     assert "2022-06-08" in result.output and "Ollongren" in result.output
     assert "[1]" in result.output and "(voetnoot)" in result.output
+    assert "onderwerpen:    Defensie; Strategisch Concept" in result.output  # the letter's own topics
     one = run(index_dir, "show", "000_57bdeaef467bd125#2")
     assert one.exit_code == 0 and "[2]" in one.output and "[3]" not in one.output
     assert run(index_dir, "show", "nope").exit_code == 1
