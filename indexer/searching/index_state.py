@@ -40,7 +40,7 @@ class IndexState:
         self.size = snapshot.size
         self.live = snapshot.live
         self.by_topic = {t: _live_docs(snapshot, "topics", t) for t in snapshot.terms("topics")}
-        # the paragraphs of the letters that have each topic (the letter facet counts letters)
+        # the first paragraph of each letter that has the topic (the letter facet counts letters)
         self.by_letter_topic = {t: _live_docs(snapshot, "letter_topics", t) for t in snapshot.terms("letter_topics")}
         self.by_year = {y: _live_docs(snapshot, "year", y) for y in snapshot.terms("year")}
         self.days = snapshot.numeric_column("day")  # the letter's date as a day number, 0: none
@@ -113,10 +113,12 @@ class IndexState:
         (years in order); `letter_topic` counts the letters of the matching paragraphs by their
         letter's topics. Topics: the themes, and the subtopics of a `chosen` theme."""
         letter_of = self.letters(snapshot)
+        matched = np.zeros(int(letter_of.max()) + 1 if len(letter_of) else 0, bool)  # letters with a match
+        matched[letter_of[matching]] = True
         return {"topic": self._topic_facet(taxonomy, chosen, lambda docs: int(np.count_nonzero(matching[docs])),
                                            self.by_topic),
                 "letter_topic": self._topic_facet(
-                    taxonomy, chosen, lambda docs: len(np.unique(letter_of[docs[matching[docs]]])),
+                    taxonomy, chosen, lambda docs: int(np.count_nonzero(matched[letter_of[docs]])),
                     self.by_letter_topic),
                 "year": self.year_counts(matching),
                 "ministry": self.ministry_counts(matching), "dossier": self._dossier_facet(matching, snapshot)}

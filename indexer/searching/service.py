@@ -308,7 +308,7 @@ class SearchService:
             kamerstuk=meta.get("kamerstuk"),
             sender=meta.get("sender"),
             ministries=meta.get("ministries", []),
-            letter_topics=[self._topic_name(s) for s in (stored.get("letter_topics") or "").split(",") if s],
+            letter_topics=[self._topic_name(s) for s in meta.get("topics", [])],
         )
 
     # -- letters and export ----------------------------------------------------------------
@@ -392,7 +392,7 @@ class SearchService:
             letter_of = state.letters(snapshot)
             counts = {t.slug: TopicCount(slug=t.slug, name=t.name, parent=t.parent,
                                          paragraphs=len(state.topic_docs(t.slug)),
-                                         letters=len(np.unique(letter_of[state.by_letter_topic.get(t.slug, [])])))
+                                         letters=len(np.unique(letter_of[state.by_letter_topic.get(t.slug, _NO_DOCS)])))
                       for t in self.taxonomy.topics}
         order = lambda c: (-c.paragraphs, -c.letters, c.name)  # noqa: E731
         out = []
@@ -400,6 +400,9 @@ class SearchService:
             out.append(theme)
             out.extend(sorted((counts[s] for s in self.taxonomy.children[theme.slug]), key=order))
         return out
+
+
+_NO_DOCS = np.zeros(0, np.int64)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -44,11 +44,11 @@ def letter_documents(letter: Letter, taxonomy: Taxonomy, stamp: str = "") -> Ite
         "ministries": letter.ministries,
         "notes": letter.notes,
     }
+    paragraph_topics, letter_topics = tag_letter(letter, taxonomy)
+    meta["topics"] = letter_topics  # the letter's own topics (slugs), shown with each paragraph
     # stored on every paragraph, so only what the letter has (readers default the rest)
     meta = json.dumps({key: value for key, value in meta.items() if value}, ensure_ascii=False)
     ministries = ",".join(ministry_slug(m) for m in letter.ministries)
-    paragraph_topics, letter_topics = tag_letter(letter, taxonomy)
-    letter_topics = ",".join(letter_topics)
     for p, topics in zip(letter.paragraphs, paragraph_topics):
         doc = {
             "doc_id": f"{letter.id}#{p.number}",
@@ -58,7 +58,6 @@ def letter_documents(letter: Letter, taxonomy: Taxonomy, stamp: str = "") -> Ite
             "text": p.text,
             "title": letter.title,
             "topics": ",".join(topics),
-            "letter_topics": letter_topics,
             "date_inferred": letter.date_inferred,
             "day": letter.date.toordinal() if letter.date else 0,
             "letter_meta": meta,
@@ -69,6 +68,8 @@ def letter_documents(letter: Letter, taxonomy: Taxonomy, stamp: str = "") -> Ite
             doc["ministries"] = ministries
         if p.number == 1:
             doc["letter_file"] = f"{letter.id}\t{letter.sha256}\t{stamp}"
+            if letter_topics:  # once per letter: the letter facet counts letters, not paragraphs
+                doc["letter_topics"] = ",".join(letter_topics)
             # The letter's vocabulary for spelling suggestions, once per letter rather than per
             # paragraph (a fifth fewer postings): the suggester ranks a word by the number of
             # letters that have it, and needs to know whether the index has it at all, not

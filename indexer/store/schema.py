@@ -40,9 +40,9 @@ def build_schema() -> fields.Schema:
         # Shown, not searched: a title word would make every paragraph of its letter match.
         title=fields.STORED(),
         topics=Keywords(stored=True, vector=True),
-        # The letter's topics (from all its paragraphs, its title and its sender), on every
-        # paragraph of the letter: the letter facet counts letters by them.
-        letter_topics=Keywords(stored=True),
+        # The letter's topics (from all its paragraphs, its title and its sender), on its first
+        # paragraph: the letter facet counts letters by them (shown from letter_meta's "topics").
+        letter_topics=Keywords(),
         date=fields.STORED(),  # a datetime, for display; filters and sorting use `day`
         # The letter's date as a day number (0: undated), read raw as a column for date filters
         # and sorting: cheaper than Whoosh's date ranges, which expand into many terms.
