@@ -64,13 +64,12 @@ class LetterContext:
     scores: dict[int, float] = field(default_factory=dict)
     ministries: dict[int, float] = field(default_factory=dict)
 
-    def for_paragraph(self) -> dict[int, float]:
-        """The context one paragraph gets: a share of the title's evidence (a theme's holds its
-        subtopics'), and the ministries'."""
-        out = {n: min(CONTEXT_SHARE * s, CONTEXT_AT_MOST) for n, s in self.scores.items()}
+    def __post_init__(self) -> None:
+        # The context one paragraph gets: a share of the title's evidence (a theme's holds its
+        # subtopics'), and the ministries'; the same for every paragraph of the letter.
+        self.for_paragraph = {n: min(CONTEXT_SHARE * s, CONTEXT_AT_MOST) for n, s in self.scores.items()}
         for n, s in self.ministries.items():
-            out[n] = out.get(n, 0.0) + s
-        return out
+            self.for_paragraph[n] = self.for_paragraph.get(n, 0.0) + s
 
 
 class Tagger:
@@ -201,9 +200,11 @@ class Tagger:
 
     def paragraph(self, text: str, section: str | None = None, context: LetterContext | None = None) -> Tagging:
         """A paragraph's topics, from its text, its section heading and its letter's context."""
-        support = context.for_paragraph() if context else {}
+        support = context.for_paragraph if context else {}
         own = self._settle(*self._weigh((section, text)), support=support)
-        return Tagging(self.choose(self.totals(own, support), MAX_TOPICS), dict(self.totals(own)))
+        if not own:
+            return Tagging([], {})
+        return Tagging(self.choose(self.totals(own, support), MAX_TOPICS), own)
 
     def letter(self, paragraph_scores: list[dict[int, float]], context: LetterContext | None = None) -> list[str]:
         """A letter's topics: its paragraphs' scores (each paragraph's share capped), plus its

@@ -1,7 +1,7 @@
 """The Whoosh schema: one document per paragraph.
 
-Choices measured in notes/whoosh.md: topics are a KEYWORD field with term vectors (fast
-overlapping facets), the year is a separate sortable ID (not a date-range facet), and the text
+Choices measured in notes/whoosh.md: topics are a KEYWORD field (once with term vectors, for
+Whoosh's overlapping facets; the search counts facets from postings, so no vectors), the year is a separate sortable ID (not a date-range facet), and the text
 keeps positions for phrases (highlighting re-analyses the stored text, so no character
 offsets). Fields that are only shown, sorted or filtered through a column have no postings:
 every posting costs indexing time. The searchable text fields are indexed through
@@ -39,7 +39,7 @@ def build_schema() -> fields.Schema:
         text=DutchText(analyzer=dutch, stored=True, phrase=True),
         # Shown, not searched: a title word would make every paragraph of its letter match.
         title=fields.STORED(),
-        topics=Keywords(stored=True, vector=True),
+        topics=Keywords(stored=True),
         # The letter's topics (from all its paragraphs, its title and its sender), on its first
         # paragraph: the letter facet counts letters by them (shown from letter_meta's "topics").
         letter_topics=Keywords(),
