@@ -6,8 +6,8 @@ enlargement, one "klimaatveiligheid" made it about climate. Here each term found
 
 - a strong term 2 (alone enough: "voorwaardelijke invrijheidstelling", "asielzoekers");
 - an ordinary term 1, a little more when the paragraph repeats it (two different ones are enough);
-- an ambiguous term 0.5, and only when something else speaks for the same topic, its theme or
-  its subtopics: other evidence in the paragraph, or the letter's context.
+- an ambiguous term 0.5, and only when a plain term of the paragraph speaks for the same theme
+  (the topic, its theme or their other subtopics).
 
 A subtopic's evidence also speaks for its theme. The letter's context (its title and dossier
 title, and the ministries that send it) counts for each of its paragraphs at half weight, never
@@ -113,10 +113,10 @@ class Tagger:
             (vague if ambiguous else plain)[theme] += weight
         return plain, vague
 
-    def _settle(self, plain: dict[int, float], vague: dict[int, float], support: dict | None = None) -> dict[int, float]:
+    def _settle(self, plain: dict[int, float], vague: dict[int, float]) -> dict[int, float]:
         """Own scores: plain evidence, plus ambiguous evidence where the topic's family (the
-        topic, its theme, its theme's other subtopics) has plain evidence or `support`."""
-        backed = {self.theme[n] for n in plain} | {self.theme[n] for n, s in (support or {}).items() if s > 0}
+        topic, its theme, its theme's other subtopics) has plain evidence."""
+        backed = {self.theme[n] for n in plain}
         out = dict(plain)
         for n, weight in vague.items():
             if self.theme[n] in backed:
@@ -200,11 +200,10 @@ class Tagger:
 
     def paragraph(self, text: str, section: str | None = None, context: LetterContext | None = None) -> Tagging:
         """A paragraph's topics, from its text, its section heading and its letter's context."""
-        support = context.for_paragraph if context else {}
-        own = self._settle(*self._weigh((section, text)), support=support)
+        own = self._settle(*self._weigh((section, text)))  # ambiguous terms need plain ones here
         if not own:
             return Tagging([], {})
-        return Tagging(self.choose(self.totals(own, support), MAX_TOPICS), own)
+        return Tagging(self.choose(self.totals(own, context.for_paragraph if context else None), MAX_TOPICS), own)
 
     def letter(self, paragraph_scores: list[dict[int, float]], context: LetterContext | None = None) -> list[str]:
         """A letter's topics: its paragraphs' scores (each paragraph's share capped), plus its
