@@ -2,8 +2,9 @@
 
 Realistic for the scale data (Belgian federal parliament, 2020: taxes, unemployment, pensions,
 covid, asylum, justice, railways, defence): single words, two to four words, phrases, prefixes,
-operators, topic filters (the taxonomy is NATO-themed, so few paragraphs of this data carry a
-topic; they are filtered anyway), year filters and sorting by date. Every query asks for page 1
+operators, topic filters (NATO subtopics, which few paragraphs of this data carry; the taxonomy
+covers all of government since issue 16, and the mix is kept as it was so that runs compare),
+year filters and sorting by date. Every query asks for page 1
 (10 hits, highlighted snippets) with full facet counts, as the search page does.
 
 Each query is a dict: q (the query text, which may hold onderwerp:/jaar: filters), and optional
@@ -55,7 +56,7 @@ QUERIES: list[dict] = [
     {"q": "treinen OF spoorwegen"},
     {"q": "asiel NIET Griekenland"},
     {"q": "(politie OF justitie) EN geweld"},
-    # topic filters (NATO-themed topics: few paragraphs of this data carry one)
+    # topic filters (NATO subtopics: few paragraphs of this data carry one)
     {"q": "klimaat onderwerp:klimaat"},
     {"q": "cyberaanvallen onderwerp:cyber"},
     {"q": "terrorisme", "topic": "terrorisme"},

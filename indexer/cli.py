@@ -260,6 +260,8 @@ def show(settings: Settings, letter: str, as_json: bool):
         click.echo(f"afzender:       {view.sender}")
     if view.ministries:
         click.echo(f"ministeries:    {'; '.join(view.ministries)}")
+    if view.topics:
+        click.echo(f"onderwerpen:    {'; '.join(view.topics)}")
     for s in view.signatories:
         click.echo(f"ondertekend:    {', '.join(x for x in (s.role, s.name) if x)}")
     for ref in view.refers_to:
@@ -324,14 +326,21 @@ def serve(settings: Settings, host: str, port: int, debug: bool, base_url: str |
 @main.command()
 @click.pass_obj
 @library_errors
-def topics(settings: Settings):
-    """De onderwerpen met het aantal alinea's van elk, het grootste eerst.
+@click.option("--json", "as_json", is_flag=True, help="Als JSON: slug, name, parent, paragraphs, letters.")
+def topics(settings: Settings, as_json: bool):
+    """De onderwerpen als boom: elk thema met zijn alinea's en brieven, het grootste eerst,
+    met daaronder zijn subonderwerpen.
 
-    Voorbeeld: brieven topics
+    Voorbeeld: brieven topics --json
     """
     counts = _service(settings).topic_counts()
-    for name, slug, count in sorted(counts, key=lambda t: (-t[2], t[0])):
-        click.echo(f"{count:>6}  {name}  ({slug})")
+    if as_json:
+        click.echo(json.dumps([c.to_dict() for c in counts], ensure_ascii=False, indent=1))
+        return
+    click.echo(f"{'alinea':>7} {'brieven':>7}  onderwerp")
+    for c in counts:
+        indent = "    " if c.parent else ""
+        click.echo(f"{c.paragraphs:>7} {c.letters:>7}  {indent}{c.name}  ({c.slug})")
 
 
 @main.command()

@@ -77,8 +77,9 @@ class SearchState:
                 continue
             topic = taxonomy.find(_short(value, "onderwerp"))
             if topic is None:
-                known = ", ".join(t.slug for t in taxonomy.topics)
-                raise BadRequest(f"Onbekend onderwerp ‘{value}’. Kies uit: {known}.")
+                known = ", ".join(t.slug for t in taxonomy.themes)
+                raise BadRequest(f"Onbekend onderwerp ‘{value}’. Kies een thema ({known}) of een van hun "
+                                 "subonderwerpen (kies een thema om ze te zien).")
             topics.append(topic.slug)
         ministries = [_short(v, "ministerie").strip() for v in _getlist(args, "ministerie") if v.strip()]
         dossiers = [_dossier(v) for v in _getlist(args, "dossier") if v.strip()]

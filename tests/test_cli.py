@@ -2,6 +2,7 @@
 import csv
 import io
 import json
+import re
 import os
 import subprocess
 import sys
@@ -83,6 +84,7 @@ def test_show_prints_the_letter_as_read(index_dir):
     assert result.exit_code == 0
     assert "2022-06-08" in result.output and "Ollongren" in result.output
     assert "[1]" in result.output and "(voetnoot)" in result.output
+    assert "onderwerpen:    Defensie; Strategisch Concept" in result.output  # the letter's own topics
     one = run(index_dir, "show", "000_57bdeaef467bd125#2")
     assert one.exit_code == 0 and "[2]" in one.output and "[3]" not in one.output
     assert run(index_dir, "show", "nope").exit_code == 1
@@ -94,7 +96,7 @@ def test_export_jsonl_and_csv_have_every_paragraph(index_dir, service):
     assert len(lines) == total
     first = json.loads(lines[0])
     assert set(first) == {"letter_id", "paragraph", "title", "date", "date_inferred", "section", "topics", "kind", "text",
-                          "dossier", "kamerstuk", "sender", "ministries"}
+                          "dossier", "kamerstuk", "sender", "ministries", "letter_topics"}
     rows = list(csv.DictReader(io.StringIO((run(index_dir, "export", "--format", "csv").output).removeprefix("\ufeff")), delimiter=";"))
     assert len(rows) == total
 
@@ -102,10 +104,30 @@ def test_export_jsonl_and_csv_have_every_paragraph(index_dir, service):
 def test_topics_and_stats(index_dir):
     out = run(index_dir, "topics").output
     assert "Rusland" in out
-    counts = [int(line.split()[0]) for line in out.splitlines()]
-    assert counts == sorted(counts, reverse=True) and counts[0] > counts[-1]  # the largest first
+    rows = [re.match(r"\s*(\d+)\s+(\d+)  ( *)(.*)", line).groups() for line in out.splitlines()[1:]]
+    themes = [(int(paragraphs), name) for paragraphs, _, indent, name in rows if not indent]
+    counts = [count for count, _ in themes]
+    assert counts == sorted(counts, reverse=True) and counts[0] > counts[-1]  # the largest theme first
+    assert themes[0][1] == "Defensie  (defensie)"  # the NATO letters are about defence
     stats = run(index_dir, "stats").output
     assert "brieven:" in stats and "5" in stats
+
+
+def test_topics_json_is_the_tree_with_paragraph_and_letter_counts(index_dir, service):
+    result = run(index_dir, "topics", "--json")
+    assert result.exit_code == 0, result.output
+    topics = json.loads(result.output)
+    assert all(set(t) == {"slug", "name", "parent", "paragraphs", "letters"} for t in topics)
+    by_slug = {t["slug"]: t for t in topics}
+    assert by_slug["defensie"]["parent"] is None and by_slug["rusland"]["parent"] == "buitenland"
+    assert by_slug["defensie"]["letters"] == 5  # every seed letter is about NATO
+    # a theme's paragraphs include its subtopics'; each subtopic follows its theme
+    assert by_slug["defensie"]["paragraphs"] >= by_slug["afschrikking-verdediging"]["paragraphs"] > 0
+    order = [t["slug"] for t in topics]
+    assert order.index("afschrikking-verdediging") > order.index("defensie")
+    themes = [t for t in topics if t["parent"] is None]
+    assert [t["paragraphs"] for t in themes] == sorted((t["paragraphs"] for t in themes), reverse=True)
+    assert len(themes) >= 25 and len(topics) == len(service.taxonomy.topics)
 
 
 def test_index_updates_incrementally(tmp_path, corpus_dir):

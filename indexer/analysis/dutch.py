@@ -227,12 +227,12 @@ def elisions(text: str) -> dict[int, str]:
     return found
 
 
-@functools.lru_cache(maxsize=16)
+@functools.lru_cache(maxsize=1024)  # a letter's paragraphs: tagged all first, then indexed
 def term_positions(text: str) -> dict[str, list[int]]:
     """term -> its positions in `text`, exactly as the analyzer indexes it (mode="index").
 
     The fast path of indexing: each paragraph is analysed once here, for its topics and for its
-    text field (the small cache hands the same answer to both), without Whoosh's Token objects
+    text field (the cache hands the same answer to both; it holds a long letter's paragraphs), without Whoosh's Token objects
     and filter chain. Do not change the dict or its lists: they are shared.
     """
     positions: dict[str, list[int]] = {}

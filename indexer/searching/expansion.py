@@ -47,6 +47,8 @@ class Expander:
             self._add_group([abbr, *longs], short=abbr)
         self._topics: dict[str, set[str]] = defaultdict(set)
         for topic in taxonomy.topics:
+            if topic.parent is None:
+                continue  # a theme is too broad to stand for a word ("NAVO" would bring all of Defensie)
             for written in topic.written:
                 # every word of a term, and the parts of a compound term: the query "uitgaven"
                 # points to the topic whose term is "defensie-uitgaven"

@@ -35,7 +35,8 @@ def spreadsheet_row(p: Paragraph) -> dict:
     row = p.row()
     return {**row, "date_inferred": YES_NO[bool(row["date_inferred"])], "date": row["date"] or "",
             "topics": TOPIC_SEPARATOR.join(row["topics"]), "section": row["section"] or "",
-            "ministries": TOPIC_SEPARATOR.join(row["ministries"])}
+            "ministries": TOPIC_SEPARATOR.join(row["ministries"]),
+            "letter_topics": TOPIC_SEPARATOR.join(row["letter_topics"])}
 
 
 def csv_lines(paragraphs: Iterable[Paragraph]) -> Iterator[str]:

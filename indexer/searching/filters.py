@@ -9,6 +9,12 @@ from indexer.searching.index_state import IndexState, TermFilter
 from indexer.searching.request import BadParameter, Rule, SearchRequest
 
 
+def _known(taxonomy: Taxonomy) -> str:
+    """What a user may name: the themes (each includes its subtopics, which `brieven topics` lists)."""
+    return ("bekende onderwerpen: de thema's " + ", ".join(t.slug for t in taxonomy.themes)
+            + " en hun subonderwerpen (zie `brieven topics`)")
+
+
 def merge_filters(request: SearchRequest, from_query: ql.Filters, taxonomy: Taxonomy,
                   notices: list[str]) -> ql.Filters:
     """Filters from the request and from the query string (onderwerp:, jaar:, datum:)."""
@@ -16,8 +22,7 @@ def merge_filters(request: SearchRequest, from_query: ql.Filters, taxonomy: Taxo
     for name in request.topics:
         topic = taxonomy.find(name)
         if topic is None:
-            known = ", ".join(t.slug for t in taxonomy.topics)
-            raise BadParameter(f"Onbekend onderwerp {name!r}; bekende onderwerpen: {known}.", Rule.TOPIC, name)
+            raise BadParameter(f"Onbekend onderwerp {name!r}; {_known(taxonomy)}.", Rule.TOPIC, name)
         slugs.append(topic.slug)
     unknown = []
     for name in from_query.topics:
@@ -29,7 +34,7 @@ def merge_filters(request: SearchRequest, from_query: ql.Filters, taxonomy: Taxo
     if unknown:
         notices.append(
             "Onbekend onderwerp: " + ", ".join(unknown) + "; er is daarom niets gevonden. "
-            "Bekende onderwerpen: " + ", ".join(t.slug for t in taxonomy.topics) + "."
+            + _known(taxonomy)[:1].upper() + _known(taxonomy)[1:] + "."
         )
         slugs.append("\x00unknown")  # a filter nothing matches: an honest zero
     merged = ql.Filters(

@@ -61,6 +61,8 @@ class IndexState:
         self.size = snapshot.size
         self.live = snapshot.live
         self.by_topic = {t: _live_docs(snapshot, "topics", t) for t in snapshot.terms("topics")}
+        # the first paragraph of each letter that has the topic (the letter facet counts letters)
+        self.by_letter_topic = {t: _live_docs(snapshot, "letter_topics", t) for t in snapshot.terms("letter_topics")}
         self.by_year = {y: _live_docs(snapshot, "year", y) for y in snapshot.terms("year")}
         self.days = snapshot.numeric_column("day")  # the letter's date as a day number, 0: none
         self.by_term = {
@@ -79,6 +81,7 @@ class IndexState:
         self.abbreviations = [decode_abbreviation(t) for t in snapshot.terms("abbreviations")]
         self.acronyms = acronyms_from_names(snapshot, self.abbreviations) if ACRONYMS_FROM_NAMES else []
         self.expander = Expander(synonyms, self.abbreviations + self.acronyms, taxonomy)
+        self.taxonomy = taxonomy
         self._order: np.ndarray | None = None  # see letter_order
         self._letters: np.ndarray | None = None  # see letters
         self._written: dict[str, tuple[str, int]] | None = None  # see written
@@ -108,7 +111,7 @@ class IndexState:
             for term in term_filter.terms:
                 mask[self.by_term[term_filter.field].get(term, _NONE)] = True
             allowed = mask if allowed is None else allowed & mask
-        for docs in [self.by_topic.get(slug, _NONE) for slug in filters.topics] + (
+        for docs in [self.topic_docs(slug) for slug in filters.topics] + (
                 [self.by_year.get(str(filters.year), _NONE)] if filters.year is not None else []):
             mask = np.zeros(self.size, bool)
             mask[docs] = True
@@ -120,17 +123,51 @@ class IndexState:
             allowed = mask if allowed is None else allowed & mask
         return allowed
 
-    def facets(self, matching: np.ndarray, taxonomy: Taxonomy, snapshot: Snapshot) -> dict[str, list[FacetValue]]:
+    def topic_docs(self, slug: str) -> np.ndarray:
+        """The paragraphs on a topic or any of its subtopics (a subtopic's paragraphs carry its
+        theme too; the union keeps an index whose data file changed right)."""
+        docs = [self.by_topic.get(s, _NONE) for s in self.taxonomy.with_descendants(slug)]
+        return np.unique(np.concatenate(docs)) if len(docs) > 1 else docs[0]
+
+    def facets(self, matching: np.ndarray, taxonomy: Taxonomy, snapshot: Snapshot,
+               chosen: tuple[str, ...] = ()) -> dict[str, list[FacetValue]]:
         """Topic, year, ministry and dossier counts over all matching paragraphs, largest first
-        (years in order)."""
-        topics = []
-        for topic in taxonomy.topics:
-            count = int(np.count_nonzero(matching[self.by_topic.get(topic.slug, _NONE)]))
-            if count:
-                topics.append(FacetValue(value=topic.name, slug=topic.slug, count=count))
-        topics.sort(key=lambda v: (-v.count, v.value))
-        return {"topic": topics, "year": self.year_counts(matching),
+        (years in order); `letter_topic` counts the letters of the matching paragraphs by their
+        letter's topics. Topics: the themes, and the subtopics of a `chosen` theme."""
+        letter_of = self.letters(snapshot)
+        matched = np.zeros(int(letter_of.max()) + 1 if len(letter_of) else 0, bool)  # letters with a match
+        matched[letter_of[matching]] = True
+        return {"topic": self._topic_facet(taxonomy, chosen, lambda docs: int(np.count_nonzero(matching[docs])),
+                                           self.by_topic),
+                "letter_topic": self._topic_facet(
+                    taxonomy, chosen, lambda docs: int(np.count_nonzero(matched[letter_of[docs]])),
+                    self.by_letter_topic),
+                "year": self.year_counts(matching),
                 "ministry": self.ministry_counts(matching), "dossier": self._dossier_facet(matching, snapshot)}
+
+    @staticmethod
+    def _topic_facet(taxonomy: Taxonomy, chosen: tuple[str, ...], count, by_topic: dict) -> list[FacetValue]:
+        """Every theme with a count, largest first, each chosen theme (or the theme of a chosen
+        subtopic) followed by its subtopics with a count."""
+        open_themes = set()
+        for slug in chosen:
+            topic = taxonomy.by_slug(slug)
+            if topic is not None:
+                open_themes.add(topic.parent or topic.slug)
+        values = []
+        for theme in taxonomy.themes:
+            n = count(by_topic.get(theme.slug, _NONE))
+            if not n and theme.slug not in open_themes:
+                continue
+            subs = []
+            if theme.slug in open_themes:
+                for slug in taxonomy.children[theme.slug]:
+                    if k := count(by_topic.get(slug, _NONE)):
+                        subs.append(FacetValue(value=taxonomy.by_slug(slug).name, slug=slug, count=k, parent=theme.slug))
+                subs.sort(key=lambda v: (-v.count, v.value))
+            values.append((FacetValue(value=theme.name, slug=theme.slug, count=n), subs))
+        values.sort(key=lambda v: (-v[0].count, v[0].value))
+        return [v for theme, subs in values for v in (theme, *subs)]
 
     def year_counts(self, matching: np.ndarray) -> list[FacetValue]:
         """Matching paragraphs per year, the years with any, in order."""

@@ -17,7 +17,7 @@ from indexer.searching.request import Group, Sort
 # The columns of an exported paragraph (`brieven export`, /export.csv), in this order (only ever
 # extended at the end).
 EXPORT_FIELDS = ["letter_id", "paragraph", "title", "date", "date_inferred", "section", "topics", "kind", "text",
-                 "dossier", "kamerstuk", "sender", "ministries"]
+                 "dossier", "kamerstuk", "sender", "ministries", "letter_topics"]
 
 
 @dataclass
@@ -38,6 +38,7 @@ class Paragraph:
     kamerstuk: str | None = None  # "kst-21461-46"
     sender: str | None = None  # "de minister van Justitie"
     ministries: list[str] = field(default_factory=list)  # "Justitie"
+    letter_topics: list[str] = field(default_factory=list)  # the letter's topic names
 
     def row(self) -> dict:
         """The export row: EXPORT_FIELDS, as JSON values."""
@@ -55,6 +56,7 @@ class Paragraph:
             "kamerstuk": self.kamerstuk,
             "sender": self.sender,
             "ministries": self.ministries,
+            "letter_topics": self.letter_topics,
         }
 
 
@@ -67,7 +69,7 @@ class Hit(Paragraph):
     def to_dict(self) -> dict:
         row = self.row()
         text = row.pop("text")
-        letter = {key: row.pop(key) for key in ("dossier", "kamerstuk", "sender", "ministries")}
+        letter = {key: row.pop(key) for key in ("dossier", "kamerstuk", "sender", "ministries", "letter_topics")}
         return {**row, "score": round(self.score, 4), "text": text, "snippet": self.snippet, **letter,
                 "similar": self.similar}
 
@@ -110,6 +112,22 @@ class FacetValue:
     count: int
     slug: str | None = None  # topics and ministries: the short form for URLs
     label: str | None = None  # dossiers: the dossier's title
+    parent: str | None = None  # a subtopic: its theme's slug
+
+
+@dataclass
+class TopicCount:
+    """A topic with the paragraphs and letters that carry it (`brieven topics`)."""
+
+    slug: str
+    name: str
+    parent: str | None  # its theme's slug; None for a theme
+    paragraphs: int
+    letters: int
+
+    def to_dict(self) -> dict:
+        return {"slug": self.slug, "name": self.name, "parent": self.parent,
+                "paragraphs": self.paragraphs, "letters": self.letters}
 
 
 @dataclass
@@ -171,7 +189,7 @@ class SearchResult:
 
 def _facet_value(v: FacetValue) -> dict:
     return {"value": v.value, "count": v.count, **({"slug": v.slug} if v.slug else {}),
-            **({"label": v.label} if v.label else {})}
+            **({"label": v.label} if v.label else {}), **({"parent": v.parent} if v.parent else {})}
 
 
 @dataclass
@@ -197,6 +215,7 @@ class LetterView:
     dossier_title: str | None = None
     sender: str | None = None
     ministries: list[str] = field(default_factory=list)
+    topics: list[str] = field(default_factory=list)  # the letter's topic names
     notes: list[str] = field(default_factory=list)  # how it was read: contradictions, encodings
     notice: str | None = None  # when the query's words could not all be marked
 
@@ -220,6 +239,7 @@ class LetterView:
             "dossier_title": self.dossier_title,
             "sender": self.sender,
             "ministries": self.ministries,
+            "topics": self.topics,
             "notes": self.notes,
             "notice": self.notice,
             "paragraphs": [

@@ -51,6 +51,7 @@ from indexer.searching.results import (
     LetterView,
     Paragraph,
     SearchResult,
+    TopicCount,
 )
 from indexer.searching.similar import ranked_distinct, similar_count
 from indexer.searching.snippets import Marks, highlight, snippet
@@ -58,7 +59,7 @@ from indexer.searching.suggestions import SUGGEST_BELOW, suggest
 from indexer.store import Snapshot, Store, WhooshStore
 
 RESULT_CACHE_SIZE = 256  # answered requests kept per service (keyed on the index state too)
-NO_FACETS = {"topic": [], "year": [], "ministry": [], "dossier": []}
+NO_FACETS = {"topic": [], "letter_topic": [], "year": [], "ministry": [], "dossier": []}
 
 
 class LetterNotFound(BrievenError):
@@ -141,7 +142,7 @@ class SearchService:
                 hits, letters = self._page(found, request)
             elif total:
                 notices.append(f"Pagina {request.page} bestaat niet; er zijn {last_page} pagina's met resultaten.")
-            facets = found.state.facets(found.matching, self.taxonomy, snapshot)
+            facets = found.state.facets(found.matching, self.taxonomy, snapshot, tuple(filters.topics))
             years = found.state.year_counts(found.without_year()) if filters.year is not None else facets["year"]
         except DeadlinePassed:
             total, letters_total, hits, letters, facets, years, stopped = 0, 0, [], [], NO_FACETS, [], True
@@ -313,6 +314,7 @@ class SearchService:
             kamerstuk=meta.get("kamerstuk"),
             sender=meta.get("sender"),
             ministries=meta.get("ministries", []),
+            letter_topics=[self._topic_name(s) for s in meta.get("topics", [])],
         )
 
     # -- letters and export ----------------------------------------------------------------
@@ -353,6 +355,7 @@ class SearchService:
             dossier_title=meta.get("dossier_title"),
             sender=meta.get("sender"),
             ministries=meta.get("ministries", []),
+            topics=first.letter_topics,
             notes=meta.get("notes", []),
             notice=" ".join(notices) or None,
         )
@@ -387,11 +390,25 @@ class SearchService:
                 "size_bytes": self.store.size_bytes(),
             }
 
-    def topic_counts(self) -> list[tuple[str, str, int]]:
-        """(name, slug, paragraphs) for every topic in the taxonomy, also those with none."""
+    def topic_counts(self) -> list[TopicCount]:
+        """Every topic of the taxonomy (also those with none) with its paragraphs and letters:
+        the themes largest first, each followed by its subtopics, largest first."""
         with self.store.snapshot() as snapshot:
-            by_topic = self._index_state(snapshot).by_topic
-        return [(t.name, t.slug, len(by_topic.get(t.slug, ()))) for t in self.taxonomy.topics]
+            state = self._index_state(snapshot)
+            letter_of = state.letters(snapshot)
+            counts = {t.slug: TopicCount(slug=t.slug, name=t.name, parent=t.parent,
+                                         paragraphs=len(state.topic_docs(t.slug)),
+                                         letters=len(np.unique(letter_of[state.by_letter_topic.get(t.slug, _NO_DOCS)])))
+                      for t in self.taxonomy.topics}
+        order = lambda c: (-c.paragraphs, -c.letters, c.name)  # noqa: E731
+        out = []
+        for theme in sorted((counts[t.slug] for t in self.taxonomy.themes), key=order):
+            out.append(theme)
+            out.extend(sorted((counts[s] for s in self.taxonomy.children[theme.slug]), key=order))
+        return out
+
+
+_NO_DOCS = np.zeros(0, np.int64)
 
 
 @functools.lru_cache(maxsize=4096)

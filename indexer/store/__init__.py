@@ -8,11 +8,11 @@ search service asks of an index (a Store of Snapshots), `snapshot` and `postings
 the embedded Whoosh index. A second backend implements `interface`.
 
 Exports: update_index, IndexSummary, open_index, IndexMissing, IndexBusy, index_lock,
-LOCK_TIMEOUT, indexed_letters, letter_documents, decode_abbreviation, term_text, watch;
+LOCK_TIMEOUT, indexed_letters, letter_documents, tag_letter, decode_abbreviation, term_text, watch;
 Store, Snapshot, Postings, WhooshStore.
 """
 from indexer.store.directory import IndexMissing, open_index
-from indexer.store.documents import decode_abbreviation, letter_documents, term_text
+from indexer.store.documents import decode_abbreviation, letter_documents, tag_letter, term_text
 from indexer.store.interface import Postings, Snapshot, Store
 from indexer.store.locking import LOCK_TIMEOUT, IndexBusy, index_lock
 from indexer.store.snapshot import WhooshStore
@@ -20,7 +20,7 @@ from indexer.store.updating import IndexSummary, indexed_letters, update_index
 from indexer.store.watch import watch
 
 __all__ = [
-    "IndexMissing", "open_index", "decode_abbreviation", "letter_documents", "term_text",
+    "IndexMissing", "open_index", "decode_abbreviation", "letter_documents", "tag_letter", "term_text",
     "Postings", "Snapshot", "Store", "LOCK_TIMEOUT", "IndexBusy", "index_lock", "WhooshStore",
     "IndexSummary", "indexed_letters", "update_index", "watch",
 ]

@@ -28,10 +28,20 @@ def term_text(term) -> str:
     return term.decode("utf-8") if isinstance(term, bytes) else str(term)
 
 
+def tag_letter(letter: Letter, taxonomy: Taxonomy) -> tuple[list[list[str]], list[str]]:
+    """Each paragraph's topics (its text, heading and the letter's context) and the letter's
+    own: those its body paragraphs carry, with its title, dossier title and ministries."""
+    tagger = taxonomy.tagger
+    context = tagger.context(letter.title, letter.dossier_title, letter.ministries)
+    taggings = [tagger.paragraph(p.text, p.section, context) for p in letter.paragraphs]
+    body = [t.scores for t, p in zip(taggings, letter.paragraphs) if p.kind is Kind.BODY]
+    return [t.slugs for t in taggings], tagger.letter(body, context)
+
+
 def letter_documents(letter: Letter, taxonomy: Taxonomy, stamp: str = "") -> Iterator[dict]:
-    """The Whoosh documents of a letter: one per paragraph, with the letter's metadata. One at a
-    time, so that a paragraph is indexed right after its topics were assigned, while its
-    analysis is still in `term_positions`' small cache."""
+    """The Whoosh documents of a letter: one per paragraph, with the letter's metadata and
+    topics. The paragraphs are tagged first (a letter's topics need them all); their analysis
+    stays in `term_positions`' cache for the text field."""
     meta = {
         "source": letter.source,
         "signatories": [{"role": s.role, "name": s.name} for s in letter.signatories],
@@ -44,6 +54,8 @@ def letter_documents(letter: Letter, taxonomy: Taxonomy, stamp: str = "") -> Ite
         "ministries": letter.ministries,
         "notes": letter.notes,
     }
+    paragraph_topics, letter_topics = tag_letter(letter, taxonomy)
+    meta["topics"] = letter_topics  # the letter's own topics (slugs), shown with each paragraph
     # stored on every paragraph, so only what the letter has (readers default the rest)
     meta = json.dumps({key: value for key, value in meta.items() if value}, ensure_ascii=False)
     ministries = ",".join(ministry_slug(m) for m in letter.ministries)
@@ -51,7 +63,7 @@ def letter_documents(letter: Letter, taxonomy: Taxonomy, stamp: str = "") -> Ite
     runs = [name_runs(text) for text in texts]  # capitalised words: names, titles
     named_as = aliases(texts, runs)
     prints = fingerprints(texts)
-    for p, other_words, print_ in zip(letter.paragraphs, named_as, prints):
+    for p, topics, other_words, print_ in zip(letter.paragraphs, paragraph_topics, named_as, prints):
         doc = {
             "doc_id": f"{letter.id}#{p.number}",
             "letter_id": letter.id,
@@ -59,7 +71,7 @@ def letter_documents(letter: Letter, taxonomy: Taxonomy, stamp: str = "") -> Ite
             "kind": p.kind.value,
             "text": p.text,
             "title": letter.title,
-            "topics": ",".join(taxonomy.assign(p.text, p.section)),
+            "topics": ",".join(topics),
             "date_inferred": letter.date_inferred,
             "day": letter.date.toordinal() if letter.date else 0,
             "letter_meta": meta,
@@ -81,6 +93,8 @@ def letter_documents(letter: Letter, taxonomy: Taxonomy, stamp: str = "") -> Ite
             if letter.title:
                 doc["subject"] = letter.title
             doc["letter_file"] = f"{letter.id}\t{letter.sha256}\t{stamp}"
+            if letter_topics:  # once per letter: the letter facet counts letters, not paragraphs
+                doc["letter_topics"] = ",".join(letter_topics)
             # The letter's vocabulary for spelling suggestions, once per letter rather than per
             # paragraph (a fifth fewer postings): the suggester ranks a word by the number of
             # letters that have it, and needs to know whether the index has it at all, not

@@ -1,7 +1,7 @@
 """The Whoosh schema: one document per paragraph.
 
-Choices measured in notes/whoosh.md: topics are a KEYWORD field with term vectors (fast
-overlapping facets), the year is a separate sortable ID (not a date-range facet), and the text
+Choices measured in notes/whoosh.md: topics are a KEYWORD field (once with term vectors, for
+Whoosh's overlapping facets; the search counts facets from postings, so no vectors), the year is a separate sortable ID (not a date-range facet), and the text
 keeps positions for phrases (highlighting re-analyses the stored text, so no character
 offsets). Fields that are only shown, sorted or filtered through a column have no postings:
 every posting costs indexing time. The searchable text fields are indexed through
@@ -22,7 +22,7 @@ from indexer.store.fields import (
 )
 
 # Bump when the schema or the analysis changes in a way that needs `brieven index --rebuild`.
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 
 
 def build_schema() -> fields.Schema:
@@ -54,7 +54,10 @@ def build_schema() -> fields.Schema:
         # What a paragraph names in other words, from its letter: the person a title alone stands
         # for, or the title of a name alone (analysis/names.py: aliases).
         aliases=DutchText(analyzer=dutch, phrase=False),
-        topics=Keywords(stored=True, vector=True),
+        topics=Keywords(stored=True),
+        # The letter's topics (from all its paragraphs, its title and its sender), on its first
+        # paragraph: the letter facet counts letters by them (shown from letter_meta's "topics").
+        letter_topics=Keywords(),
         date=fields.STORED(),  # a datetime, for display; filters and sorting use `day`
         # The letter's date as a day number (0: undated), read raw as a column for date filters
         # and sorting: cheaper than Whoosh's date ranges, which expand into many terms.

@@ -48,7 +48,8 @@ def ranked(service: SearchService, query: str) -> list[str]:
 def test_a_word_in_the_subject_line_speaks_for_the_letters_paragraphs(examples):
     # both body paragraphs mention "werkloosheid" once, in sentences of the same length; the
     # letter whose subject is werkloosheid comes first
-    assert ranked(examples, "werkloosheid") == ["titel_a#1", "titel_a#2", "titel_b#2"]
+    # (a paragraph the topic "werk en werkloosheid" brings in by expansion may follow them)
+    assert ranked(examples, "werkloosheid")[:3] == ["titel_a#1", "titel_a#2", "titel_b#2"]
 
 
 def test_the_subject_line_makes_no_paragraph_match_without_the_word(examples):

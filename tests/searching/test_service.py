@@ -170,10 +170,10 @@ def test_json_contract(service):
                         "topics", "kind", "score", "text", "snippet", "dossier", "kamerstuk", "sender",
                         "ministries",
                         # extended (issue 15): near-identical hits shown as this one (0 unless collapsed)
-                        "similar"}
+                        "similar", "letter_topics"}  # letter_topics: issue 16
     assert isinstance(hit["paragraph"], int) and isinstance(hit["topics"], list)
     assert isinstance(hit["ministries"], list) and hit["sender"].startswith("de minister")
-    assert set(data["facets"]) == {"topic", "year", "ministry", "dossier"}
+    assert set(data["facets"]) == {"topic", "letter_topic", "year", "ministry", "dossier"}
     assert {"value", "count"} <= set(data["facets"]["year"][0])
     assert {"value", "count", "slug"} <= set(data["facets"]["ministry"][0])
 
@@ -210,7 +210,7 @@ def test_an_empty_index_answers_with_nothing(tmp_path):
     for query, sort in (("Rusland", Sort.RELEVANCE), ("", Sort.DATE_DESC), ('"artikel 5" NIET xyz*', Sort.DATE_ASC)):
         result = empty.search(SearchRequest(query=query, sort=sort))
         assert result.total == 0 and result.hits == []
-        assert result.facets == {"topic": [], "year": [], "ministry": [], "dossier": []}
+        assert result.facets == {"topic": [], "letter_topic": [], "year": [], "ministry": [], "dossier": []}
     empty.close()
 
 

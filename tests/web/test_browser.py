@@ -102,6 +102,9 @@ def search_for(page: Page, query: str) -> None:
     box.press("Enter")
 
 
+TOPIC_FACET = 'section[aria-labelledby="facet-onderwerp"] .facet-list a'  # not the ministry facet's namesakes
+
+
 def total(service, query: str, **filters) -> str:
     """The summary's count for a search, as the service answers it."""
     return f"{service.search(SearchRequest(query, **filters)).total} alinea's"
@@ -184,16 +187,31 @@ def test_a_typo_shows_the_suggestions_results_at_once(page, service):
     expect(page.locator(".empty-state")).to_contain_text("de spelling Oekraïne")
 
 
-def test_click_a_facet_value_and_see_the_count_and_url_change(page, service):
+def test_click_a_facet_value_and_see_the_count_and_url_change(page, service, screenshot_dir):
     page.goto("/?q=rusland")
-    facet = page.locator(".facet-list a", has_text="China")
+    expect(page.locator(".facet-list a", has_text="China")).to_have_count(0)  # subtopics wait for their theme
+    facet = page.locator(TOPIC_FACET, has_text="Buitenlandse zaken")
     shown = re.search(r"\d+", facet.locator(".facet-count").inner_text()).group(0)
     facet.click()
-    page.wait_for_url(re.compile(r"onderwerp=china"))
+    page.wait_for_url(re.compile(r"onderwerp=buitenland"))
     expect(page.locator("h1.summary")).to_contain_text(f"{shown} alinea's")
-    assert f"{shown} alinea's" == total(service, "rusland", topics=["china"])
-    expect(page.locator(".chip", has_text="Onderwerp: China")).to_be_visible()
-    page.locator(".chip", has_text="Onderwerp: China").click()  # the chip removes it again
+    assert f"{shown} alinea's" == total(service, "rusland", topics=["buitenland"])
+    expect(page.locator(".chip", has_text="Onderwerp: Buitenlandse zaken")).to_be_visible()
+    # the chosen theme shows its subtopics beneath it, indented
+    theme = page.locator(TOPIC_FACET, has_text="Buitenlandse zaken")
+    sub = page.locator(TOPIC_FACET.replace(" a", " li.facet-sub a"), has_text="Rusland")
+    expect(sub).to_be_visible()
+    theme_box, sub_box = theme.bounding_box(), sub.bounding_box()
+    assert sub_box["y"] > theme_box["y"]  # beneath it ...
+    other_theme = page.locator(TOPIC_FACET, has_text="Defensie").locator(".facet-name")
+    assert sub.locator(".facet-name").bounding_box()["x"] > other_theme.bounding_box()["x"] + 8  # ... indented
+    page.screenshot(path=str(screenshot_dir / "search-theme-chosen.png"), full_page=True)
+    sub.click()
+    page.wait_for_url(re.compile(r"onderwerp=rusland"))
+    expect(page.locator("h1.summary")).to_contain_text(total(service, "rusland", topics=["buitenland", "rusland"]))
+    page.locator(".chip", has_text="Onderwerp: Rusland").click()  # the chip removes it again
+    page.wait_for_url(re.compile(r"onderwerp=buitenland$"))
+    page.locator(".chip", has_text="Onderwerp: Buitenlandse zaken").click()
     page.wait_for_url(re.compile(r"/\?q=rusland$"))
     expect(page.locator("h1.summary")).to_contain_text(total(service, "rusland"))
 
@@ -258,8 +276,8 @@ def test_a_copied_url_gives_the_same_results(page, browser):
     page.goto("/?weergave=alinea")
     search_for(page, "navo")
     page.wait_for_url(re.compile(r"q=navo"))
-    page.locator(".facet-list a", has_text="Rusland").click()
-    page.wait_for_url(re.compile(r"onderwerp=rusland"))
+    page.locator(TOPIC_FACET, has_text="Buitenlandse zaken").click()
+    page.wait_for_url(re.compile(r"onderwerp=buitenland"))
     page.locator(".sort a", has_text="nieuwste eerst").click()
     page.wait_for_url(re.compile(r"sort=nieuwste"))
     page.locator("a[rel=next]").first.click()
@@ -294,7 +312,7 @@ def test_on_a_phone_the_filters_open_from_the_top(phone, screenshot_dir):
     toggle = phone.locator("summary", has_text="Filters")
     expect(toggle).to_be_in_viewport()  # at the top, not after the hits
     assert toggle.bounding_box()["y"] < 400
-    facet = phone.locator(".facet-list a", has_text="China")
+    facet = phone.locator(TOPIC_FACET, has_text="Buitenlandse zaken")
     expect(facet).to_be_hidden()
     phone.screenshot(path=str(screenshot_dir / "search-phone.png"), full_page=True)
     toggle.focus()
@@ -302,14 +320,14 @@ def test_on_a_phone_the_filters_open_from_the_top(phone, screenshot_dir):
     expect(facet).to_be_visible()
     phone.screenshot(path=str(screenshot_dir / "search-phone-filters.png"), full_page=False)
     facet.click()
-    phone.wait_for_url(re.compile(r"onderwerp=china"))
+    phone.wait_for_url(re.compile(r"onderwerp=buitenland"))
     expect(phone.locator("summary", has_text="Filters (1 actief)")).to_be_visible()
 
 
 def test_the_filters_stay_beside_the_results_on_a_wide_screen(page):
     page.goto("/?q=rusland")
     expect(page.locator("summary", has_text="Filters")).to_be_hidden()
-    facet = page.locator(".facet-list a", has_text="China")
+    facet = page.locator(TOPIC_FACET, has_text="Buitenlandse zaken")
     expect(facet).to_be_visible()
     assert facet.bounding_box()["x"] > page.locator("h1.summary").bounding_box()["x"] + 500
 

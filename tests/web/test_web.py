@@ -160,7 +160,7 @@ def test_search_shows_hits_with_marked_snippets_and_links_to_the_paragraph(clien
     assert "<mark>Rusland</mark>" in html
     first = expected.hits[0]
     assert f'href="/brief/{first.letter_id}?q=rusland#p{first.number}"' in html
-    assert first.title in html
+    assert first.title[:150] in html  # a long title is shortened (truncate(160))
     assert "8 juni 2022" in html  # the date, in Dutch
     assert "§ Rusland" in html  # the section
     assert f"Pagina 1 van {expected.pages}" in html
@@ -173,16 +173,29 @@ def test_inferred_dates_are_marked_in_hits(client):
 
 def test_facet_links_add_and_remove_a_filter_and_reset_the_page(client, service):
     page = parse(text(client.get("/?q=rusland&weergave=alinea&pagina=2")))
-    adds = [link for link in page.links if "onderwerp=china" in link]
-    assert adds, "a link that adds the China topic"
+    assert not [link for link in page.links if "onderwerp=china" in link], "subtopics wait for their theme"
+    adds = [link for link in page.links if "onderwerp=buitenland" in link]
+    assert adds, "a link that adds the theme Buitenlandse zaken"
     assert all("pagina" not in link for link in adds)
     filtered = text(client.get(adds[0]))
-    assert f"{service.search(SearchRequest('rusland', topics=['china'])).total} alinea" in filtered
-    assert "Onderwerp: China" in filtered  # the chip
+    assert f"{service.search(SearchRequest('rusland', topics=['buitenland'])).total} alinea" in filtered
+    assert "Onderwerp: Buitenlandse zaken" in filtered  # the chip
+    # the chosen theme shows its subtopics, indented, with their counts
+    assert 'class="facet-sub"' in filtered
+    russia = [link for link in parse(filtered).links if "onderwerp=rusland" in link]
+    assert russia and "onderwerp=buitenland" in russia[0]
+    narrowed = text(client.get(russia[0]))
+    assert f"{service.search(SearchRequest('rusland', topics=['rusland'])).total} alinea" in narrowed
     removes = [link for link in parse(filtered).links if "onderwerp" not in link and "q=rusland" in link
                and link.startswith("/?")]
     assert removes, "the chip and the active facet link remove the filter"
     assert f"{service.search(SearchRequest('rusland')).total} alinea" in text(client.get(removes[0]))
+
+
+def test_letter_page_shows_the_letters_topics_with_links(client):
+    html = text(client.get("/brief/002_95be2f4c36980282"))
+    assert "<dt>Onderwerpen</dt>" in html and "Defensie" in html
+    assert "onderwerp=Defensie" in html
 
 
 def test_year_histogram_bars_link_to_years_with_the_count_as_text(client, service):
@@ -516,8 +529,10 @@ def test_csv_export_has_every_hit(client, service, query):
     total = service.search(SearchRequest(query=query)).total
     assert len(rows) == total  # "" finds every paragraph: more than one page of 100
     assert list(rows[0]) == ["letter_id", "paragraph", "title", "date", "date_inferred", "section", "topics", "kind", "text",
-                             "dossier", "kamerstuk", "sender", "ministries"]
+                             "dossier", "kamerstuk", "sender", "ministries", "letter_topics"]
     assert len({(r["letter_id"], r["paragraph"]) for r in rows}) == total
+    if query:  # the letter's topics, in one cell
+        assert "Defensie" in rows[0]["letter_topics"].split(", ")
 
 
 # -- safety -----------------------------------------------------------------------------------
