@@ -1,29 +1,131 @@
-"""Serving the app: waitress (a production WSGI server) by default, Flask's server for --debug."""
+"""Serving the app: gunicorn with a process per core, Flask's development server for --debug.
+
+One Python process answers on one core at a time (the GIL): a search is mostly numpy and
+Python, so threads alone leave a second core idle. gunicorn runs `workers` processes that
+accept on one listening socket; each has its own search service (searchers, index state,
+caches) over the same index files, read-only, and each notices a changed index on its next
+request, as one process does. The app is made once, before the workers are forked (the
+modules it loads are shared copy-on-write); each worker then opens the index and reads what
+every search needs before it takes its first request.
+
+Where gunicorn cannot run (no fork: Windows) waitress serves in one process.
+"""
 from __future__ import annotations
+
+import os
+import socket
+import struct
+from typing import Callable
 
 from flask import Flask
 
+from indexer.errors import BrievenError
+
 DEFAULT_HOST = "127.0.0.1"  # loopback: serving to the network is a deliberate choice
 DEFAULT_PORT = 5000
-# Threads answering requests. Each search stops at its deadline (2 s), so a few costly requests
-# hold a few threads for at most that long; with more threads than that, an ordinary search
-# does not wait behind them (benchmarks/hostile.py measures it). Waitress's default is 4.
+# Threads answering requests in each worker. Each search stops at its deadline (2 s), so a few
+# costly requests hold a few threads for at most that long; with more threads than that, an
+# ordinary search does not wait behind them (benchmarks/hostile.py measures it).
 SERVER_THREADS = 8
+# A client that sends part of a request (or stops reading an answer) for this long loses its
+# connection: a thread is given to a connection once its first bytes arrive, and a client that
+# then stalls must not hold it (gunicorn leaves that to a proxy in front; the socket does it here).
+STALLED_SECONDS = 15
+KEEPALIVE_SECONDS = 5  # an idle kept-alive connection is closed after this long
 
 
-def serve(app: Flask, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, debug: bool = False) -> None:
+class PortInUse(BrievenError):
+    exit_code = 1
+
+
+def default_workers() -> int:
+    """One worker per core this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def serve(app: Flask, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, debug: bool = False,
+          workers: int | None = None, access_log: str | None = None,
+          warm: Callable[[Flask], None] | None = None) -> None:
     """Serve until interrupted, after one line that says what is served where (Flask's
-    development server says it itself). Debug mode (reloader, tracebacks in the browser) only
-    when asked."""
+    development server says it itself). `workers` processes (default: one per core);
+    `access_log`: a file (or "-" for stderr) that gets a line per request, with the worker's
+    process id; `warm(app)` runs in each worker before its first request. Debug mode (reloader,
+    tracebacks in the browser) only when asked."""
     if debug:
         app.run(host=host, port=port, debug=True)
         return
-    import waitress  # imported here: the debug server and the tests need not load it
+    workers = workers or default_workers()
+    listener = _listen(host, port)
+    line = f"brieven: zoeken in {app.config['INDEX_DIR']} op http://{_display(host)}:{port}/"
+    try:
+        import gunicorn.app.base  # noqa: F401  (not on Windows: fcntl)
+    except ImportError:
+        import waitress
 
-    print(f"brieven: zoeken in {app.config['INDEX_DIR']} op http://{_display(host)}:{port}/ "
-          "(Ctrl-C stopt)", flush=True)
-    waitress.serve(app, host=host, port=port, ident="brieven", threads=SERVER_THREADS)
+        print(f"{line} (1 proces, Ctrl-C stopt)", flush=True)
+        waitress.serve(app, sockets=[listener], ident="brieven", threads=SERVER_THREADS)
+        return
+    processes = "1 proces" if workers == 1 else f"{workers} processen"
+    print(f"{line} ({processes}, Ctrl-C stopt)", flush=True)
+    _run_gunicorn(app, listener, workers, access_log, warm)
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """The listening socket, bound here so that a port in use is said in Dutch. A client that
+    stalls mid-request or mid-answer for STALLED_SECONDS gets an error on its socket (the
+    timeouts are set on the listener: Linux gives them to every accepted connection)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listener = socket.socket(family, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    stalled = struct.pack("ll", STALLED_SECONDS, 0)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, stalled)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, stalled)
+    try:
+        listener.bind((host, port))
+    except OSError as error:
+        listener.close()
+        raise PortInUse(f"Kan niet luisteren op {_display(host)}:{port} ({error.strerror}): "
+                        "kies een andere poort met --port, of stop het programma dat deze gebruikt.") from error
+    listener.listen(2048)
+    listener.set_inheritable(True)
+    return listener
 
 
 def _display(host: str) -> str:
     return f"[{host}]" if ":" in host else host
+
+
+def _run_gunicorn(app: Flask, listener: socket.socket, workers: int, access_log: str | None,
+                  warm: Callable[[Flask], None] | None) -> None:
+    """gunicorn's arbiter over the app already made, on the socket already bound, until stopped."""
+    from gunicorn.app.base import BaseApplication
+
+    options = {
+        "bind": [f"fd://{listener.fileno()}"],
+        "workers": workers,
+        "worker_class": "gthread",
+        "threads": SERVER_THREADS,
+        "keepalive": KEEPALIVE_SECONDS,
+        "graceful_timeout": 10,
+        "preload_app": True,  # the app is made: the workers share its loaded modules
+        "proc_name": "brieven",
+        "loglevel": "warning",  # a worker that dies or hangs is said; the rest is quiet
+        "control_socket_disable": True,  # no control socket in the user's home
+        "accesslog": access_log,
+        "access_log_format": '%(h)s %(t)s "%(r)s" %(s)s %(B)s %(M)sms pid=%(p)s',
+        "post_worker_init": (lambda worker: warm(worker.wsgi)) if warm else None,
+    }
+
+    class Application(BaseApplication):
+        def load_config(self) -> None:
+            for name, value in options.items():
+                if value is not None:
+                    self.cfg.set(name, value)
+
+        def load(self) -> Flask:
+            return app
+
+    Application().run()

@@ -85,6 +85,15 @@ class SearchService:
     def close(self) -> None:
         self.store.close()
 
+    def prepare(self) -> None:
+        """Open the index and read what every search needs now (a server process does this
+        before its first request, so that no user waits for it); without an index, nothing."""
+        try:
+            with self.store.snapshot() as snapshot:
+                self._index_state(snapshot)
+        except BrievenError:
+            pass  # no index yet: the first request says so
+
     # -- search ----------------------------------------------------------------------------
     def search(self, request: SearchRequest) -> SearchResult:
         """Answer a request; an identical request against an unchanged index is answered from
