@@ -30,7 +30,7 @@ SERVER_THREADS = 8
 # A client that sends part of a request (or stops reading an answer) for this long loses its
 # connection: a thread is given to a connection once its first bytes arrive, and a client that
 # then stalls must not hold it (gunicorn leaves that to a proxy in front; the socket does it here).
-STALLED_SECONDS = 15
+STALLED_SECONDS = 10
 KEEPALIVE_SECONDS = 5  # an idle kept-alive connection is closed after this long
 
 
@@ -68,43 +68,57 @@ def serve(app: Flask, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, debug:
         print(f"{line} (1 proces, Ctrl-C stopt)", flush=True)
         waitress.serve(app, sockets=[listener], ident="brieven", threads=SERVER_THREADS)
         return
+    listener.close()  # the port is free: each worker binds its own socket to it
     processes = "1 proces" if workers == 1 else f"{workers} processen"
     print(f"{line} ({processes}, Ctrl-C stopt)", flush=True)
-    _run_gunicorn(app, listener, workers, access_log, warm)
+    _run_gunicorn(app, host, port, workers, access_log, warm)
 
 
 def _listen(host: str, port: int) -> socket.socket:
-    """The listening socket, bound here so that a port in use is said in Dutch. A client that
-    stalls mid-request or mid-answer for STALLED_SECONDS gets an error on its socket (the
-    timeouts are set on the listener: Linux gives them to every accepted connection)."""
+    """A listening socket on the address, bound here so that a port in use is said in Dutch
+    (also one that another `brieven serve` holds: this socket does not share its port)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     listener = socket.socket(family, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    stalled = struct.pack("ll", STALLED_SECONDS, 0)
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, stalled)
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, stalled)
     try:
         listener.bind((host, port))
     except OSError as error:
         listener.close()
         raise PortInUse(f"Kan niet luisteren op {_display(host)}:{port} ({error.strerror}): "
                         "kies een andere poort met --port, of stop het programma dat deze gebruikt.") from error
+    _time_out_stalled(listener)
     listener.listen(2048)
-    listener.set_inheritable(True)
     return listener
+
+
+def _time_out_stalled(listener: socket.socket) -> None:
+    """A client that stalls mid-request or mid-answer for STALLED_SECONDS gets an error on
+    its connection (set on the listener: Linux gives the timeouts to every accepted one)."""
+    stalled = struct.pack("ll", STALLED_SECONDS, 0)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, stalled)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, stalled)
 
 
 def _display(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
-def _run_gunicorn(app: Flask, listener: socket.socket, workers: int, access_log: str | None,
+def _run_gunicorn(app: Flask, host: str, port: int, workers: int, access_log: str | None,
                   warm: Callable[[Flask], None] | None) -> None:
-    """gunicorn's arbiter over the app already made, on the socket already bound, until stopped."""
+    """gunicorn's arbiter over the app already made, until stopped. Each worker listens on a
+    socket of its own (SO_REUSEPORT), and the kernel spreads new connections over them: with
+    one shared socket, whichever worker woke first took a burst of connections, and clients
+    that keep their connection open (browsers do) stayed on one core."""
     from gunicorn.app.base import BaseApplication
 
+    def post_fork(arbiter, worker) -> None:
+        for listener in worker.sockets:
+            _time_out_stalled(listener.sock)
+
     options = {
-        "bind": [f"fd://{listener.fileno()}"],
+        "bind": [f"[{host}]:{port}" if ":" in host else f"{host}:{port}"],
+        "reuse_port": True,
+        "post_fork": post_fork,
         "workers": workers,
         "worker_class": "gthread",
         "threads": SERVER_THREADS,

@@ -604,12 +604,12 @@ def test_serve_runs_a_worker_per_core_unless_debug(app, monkeypatch):
     from search_ui import serve as serving
 
     calls = []
-    monkeypatch.setattr(serving, "_run_gunicorn", lambda app_, listener, workers, log, warm:
-                        calls.append(("gunicorn", app_, workers, listener.getsockname())) or listener.close())
+    monkeypatch.setattr(serving, "_run_gunicorn", lambda app_, host, port, workers, log, warm:
+                        calls.append(("gunicorn", app_, workers, host, port)))
     monkeypatch.setattr(type(app), "run", lambda self, **kw: calls.append(("flask", self, kw)))
     serving.serve(app, "127.0.0.1", 0)
     serving.serve(app, "127.0.0.1", 5124, debug=True)
-    assert calls[0][:3] == ("gunicorn", app, len(os.sched_getaffinity(0))) and calls[0][3][0] == "127.0.0.1"
+    assert calls[0] == ("gunicorn", app, len(os.sched_getaffinity(0)), "127.0.0.1", 0)
     assert calls[1] == ("flask", app, {"host": "127.0.0.1", "port": 5124, "debug": True})
 
 
