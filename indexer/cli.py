@@ -98,15 +98,17 @@ def main(ctx, index_dir, corpus_dir):
 @library_errors
 def index(settings: Settings, rebuild: bool):
     """Indexeer het corpus: nieuwe brieven erbij, gewijzigde vervangen, verwijderde eruit.
+    De eerste keer, en als het grootste deel van het corpus nieuw of gewijzigd is, wordt de
+    index opnieuw opgebouwd, op elke processorkern.
 
     Voorbeeld: brieven index --rebuild
     """
+    from indexer.cli_progress import IndexProgress
     from indexer.reading import find_letters
 
-    total = len(find_letters(settings.corpus_dir))
-    with click.progressbar(length=total, label="Indexeren", file=sys.stderr) as bar:
+    with IndexProgress(len(find_letters(settings.corpus_dir))) as progress:
         summary = _update_index(
-            settings, rebuild=rebuild, progress=lambda name: bar.update(1),
+            settings, rebuild=rebuild, progress=progress.update,
             parallel=True,  # this process runs no other threads
         )
     _report(summary, settings)
@@ -174,7 +176,8 @@ def _report(summary: "IndexSummary", settings: Settings) -> None:
         click.echo(f"opmerking: {name}: {note}", err=True)
     for name, reason in summary.skipped:
         click.echo(f"overgeslagen: {name}: {reason}", err=True)
-    how = "opnieuw opgebouwd" if summary.rebuilt else (
+    how = ("opnieuw opgebouwd" + (f": {summary.rebuilt_because}" if summary.rebuilt_because else "")
+           if summary.rebuilt else None) or (
         f"{len(summary.added)} nieuw, {len(summary.changed)} gewijzigd, {len(summary.removed)} verwijderd, "
         f"{summary.unchanged} ongewijzigd"
     )
