@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import resource
 import threading
 import time
 import urllib.parse
@@ -102,11 +103,12 @@ def _phase(port: int, plans: list[list[dict[str, str]]]) -> dict:
     for thread in threads:
         thread.start()
     start.wait()
-    started = time.perf_counter()
+    started, client_cpu = time.perf_counter(), _own_cpu()
     for thread in threads:
         thread.join()
     wall = time.perf_counter() - started
     return {
+        "client_cpu_seconds": round(_own_cpu() - client_cpu, 2),  # the clients' share of the machine
         "requests": len(latencies),
         "errors": len(errors),
         "error_examples": errors[:5],
@@ -136,6 +138,7 @@ def measure_load(server: Server, queries: list[dict], clients: int, rounds: int 
     before = {pid: cpu_seconds(pid) for pid in pids}
     new = _phase(server.port, plans)
     cpu = {pid: round(cpu_seconds(pid) - before[pid], 2) for pid in pids}
+    new["server_cpu_ms_per_request"] = round(1000 * sum(cpu.values()) / max(1, new["requests"]), 2)
     repeated = _phase(server.port, [plan[:len(base)] for plan in plans])
     return {
         "clients": clients,
@@ -152,6 +155,11 @@ def measure_load(server: Server, queries: list[dict], clients: int, rounds: int 
         # counted once, split between them; the sum is what the server takes from the machine
         "pss_total_mb": round(sum(pss_bytes(pid) for pid in process_tree(server.proc.pid)) / 2**20, 1),
     }
+
+
+def _own_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def pss_bytes(pid: int) -> int:

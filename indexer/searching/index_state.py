@@ -5,6 +5,11 @@ expander (with the abbreviations the letters define): filters and facet counts a
 operations on these, instead of queries that expand into many terms. A ministry is named by its
 slug in the index and shown by its name; a dossier by its number, shown with its title (both
 read from a letter that has them, once per index state).
+
+Facets are counted from the matching paragraphs (`hits`, their numbers in order) and each
+paragraph's values as codes, so that their cost follows the hits of a query, not the size of
+the archive: at 1,000,000 paragraphs, counting the years by gathering the query's mask over
+every year's paragraphs read the whole archive for every search.
 """
 from __future__ import annotations
 
@@ -46,11 +51,14 @@ class IndexState:
             "ministries": {m: _live_docs(snapshot, "ministries", m) for m in snapshot.terms("ministries")},
             "dossier": {d: _live_docs(snapshot, "dossier", d) for d in snapshot.terms("dossier")},
         }
-        # each paragraph's dossier as a number (0: none), so that the dossier facet is one bincount
+        # each paragraph's dossier and year as a number (0: none), so that their facets are one
+        # bincount over the hits; its topics and ministries as rows of codes (ValueRows)
         self.dossier_list = sorted(self.by_term["dossier"])
-        self.dossier_codes = np.zeros(self.size, np.int32)
-        for code, dossier in enumerate(self.dossier_list, start=1):
-            self.dossier_codes[self.by_term["dossier"][dossier]] = code
+        self.dossier_codes = _codes(self.size, self.dossier_list, self.by_term["dossier"])
+        self.year_list = sorted(self.by_year)
+        self.year_codes = _codes(self.size, self.year_list, self.by_year)
+        self.topic_rows = ValueRows(self.size, self.by_topic)
+        self.ministry_rows = ValueRows(self.size, self.by_term["ministries"])
         self.ministry_names = {slug: self._letter_meta(snapshot, "ministries", slug)
                                .get("ministries_by_slug", {}).get(slug, slug)
                                for slug in self.by_term["ministries"]}
@@ -59,6 +67,7 @@ class IndexState:
         self.expander = Expander(synonyms, self.abbreviations, taxonomy)
         self._order: np.ndarray | None = None  # see letter_order
         self._letters: np.ndarray | None = None  # see letters
+        self._letters_in_order = False  # whether the letter numbers never go down (see letters)
         self._written: dict[str, tuple[str, int]] | None = None  # see written
 
     def ministries(self, typed: str) -> tuple[str, ...]:
@@ -98,37 +107,38 @@ class IndexState:
             allowed = mask if allowed is None else allowed & mask
         return allowed
 
-    def facets(self, matching: np.ndarray, taxonomy: Taxonomy, snapshot: Snapshot) -> dict[str, list[FacetValue]]:
+    def facets(self, matching: np.ndarray, taxonomy: Taxonomy, snapshot: Snapshot,
+               hits: np.ndarray | None = None) -> dict[str, list[FacetValue]]:
         """Topic, year, ministry and dossier counts over all matching paragraphs, largest first
-        (years in order)."""
+        (years in order). `hits`: the numbers of the matching paragraphs, when known."""
+        hits = np.flatnonzero(matching) if hits is None else hits
+        per_topic = self.topic_rows.counts(matching, hits)
         topics = []
         for topic in taxonomy.topics:
-            count = int(np.count_nonzero(matching[self.by_topic.get(topic.slug, _NONE)]))
-            if count:
+            if count := per_topic.get(topic.slug, 0):
                 topics.append(FacetValue(value=topic.name, slug=topic.slug, count=count))
         topics.sort(key=lambda v: (-v.count, v.value))
-        return {"topic": topics, "year": self.year_counts(matching),
-                "ministry": self.ministry_counts(matching), "dossier": self._dossier_facet(matching, snapshot)}
+        return {"topic": topics, "year": self.year_counts(matching, hits),
+                "ministry": self.ministry_counts(matching, hits), "dossier": self._dossier_facet(hits, snapshot)}
 
-    def year_counts(self, matching: np.ndarray) -> list[FacetValue]:
+    def year_counts(self, matching: np.ndarray, hits: np.ndarray | None = None) -> list[FacetValue]:
         """Matching paragraphs per year, the years with any, in order."""
-        years = [FacetValue(value=y, count=int(np.count_nonzero(matching[docs])))
-                 for y, docs in sorted(self.by_year.items())]
-        return [y for y in years if y.count]
+        hits = np.flatnonzero(matching) if hits is None else hits
+        counts = np.bincount(self.year_codes[hits], minlength=len(self.year_list) + 1)[1:]
+        return [FacetValue(value=y, count=int(c)) for y, c in zip(self.year_list, counts) if c]
 
-    def ministry_counts(self, matching: np.ndarray) -> list[FacetValue]:
+    def ministry_counts(self, matching: np.ndarray, hits: np.ndarray | None = None) -> list[FacetValue]:
         """Matching paragraphs per ministry, the largest first."""
-        ministries = []
-        for slug, docs in self.by_term["ministries"].items():
-            if count := int(np.count_nonzero(matching[docs])):
-                ministries.append(FacetValue(value=self.ministry_names[slug], slug=slug, count=count))
+        hits = np.flatnonzero(matching) if hits is None else hits
+        ministries = [FacetValue(value=self.ministry_names[slug], slug=slug, count=count)
+                      for slug, count in self.ministry_rows.counts(matching, hits).items()]
         ministries.sort(key=lambda v: (-v.count, v.value))
         return ministries
 
-    def _dossier_facet(self, matching: np.ndarray, snapshot: Snapshot) -> list[FacetValue]:
+    def _dossier_facet(self, hits: np.ndarray, snapshot: Snapshot) -> list[FacetValue]:
         if not self.dossier_list:
             return []
-        counts = np.bincount(self.dossier_codes[matching], minlength=len(self.dossier_list) + 1)[1:]
+        counts = np.bincount(self.dossier_codes[hits], minlength=len(self.dossier_list) + 1)[1:]
         top = [int(i) for i in np.argsort(-counts, kind="stable")[:DOSSIER_FACET_SIZE] if counts[i]]
         values = []
         for i in top:
@@ -170,6 +180,15 @@ class IndexState:
             letters = snapshot.doc_frequency("words", word)
         return form if 2 * count >= letters else word
 
+    def count_letters(self, snapshot: Snapshot, hits: np.ndarray) -> int:
+        """How many letters these paragraphs (their numbers, in order) belong to. A letter's
+        paragraphs are numbered together, so where the letter numbers run in order, the letters
+        are where the number changes: no sort of the hits."""
+        letters = self.letters(snapshot)[hits]
+        if self._letters_in_order:
+            return int(len(letters) and 1 + np.count_nonzero(letters[1:] != letters[:-1]))
+        return len(np.unique(letters))
+
     def letters(self, snapshot: Snapshot) -> np.ndarray:
         """Each paragraph's letter as a number (0, 1, ...; the same number for the paragraphs of
         one letter), worked out once per index state. A letter's paragraphs are indexed
@@ -179,18 +198,22 @@ class IndexState:
             numbers = snapshot.numeric_column("paragraph")
             starts = numbers == 1
             letters = np.cumsum(starts) - 1
+            self._letters_in_order = True
             if len(numbers) and not (starts[0] and np.all(np.diff(numbers)[~starts[1:]] == 1)):
                 ids = np.array(list(snapshot.column("letter_id")), dtype=object)
                 letters = np.unique(ids, return_inverse=True)[1]
+                self._letters_in_order = False
             self._letters = letters.astype(np.int64)
         return self._letters
 
-    def by_date(self, snapshot: Snapshot, matching: np.ndarray, k: int, newest_first: bool) -> list[int]:
+    def by_date(self, snapshot: Snapshot, matching: np.ndarray, k: int, newest_first: bool,
+                hits: np.ndarray | None = None) -> list[int]:
         """The first k matching paragraphs by date (undated ones last either way), then by
         letter and paragraph. Usually only the paragraphs that tie with the k-th on the date
         are looked up for their letter and number; when thousands tie (a corpus of undated
-        letters), the order of all paragraphs is worked out once for this index state."""
-        docs = np.flatnonzero(matching)
+        letters), the order of all paragraphs is worked out once for this index state.
+        `hits`: the numbers of the matching paragraphs, when known."""
+        docs = np.flatnonzero(matching) if hits is None else hits
         days = self.days[docs]
         key = np.where(days == 0, np.iinfo(np.int64).max, -days if newest_first else days)
         if len(docs) > k:
@@ -214,6 +237,46 @@ class IndexState:
             self._order = np.empty(len(order), np.int64)
             self._order[order] = np.arange(len(order))
         return self._order
+
+
+class ValueRows:
+    """The values of a field with several per paragraph (topics, ministries) as a row of codes
+    per paragraph, so that counting them over a query's hits reads only the hits' rows. Where
+    the values are rarer than the hits, each value's paragraphs are read instead."""
+
+    def __init__(self, size: int, postings: dict[str, np.ndarray]):
+        self.values = sorted(postings)
+        self.postings = postings
+        docs = [postings[v] for v in self.values]
+        all_docs = np.concatenate(docs) if docs else _NONE
+        codes = np.repeat(np.arange(len(docs), dtype=np.int32), [len(d) for d in docs])
+        self.codes = codes[np.argsort(all_docs, kind="stable")]  # by paragraph, in order
+        # where each paragraph's row begins (built only when some paragraph has a value)
+        self.starts = np.zeros(size + 1 if len(all_docs) else 1, np.int32 if len(all_docs) < 2**31 else np.int64)
+        if len(all_docs):
+            np.cumsum(np.bincount(all_docs, minlength=size), out=self.starts[1:])
+
+    def counts(self, matching: np.ndarray, hits: np.ndarray) -> dict[str, int]:
+        """value -> matching paragraphs with it, the values with any."""
+        if len(self.codes) <= len(hits):
+            found = {v: int(np.count_nonzero(matching[self.postings[v]])) for v in self.values}
+            return {v: n for v, n in found.items() if n}
+        begin = self.starts[hits]
+        lengths = self.starts[hits + 1] - begin
+        total = int(lengths.sum())
+        if not total:
+            return {}
+        rows = np.repeat(begin - (np.cumsum(lengths) - lengths), lengths) + np.arange(total)
+        counts = np.bincount(self.codes[rows], minlength=len(self.values))
+        return {self.values[i]: int(counts[i]) for i in np.flatnonzero(counts)}
+
+
+def _codes(size: int, values: list[str], postings: dict[str, np.ndarray]) -> np.ndarray:
+    """Each paragraph's value as its place in `values` + 1 (0: none): one value per paragraph."""
+    codes = np.zeros(size, np.int16 if len(values) < 2**15 else np.int32)
+    for code, value in enumerate(values, start=1):
+        codes[postings[value]] = code
+    return codes
 
 
 def _live_docs(snapshot: Snapshot, field: str, term: str) -> np.ndarray:

@@ -149,7 +149,7 @@ class SearchService:
                 hits, letters = self._page(found, request)
             elif total:
                 notices.append(f"Pagina {request.page} bestaat niet; er zijn {last_page} pagina's met resultaten.")
-            facets = found.state.facets(found.matching, self.taxonomy, snapshot)
+            facets = found.state.facets(found.matching, self.taxonomy, snapshot, found.hits)
             years = found.state.year_counts(found.without_year()) if filters.year is not None else facets["year"]
         except DeadlinePassed:
             total, letters_total, hits, letters, facets, years, stopped = 0, 0, [], [], NO_FACETS, [], True
