@@ -120,7 +120,8 @@ def _phase(port: int, plans: list[list[dict[str, str]]]) -> dict:
 
 def measure_load(server: Server, queries: list[dict], clients: int, rounds: int = 1) -> dict:
     """`clients` clients, each sending the mix `rounds` times (each request new to the server),
-    then its first round again (from the result cache)."""
+    then its first round again (from the result cache). `server`: anything with `port`, `proc`
+    (its `pid`) and `processes()`, as benchmarks.harness.Server."""
     base = [api_params(q) for q in queries]
     plans, seen = [], set()
     for c in range(clients):
@@ -157,6 +158,52 @@ def measure_load(server: Server, queries: list[dict], clients: int, rounds: int 
     }
 
 
+class RunningServer:
+    """A server started otherwise (another checkout's `brieven serve`), found by its port and
+    main process id: what measure_load needs of a Server."""
+
+    def __init__(self, port: int, pid: int):
+        from types import SimpleNamespace
+
+        self.port = port
+        self.proc = SimpleNamespace(pid=pid)
+
+    def processes(self) -> dict[int, dict[str, int]]:
+        from benchmarks.harness import proc_status
+
+        return {pid: proc_status(pid) for pid in process_tree(self.proc.pid)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Load a server that is already running (e.g. the code before this work, for comparison):
+    python -m benchmarks.load --port P --pid PID --clients 20"""
+    import argparse
+    import json
+    import sys
+
+    from benchmarks.harness import load_average, machine
+
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.load", description=main.__doc__.split("\n")[0])
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--pid", type=int, required=True, help="the server's main process")
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=1)
+    args = parser.parse_args(argv)
+    from benchmarks.queries import QUERIES
+
+    server = RunningServer(args.port, args.pid)
+    warm = _Client(args.port)
+    for _ in range(2 * len(server.processes())):  # on fresh connections: each worker, likely
+        warm.get({"q": "opwarmen"})
+        warm.close()
+        warm.conn = None
+    figures = {"command": " ".join(["python -m benchmarks.load", *sys.argv[1:]]), "machine": machine(),
+               **measure_load(server, QUERIES, args.clients, args.rounds)}
+    figures["machine"]["load_average_at_end"] = load_average()
+    print(json.dumps(figures, indent=2, ensure_ascii=False))
+    return 0
+
+
 def _own_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
@@ -172,3 +219,7 @@ def pss_bytes(pid: int) -> int:
     except (OSError, ValueError):
         pass
     return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
