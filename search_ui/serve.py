@@ -1,10 +1,11 @@
 """Serving the app: gunicorn with a process per core, Flask's development server for --debug.
 
 One Python process answers on one core at a time (the GIL): a search is mostly numpy and
-Python, so threads alone leave a second core idle. gunicorn runs `workers` processes that
-accept on one listening socket; each has its own search service (searchers, index state,
-caches) over the same index files, read-only, and each notices a changed index on its next
-request, as one process does. The app is made once, before the workers are forked (the
+Python, so threads alone leave a second core idle. gunicorn runs `workers` processes, each
+listening on a socket of its own on the same port (SO_REUSEPORT: the kernel spreads new
+connections over them); each has its own search service (searchers, index state, caches) over
+the same index files, read-only, and each notices a changed index on its next request, as one
+process does. The app is made once, before the workers are forked (the
 modules it loads are shared copy-on-write); each worker then opens the index and reads what
 every search needs before it takes its first request.
 
@@ -86,14 +87,14 @@ def _listen(host: str, port: int) -> socket.socket:
         listener.close()
         raise PortInUse(f"Kan niet luisteren op {_display(host)}:{port} ({error.strerror}): "
                         "kies een andere poort met --port, of stop het programma dat deze gebruikt.") from error
-    _time_out_stalled(listener)
     listener.listen(2048)
     return listener
 
 
 def _time_out_stalled(listener: socket.socket) -> None:
     """A client that stalls mid-request or mid-answer for STALLED_SECONDS gets an error on
-    its connection (set on the listener: Linux gives the timeouts to every accepted one)."""
+    its connection (set on a worker's listener: Linux gives the timeouts to every accepted one;
+    waitress, reading without blocking, has its own)."""
     stalled = struct.pack("ll", STALLED_SECONDS, 0)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, stalled)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, stalled)
