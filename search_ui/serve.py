@@ -104,6 +104,21 @@ def _display(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
+def _warm_up(worker, warm: Callable[[Flask], None]) -> None:
+    """Run `warm` on the worker's app before it takes requests, telling the arbiter meanwhile
+    that the worker is alive: gunicorn stops a worker that is silent for its timeout (30 s),
+    and reading a large index's state may take longer than that."""
+    import threading
+
+    done = threading.Event()
+    thread = threading.Thread(target=lambda: (warm(worker.wsgi), done.set()), daemon=True,
+                              name="brieven-warm-up")
+    thread.start()
+    while not done.wait(1.0) and thread.is_alive():
+        worker.notify()
+    thread.join()
+
+
 def _run_gunicorn(app: Flask, host: str, port: int, workers: int, access_log: str | None,
                   warm: Callable[[Flask], None] | None) -> None:
     """gunicorn's arbiter over the app already made, until stopped. Each worker listens on a
@@ -131,7 +146,7 @@ def _run_gunicorn(app: Flask, host: str, port: int, workers: int, access_log: st
         "control_socket_disable": True,  # no control socket in the user's home
         "accesslog": access_log,
         "access_log_format": '%(h)s %(t)s "%(r)s" %(s)s %(B)s %(M)sms pid=%(p)s',
-        "post_worker_init": (lambda worker: warm(worker.wsgi)) if warm else None,
+        "post_worker_init": (lambda worker: _warm_up(worker, warm)) if warm else None,
     }
 
     class Application(BaseApplication):
