@@ -165,11 +165,15 @@ def proc_status(pid: int) -> dict[str, int]:
 
 
 class Server:
-    """`brieven serve` on a free port, as a subprocess, queried over one keep-alive connection."""
+    """`brieven serve` on a free port, as a subprocess, queried over one keep-alive connection.
+    `workers`: its processes (None: brieven's default, one per core); `options`: more of its
+    options (`--access-log FILE`)."""
 
-    def __init__(self, index_dir: Path, corpus_dir: Path, startup_timeout: float = 120.0):
+    def __init__(self, index_dir: Path, corpus_dir: Path, startup_timeout: float = 120.0,
+                 workers: int | None = None, options: tuple[str, ...] = ()):
         self.port = free_port()
-        self.command = cli(index_dir, corpus_dir, "serve", "--port", str(self.port))
+        self.command = cli(index_dir, corpus_dir, "serve", "--port", str(self.port),
+                           *(("--workers", str(workers)) if workers else ()), *options)
         self._log = tempfile.TemporaryFile()
         self.proc = subprocess.Popen(self.command, stdout=self._log, stderr=subprocess.STDOUT,
                                      cwd=ROOT, env=cli_env())
@@ -221,7 +225,13 @@ class Server:
         return json.loads(body), seconds
 
     def memory(self) -> dict[str, int]:
+        """VmHWM and VmRSS of the server's main process (with workers: the process that
+        supervises them); `processes` has each worker's."""
         return proc_status(self.proc.pid)
+
+    def processes(self) -> dict[int, dict[str, int]]:
+        """VmHWM and VmRSS of every process of the server (the main one first, then its workers)."""
+        return {pid: proc_status(pid) for pid in process_tree(self.proc.pid)}
 
     def log(self) -> str:
         self._log.seek(0)

@@ -13,7 +13,9 @@ Steps (each as the user runs brieven, `python -m indexer.cli` subprocesses):
 4. the same queries in this process through SearchService.search (no HTTP, no JSON);
 5. one new letter: `brieven add FILE` while polling the running server for a word only that
    letter has (seconds from the start of `add` to the first hit), then another one through the
-   command line (`brieven add`, then `brieven search`).
+   command line (`brieven add`, then `brieven search`);
+6. with `--clients N`: N clients at once, each query new to the server (benchmarks/load.py):
+   throughput and latency, for each server size of `--workers` (e.g. `--workers 1,2`).
 
 Prints the figures as JSON and as a table beside the targets, and saves the JSON to
 benchmarks/results/<timestamp>-<N>.json.
@@ -29,7 +31,7 @@ import time
 from datetime import date, datetime
 from pathlib import Path
 
-from benchmarks import adding, corpus as bench_corpus
+from benchmarks import adding, corpus as bench_corpus, load
 from benchmarks.harness import (Server, cli, cpu_reference_ms, dir_size, git_commit, load_average, machine,
                                 run, save_and_print, summary_ms)
 from benchmarks.queries import QUERIES, api_params, label, search_request
@@ -140,6 +142,32 @@ def measure_in_process(index_dir: Path, queries: list[dict], passes: int, warmup
     return {**summary_ms(samples), "first_search_ms": round(opening * 1000, 1)}
 
 
+def measure_load(server: Server, queries: list[dict], args: argparse.Namespace) -> dict:
+    workers = len(server.processes()) - 1 or 1
+    log(f"{args.clients} clients at once, {workers} worker(s), {args.rounds} round(s) of the mix each")
+    server.search(api_params(WARMUP_QUERY))
+    figures = {"workers": workers, "server_command": " ".join(server.command),
+               **load.measure_load(server, queries, args.clients, args.rounds)}
+    new = figures["new"]
+    log(f"  {new['requests_per_s']} requests/s, p50 {new['latency']['p50_ms']} / p95 "
+        f"{new['latency']['p95_ms']} / p99 {new['latency']['p99_ms']} ms, {new['errors']} errors; "
+        f"CPU s per process {figures['cpu_seconds_per_process']}")
+    return figures
+
+
+def reused_index(index_dir: Path, corp) -> dict | None:
+    """The figures of an index of this corpus left by an earlier run (--keep-index), None if
+    there is none: `brieven stats` must say it holds the corpus's paragraphs."""
+    stats = run(cli(index_dir, corp.directory, "stats"))
+    if stats.returncode != 0 or f" {corp.paragraphs}\n" not in stats.stdout.replace(",", ""):
+        return None
+    log(f"reusing {index_dir} (index figures not measured)")
+    size = dir_size(index_dir)
+    return {"reused": True, "seconds": None, "paragraphs": corp.paragraphs, "letters": corp.letters,
+            "paragraphs_per_s": None, "size_mb": round(size / MB, 1),
+            "bytes_per_paragraph": round(size / corp.paragraphs, 1), "peak_rss_mb": None}
+
+
 def check(name: str, value: float | None) -> dict:
     op, target = TARGETS[name]
     met = None if value is None else (value <= target if op == "<=" else value >= target)
@@ -163,20 +191,23 @@ def benchmark(args: argparse.Namespace) -> dict:
         f"{corp.documents_used} documents used {figures['corpus']['repeats_per_document']} times each"
         + (" (cached)" if corp.cached else ""))
     index_dir = data_dir / f"index-{args.paragraphs}"
-    figures["index"] = measure_index(index_dir, corp.directory)
+    figures["index"] = reused_index(index_dir, corp) if args.reuse_index else None
+    if figures["index"] is None:
+        figures["index"] = measure_index(index_dir, corp.directory)
 
     work = Path(tempfile.mkdtemp(prefix="brieven-bench-"))
     rng = random.Random()
     docs = bench_corpus.load_documents()
     try:
-        log("starting the server")
-        with Server(index_dir, corp.directory) as server:
+        log("starting the server" + (f" ({args.workers[0]} worker(s))" if args.workers[0] else ""))
+        with Server(index_dir, corp.directory, workers=args.workers[0]) as server:
             startup = server.memory()
             log(f"server up in {server.startup_seconds:.1f} s on port {server.port}; "
                 f"{len(queries)} queries, {args.warmup} warm-up search(es), {args.passes} passes "
                 "(the first uncached, checked against the targets)")
             http = measure_http(server, queries, args.passes, args.warmup)
             memory = server.memory()
+            processes = server.processes()  # with workers: the searching happens in them
             figures["queries"] = {
                 "count": len(queries),
                 "passes": args.passes,
@@ -189,7 +220,10 @@ def benchmark(args: argparse.Namespace) -> dict:
             figures["server"] = {
                 "startup_seconds": round(server.startup_seconds, 2),
                 "rss_after_startup_mb": round(startup.get("VmRSS", 0) / MB, 1),
-                "peak_rss_mb": round(memory.get("VmHWM", 0) / MB, 1),
+                "peak_rss_mb": round(max(m.get("VmHWM", 0) for m in processes.values()) / MB, 1),
+                "peak_rss_how": "the largest VmHWM of the server's processes (with workers, the largest worker)",
+                "peak_rss_per_process_mb": [round(m.get("VmHWM", 0) / MB, 1) for m in processes.values()],
+                "pss_total_mb": round(sum(load.pss_bytes(pid) for pid in processes) / MB, 1),
                 "rss_mb": round(memory.get("VmRSS", 0) / MB, 1),
                 "command": " ".join(server.command),
             }
@@ -215,6 +249,11 @@ def benchmark(args: argparse.Namespace) -> dict:
                     "server": via_server,
                     "cli": via_cli,
                 }
+            if args.clients:
+                figures["load"] = [measure_load(server, queries, args)]
+        for workers in args.workers[1:] if args.clients else ():
+            with Server(index_dir, corp.directory, workers=workers) as server:
+                figures["load"].append(measure_load(server, queries, args))
     finally:
         bench_corpus.remove_new_letters(corp.directory)  # keep the cached corpus as generated
         shutil.rmtree(work, ignore_errors=True)
@@ -251,11 +290,12 @@ def table(f: dict) -> str:
     rows = [
         ("Index (brieven index --rebuild)", "", "", ""),
         ("  paragraphs / letters", f"{ix['paragraphs']:,} / {ix['letters']:,}", "", ""),
-        ("  wall time", f"{ix['seconds']:.1f} s", "", ""),
-        ("  paragraphs/s", f"{ix['paragraphs_per_s']:,.0f}", t["index_paragraphs_per_s"]["target"],
-         mark("index_paragraphs_per_s")),
+        ("  wall time", "reused, not measured" if ix.get("reused") else f"{ix['seconds']:.1f} s", "", ""),
+        ("  paragraphs/s", "-" if ix.get("reused") else f"{ix['paragraphs_per_s']:,.0f}",
+         t["index_paragraphs_per_s"]["target"], mark("index_paragraphs_per_s")),
         ("  size on disk", f"{ix['size_mb']:.1f} MB ({ix['bytes_per_paragraph']:.0f} B/paragraph)", "", ""),
-        (f"  indexer peak RSS ({ix.get('processes', 1)} process(es))", f"{ix['peak_rss_mb']:.0f} MB", "", ""),
+        (f"  indexer peak RSS ({ix.get('processes', 1)} process(es))",
+         "-" if ix.get("reused") else f"{ix['peak_rss_mb']:.0f} MB", "", ""),
         (f"Queries over HTTP ({q['count']} queries, each asked the first time)", "", "", ""),
         ("  p50", f"{q['http']['p50_ms']:.1f} ms", "", ""),
         ("  p95", f"{q['http']['p95_ms']:.1f} ms", t["query_p95_ms"]["target"], mark("query_p95_ms")),
@@ -283,6 +323,21 @@ def table(f: dict) -> str:
             ("  add, wall time (CLI path)", f"{a['cli']['add_seconds']:.2f} s", "", ""),
             ("  + brieven search (CLI) wall time", f"{a['cli']['search_seconds']:.2f} s", "", ""),
             ("  searchable via CLI after", f"{a['cli']['searchable_seconds']:.2f} s", "", ""),
+        ]
+    for ld in f.get("load", []):
+        new, again = ld["new"], ld["repeated"]
+        rows += [
+            (f"{ld['clients']} clients at once, {ld['workers']} worker(s), each request new", "", "", ""),
+            ("  requests/s (errors)", f"{new['requests_per_s']:,.1f} ({new['errors']})", "", ""),
+            ("  p50 / p95 / p99", "{p50_ms:.0f} / {p95_ms:.0f} / {p99_ms:.0f} ms".format(**new["latency"]), "", ""),
+            ("  CPU s per process (main first); per request",
+             " / ".join(f"{x:g}" for x in ld["cpu_seconds_per_process"]) + f"; {new['server_cpu_ms_per_request']:.1f} ms",
+             "", ""),
+            ("  the clients' own CPU", f"{new['client_cpu_seconds']:.1f} s", "", ""),
+            ("  peak RSS per process; PSS total",
+             " / ".join(f"{x:.0f}" for x in ld["peak_rss_per_process_mb"]) + f" MB; {ld['pss_total_mb']:.0f} MB", "", ""),
+            ("  repeated (result cache): requests/s, p50/p95",
+             f"{again['requests_per_s']:,.1f}, " + "{p50_ms:.0f} / {p95_ms:.0f} ms".format(**again["latency"]), "", ""),
         ]
     w0 = max(len(r[0]) for r in rows)
     w1 = max(len(r[1]) for r in rows)
@@ -321,9 +376,23 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="seconds between polls of the server after `add` (default 0.05)")
     parser.add_argument("--skip-add", action="store_true", help="leave out the new-letter timing")
     parser.add_argument("--keep-index", action="store_true", help="keep benchmarks/data/index-N afterwards")
+    parser.add_argument("--reuse-index", action="store_true",
+                        help="use benchmarks/data/index-N of an earlier --keep-index run when it holds the corpus")
+    parser.add_argument("--clients", type=int, default=0,
+                        help="N clients at once, each query new to the server: throughput and latency (default: none)")
+    parser.add_argument("--rounds", type=int, default=1, help="times each client sends the mix (default 1)")
+    parser.add_argument("--workers", default="",
+                        help="server processes, or a list (1,2) to measure the clients against each "
+                             "(default: brieven serve's, one per core)")
     parser.add_argument("--data-dir", default=str(bench_corpus.DATA_DIR), help="for corpora and indexes")
     parser.add_argument("--results-dir", default=str(RESULTS_DIR), help="where the JSON is saved")
     args = parser.parse_args(argv)
+    try:
+        args.workers = [int(w) for w in args.workers.split(",") if w.strip()] or [0]
+    except ValueError:
+        parser.error("--workers takes numbers separated by commas, e.g. 1,2")
+    if min(args.workers) < 0 or args.clients < 0 or args.rounds < 1:
+        parser.error("--workers and --clients must not be negative, --rounds at least 1")
     if args.paragraphs < 1 or args.queries < 1 or args.passes < 1 or args.warmup < 0:
         parser.error("--paragraphs, --queries and --passes must be at least 1, --warmup at least 0")
     return args

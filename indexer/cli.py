@@ -98,15 +98,17 @@ def main(ctx, index_dir, corpus_dir):
 @library_errors
 def index(settings: Settings, rebuild: bool):
     """Indexeer het corpus: nieuwe brieven erbij, gewijzigde vervangen, verwijderde eruit.
+    De eerste keer, en als het grootste deel van het corpus nieuw of gewijzigd is, wordt de
+    index opnieuw opgebouwd, op elke processorkern.
 
     Voorbeeld: brieven index --rebuild
     """
+    from indexer.cli_progress import IndexProgress
     from indexer.reading import find_letters
 
-    total = len(find_letters(settings.corpus_dir))
-    with click.progressbar(length=total, label="Indexeren", file=sys.stderr) as bar:
+    with IndexProgress(len(find_letters(settings.corpus_dir))) as progress:
         summary = _update_index(
-            settings, rebuild=rebuild, progress=lambda name: bar.update(1),
+            settings, rebuild=rebuild, progress=progress.update,
             parallel=True,  # this process runs no other threads
         )
     _report(summary, settings)
@@ -174,7 +176,8 @@ def _report(summary: "IndexSummary", settings: Settings) -> None:
         click.echo(f"opmerking: {name}: {note}", err=True)
     for name, reason in summary.skipped:
         click.echo(f"overgeslagen: {name}: {reason}", err=True)
-    how = "opnieuw opgebouwd" if summary.rebuilt else (
+    how = ("opnieuw opgebouwd" + (f": {summary.rebuilt_because}" if summary.rebuilt_because else "")
+           if summary.rebuilt else None) or (
         f"{len(summary.added)} nieuw, {len(summary.changed)} gewijzigd, {len(summary.removed)} verwijderd, "
         f"{summary.unchanged} ongewijzigd"
     )
@@ -307,20 +310,25 @@ def export(settings: Settings, fmt: str):
 @click.option("--debug", is_flag=True, help="Flasks ontwikkelserver met debugger: nooit op een openbaar adres.")
 @click.option("--base-url", help="Het openbare adres van de site, voor de links in feeds, bijvoorbeeld https://brieven.example.nl "
                                  "[env BRIEVEN_BASE_URL; standaard: het adres van het verzoek bij een loopback-adres, anders relatieve links].")
+@click.option("--workers", type=click.IntRange(1, 64), help="Aantal serverprocessen, elk met een eigen zoekdienst over dezelfde index [standaard: het aantal processorkernen].")
+@click.option("--access-log", type=click.Path(dir_okay=False, allow_dash=True), help="Schrijf een regel per verzoek (met het proces dat antwoordde) naar dit bestand, of - voor stderr.")
 @click.pass_obj
 @library_errors
-def serve(settings: Settings, host: str, port: int, debug: bool, base_url: str | None):
-    """Serveer de zoeksite (waitress; Flasks ontwikkelserver met --debug).
+def serve(settings: Settings, host: str, port: int, debug: bool, base_url: str | None,
+          workers: int | None, access_log: str | None):
+    """Serveer de zoeksite (gunicorn, een proces per processorkern; Flasks ontwikkelserver met --debug).
 
-    Voorbeeld: brieven serve --host 0.0.0.0 --base-url https://brieven.example.nl
+    Voorbeeld: brieven serve --host 0.0.0.0 --base-url https://brieven.example.nl --workers 2
     """
     from search_ui import create_app
     from search_ui.serve import serve as run_server
+    from search_ui.service import prepare
 
     settings = settings.with_base_url(base_url)
     app = create_app({"INDEX_DIR": settings.index_dir, "PAGE_SIZE": settings.page_size,
                       "BASE_URL": settings.base_url})
-    run_server(app, host=host, port=port, debug=debug)  # it says where it listens, once
+    # it says where it listens, once
+    run_server(app, host=host, port=port, debug=debug, workers=workers, access_log=access_log, warm=prepare)
 
 
 @main.command()

@@ -1,29 +1,161 @@
-"""Serving the app: waitress (a production WSGI server) by default, Flask's server for --debug."""
+"""Serving the app: gunicorn with a process per core, Flask's development server for --debug.
+
+One Python process answers on one core at a time (the GIL): a search is mostly numpy and
+Python, so threads alone leave a second core idle. gunicorn runs `workers` processes, each
+listening on a socket of its own on the same port (SO_REUSEPORT: the kernel spreads new
+connections over them); each has its own search service (searchers, index state, caches) over
+the same index files, read-only, and each notices a changed index on its next request, as one
+process does. The app is made once, before the workers are forked (the
+modules it loads are shared copy-on-write); each worker then opens the index and reads what
+every search needs before it takes its first request.
+
+Where gunicorn cannot run (no fork: Windows) waitress serves in one process.
+"""
 from __future__ import annotations
+
+import os
+import socket
+import struct
+from typing import Callable
 
 from flask import Flask
 
+from indexer.errors import BrievenError
+
 DEFAULT_HOST = "127.0.0.1"  # loopback: serving to the network is a deliberate choice
 DEFAULT_PORT = 5000
-# Threads answering requests. Each search stops at its deadline (2 s), so a few costly requests
-# hold a few threads for at most that long; with more threads than that, an ordinary search
-# does not wait behind them (benchmarks/hostile.py measures it). Waitress's default is 4.
+# Threads answering requests in each worker. Each search stops at its deadline (2 s), so a few
+# costly requests hold a few threads for at most that long; with more threads than that, an
+# ordinary search does not wait behind them (benchmarks/hostile.py measures it).
 SERVER_THREADS = 8
+# A client that sends part of a request (or stops reading an answer) for this long loses its
+# connection: a thread is given to a connection once its first bytes arrive, and a client that
+# then stalls must not hold it (gunicorn leaves that to a proxy in front; the socket does it here).
+STALLED_SECONDS = 10
+KEEPALIVE_SECONDS = 5  # an idle kept-alive connection is closed after this long
 
 
-def serve(app: Flask, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, debug: bool = False) -> None:
+class PortInUse(BrievenError):
+    exit_code = 1
+
+
+def default_workers() -> int:
+    """One worker per core this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def serve(app: Flask, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, debug: bool = False,
+          workers: int | None = None, access_log: str | None = None,
+          warm: Callable[[Flask], None] | None = None) -> None:
     """Serve until interrupted, after one line that says what is served where (Flask's
-    development server says it itself). Debug mode (reloader, tracebacks in the browser) only
-    when asked."""
+    development server says it itself). `workers` processes (default: one per core);
+    `access_log`: a file (or "-" for stderr) that gets a line per request, with the worker's
+    process id; `warm(app)` runs in each worker before its first request. Debug mode (reloader,
+    tracebacks in the browser) only when asked."""
     if debug:
         app.run(host=host, port=port, debug=True)
         return
-    import waitress  # imported here: the debug server and the tests need not load it
+    workers = workers or default_workers()
+    listener = _listen(host, port)
+    line = f"brieven: zoeken in {app.config['INDEX_DIR']} op http://{_display(host)}:{port}/"
+    try:
+        import gunicorn.app.base  # noqa: F401  (not on Windows: fcntl)
+    except ImportError:
+        import waitress
 
-    print(f"brieven: zoeken in {app.config['INDEX_DIR']} op http://{_display(host)}:{port}/ "
-          "(Ctrl-C stopt)", flush=True)
-    waitress.serve(app, host=host, port=port, ident="brieven", threads=SERVER_THREADS)
+        print(f"{line} (1 proces, Ctrl-C stopt)", flush=True)
+        waitress.serve(app, sockets=[listener], ident="brieven", threads=SERVER_THREADS)
+        return
+    listener.close()  # the port is free: each worker binds its own socket to it
+    processes = "1 proces" if workers == 1 else f"{workers} processen"
+    print(f"{line} ({processes}, Ctrl-C stopt)", flush=True)
+    _run_gunicorn(app, host, port, workers, access_log, warm)
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """A listening socket on the address, bound here so that a port in use is said in Dutch
+    (also one that another `brieven serve` holds: this socket does not share its port)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listener = socket.socket(family, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listener.bind((host, port))
+    except OSError as error:
+        listener.close()
+        raise PortInUse(f"Kan niet luisteren op {_display(host)}:{port} ({error.strerror}): "
+                        "kies een andere poort met --port, of stop het programma dat deze gebruikt.") from error
+    listener.listen(2048)
+    return listener
+
+
+def _time_out_stalled(listener: socket.socket) -> None:
+    """A client that stalls mid-request or mid-answer for STALLED_SECONDS gets an error on
+    its connection (set on a worker's listener: Linux gives the timeouts to every accepted one;
+    waitress, reading without blocking, has its own)."""
+    stalled = struct.pack("ll", STALLED_SECONDS, 0)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, stalled)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, stalled)
 
 
 def _display(host: str) -> str:
     return f"[{host}]" if ":" in host else host
+
+
+def _warm_up(worker, warm: Callable[[Flask], None]) -> None:
+    """Run `warm` on the worker's app before it takes requests, telling the arbiter meanwhile
+    that the worker is alive: gunicorn stops a worker that is silent for its timeout (30 s),
+    and reading a large index's state may take longer than that."""
+    import threading
+
+    done = threading.Event()
+    thread = threading.Thread(target=lambda: (warm(worker.wsgi), done.set()), daemon=True,
+                              name="brieven-warm-up")
+    thread.start()
+    while not done.wait(1.0) and thread.is_alive():
+        worker.notify()
+    thread.join()
+
+
+def _run_gunicorn(app: Flask, host: str, port: int, workers: int, access_log: str | None,
+                  warm: Callable[[Flask], None] | None) -> None:
+    """gunicorn's arbiter over the app already made, until stopped. Each worker listens on a
+    socket of its own (SO_REUSEPORT), and the kernel spreads new connections over them: with
+    one shared socket, whichever worker woke first took a burst of connections, and clients
+    that keep their connection open (browsers do) stayed on one core."""
+    from gunicorn.app.base import BaseApplication
+
+    def post_fork(arbiter, worker) -> None:
+        for listener in worker.sockets:
+            _time_out_stalled(listener.sock)
+
+    options = {
+        "bind": [f"[{host}]:{port}" if ":" in host else f"{host}:{port}"],
+        "reuse_port": True,
+        "post_fork": post_fork,
+        "workers": workers,
+        "worker_class": "gthread",
+        "threads": SERVER_THREADS,
+        "keepalive": KEEPALIVE_SECONDS,
+        "graceful_timeout": 10,
+        "preload_app": True,  # the app is made: the workers share its loaded modules
+        "proc_name": "brieven",
+        "loglevel": "warning",  # a worker that dies or hangs is said; the rest is quiet
+        "control_socket_disable": True,  # no control socket in the user's home
+        "accesslog": access_log,
+        "access_log_format": '%(h)s %(t)s "%(r)s" %(s)s %(B)s %(M)sms pid=%(p)s',
+        "post_worker_init": (lambda worker: _warm_up(worker, warm)) if warm else None,
+    }
+
+    class Application(BaseApplication):
+        def load_config(self) -> None:
+            for name, value in options.items():
+                if value is not None:
+                    self.cfg.set(name, value)
+
+        def load(self) -> Flask:
+            return app
+
+    Application().run()

@@ -26,3 +26,9 @@ def get_service() -> SearchService:
 
 def page_size() -> int:
     return int(current_app.config["PAGE_SIZE"])
+
+
+def prepare(app: Flask) -> None:
+    """Open the app's index and read what every search needs, before the first request (each
+    server process does this for itself)."""
+    app.extensions[EXTENSION_KEY].prepare()

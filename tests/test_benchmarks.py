@@ -4,6 +4,7 @@ well-formed figures.
 Nothing here asserts on timings: the figures themselves come from `python -m benchmarks.run
 --paragraphs 100000` (benchmarks/README.md).
 """
+import dataclasses
 import json
 import subprocess
 import sys
@@ -44,8 +45,9 @@ def _positive(value) -> bool:
 
 @needs_scale_data
 def test_scale_benchmark_smoke_run(tmp_path):
-    # the whole mix of 50 queries, one pass: about 10 s here
-    proc, f = _run(tmp_path, "benchmarks.run", "--paragraphs", "10000", "--passes", "1")
+    # the whole mix of 50 queries, one pass, then 3 clients at once against 1 and 2 workers
+    proc, f = _run(tmp_path, "benchmarks.run", "--paragraphs", "10000", "--passes", "1",
+                   "--clients", "3", "--workers", "1,2")
 
     assert f["machine"]["cores"] >= 1 and f["machine"]["python"].count(".") == 2
     assert f["machine"]["cpu_reference_ms"] > 0 and f["machine"]["cpu_reference_ms_at_end"] > 0
@@ -84,8 +86,35 @@ def test_scale_benchmark_smoke_run(tmp_path):
             assert _positive(t["value"]) and isinstance(t["met"], bool), name
     for words in ("paragraphs/s", "p95", "p99", "Server peak RSS", "searchable via server", "target"):
         assert words in proc.stdout
+
+    loads = f["load"]
+    assert [ld["workers"] for ld in loads] == [1, 2] and [ld["server_processes"] for ld in loads] == [2, 3]
+    for ld in loads:
+        assert ld["clients"] == 3 and ld["new"]["requests"] == ld["repeated"]["requests"] == 150
+        assert ld["new"]["errors"] == ld["repeated"]["errors"] == 0
+        assert _positive(ld["new"]["requests_per_s"]) and _positive(ld["new"]["latency"]["p95_ms"])
+        assert len(ld["cpu_seconds_per_process"]) == len(ld["peak_rss_per_process_mb"]) == ld["server_processes"]
+        assert _positive(ld["pss_total_mb"])
+    assert "3 clients at once, 2 worker(s)" in proc.stdout
     # the cached corpus is left as generated: the letters the benchmark added are gone
     assert not list((tmp_path / "data" / "corpus-10000").glob(bench_corpus.NEW_LETTER_PREFIX + "*"))
+
+
+def test_the_load_clients_reword_a_query_without_changing_its_work(service):
+    """Each load client's requests are new to the server, and answer as the mix's own."""
+    from benchmarks.load import variant
+    from benchmarks.queries import QUERIES, api_params, search_request
+
+    for query in QUERIES + [{"q": "dialoog met Rusland"}, {"q": "NAVO* NIET china", "sort": "date-desc"}]:
+        asked = search_request(query)
+        first = service.search(asked)
+        reworded = {variant(api_params(query), v)["q"] for v in range(1, 61)}
+        assert len(reworded) == 60 and query["q"] not in reworded
+        for text in sorted(reworded)[::20]:
+            again = service.search(dataclasses.replace(asked, query=text))
+            assert (again.total, again.hits, again.facets, again.notice) == \
+                (first.total, first.hits, first.facets, first.notice), text
+            assert (again.suggestion or "").strip() == (first.suggestion or "")  # the spaces kept
 
 
 @needs_scale_data

@@ -212,7 +212,9 @@ def test_serve_says_once_where_it_listens_and_answers_the_sort_asked(index_dir):
     assert answers == {"nieuwste": "date-desc", "oudste": "date-asc", "relevantie": "relevance",
                        "date-desc": "date-desc"}
     started = [line for line in (out + err).splitlines() if f":{port}/" in line]
-    assert started == [f"brieven: zoeken in {index_dir} op http://127.0.0.1:{port}/ (Ctrl-C stopt)"]
+    cores = len(os.sched_getaffinity(0))  # a worker process per core, by default
+    processes = "1 proces" if cores == 1 else f"{cores} processen"
+    assert started == [f"brieven: zoeken in {index_dir} op http://127.0.0.1:{port}/ ({processes}, Ctrl-C stopt)"]
 
 
 @pytest.mark.parametrize("args", [["--help"], ["search", "--help"], ["--version"]])

@@ -5,6 +5,11 @@ expander (with the abbreviations the letters define): filters and facet counts a
 operations on these, instead of queries that expand into many terms. A ministry is named by its
 slug in the index and shown by its name; a dossier by its number, shown with its title (both
 read from a letter that has them, once per index state).
+
+Facets are counted from the matching paragraphs (`hits`, their numbers in order) and each
+paragraph's values as codes, so that their cost follows the hits of a query, not the size of
+the archive: at 1,000,000 paragraphs, counting the years by gathering the query's mask over
+every year's paragraphs read the whole archive for every search.
 """
 from __future__ import annotations
 
@@ -69,11 +74,14 @@ class IndexState:
             "ministries": {m: _live_docs(snapshot, "ministries", m) for m in snapshot.terms("ministries")},
             "dossier": {d: _live_docs(snapshot, "dossier", d) for d in snapshot.terms("dossier")},
         }
-        # each paragraph's dossier as a number (0: none), so that the dossier facet is one bincount
+        # each paragraph's dossier and year as a number (0: none), so that their facets are one
+        # bincount over the hits; its topics and ministries as rows of codes (ValueRows)
         self.dossier_list = sorted(self.by_term["dossier"])
-        self.dossier_codes = np.zeros(self.size, np.int32)
-        for code, dossier in enumerate(self.dossier_list, start=1):
-            self.dossier_codes[self.by_term["dossier"][dossier]] = code
+        self.dossier_codes = _codes(self.size, self.dossier_list, self.by_term["dossier"])
+        self.year_list = sorted(self.by_year)
+        self.year_codes = _codes(self.size, self.year_list, self.by_year)
+        self.topic_rows = ValueRows(self.size, self.by_topic)
+        self.ministry_rows = ValueRows(self.size, self.by_term["ministries"])
         self.ministry_names = {slug: self._letter_meta(snapshot, "ministries", slug)
                                .get("ministries_by_slug", {}).get(slug, slug)
                                for slug in self.by_term["ministries"]}
@@ -84,6 +92,7 @@ class IndexState:
         self.taxonomy = taxonomy
         self._order: np.ndarray | None = None  # see letter_order
         self._letters: np.ndarray | None = None  # see letters
+        self._letters_in_order = False  # whether the letter numbers never go down (see letters)
         self._written: dict[str, tuple[str, int]] | None = None  # see written
 
     def ministries(self, typed: str) -> tuple[str, ...]:
@@ -130,23 +139,24 @@ class IndexState:
         return np.unique(np.concatenate(docs)) if len(docs) > 1 else docs[0]
 
     def facets(self, matching: np.ndarray, taxonomy: Taxonomy, snapshot: Snapshot,
-               chosen: tuple[str, ...] = ()) -> dict[str, list[FacetValue]]:
+               chosen: tuple[str, ...] = (), hits: np.ndarray | None = None) -> dict[str, list[FacetValue]]:
         """Topic, year, ministry and dossier counts over all matching paragraphs, largest first
         (years in order); `letter_topic` counts the letters of the matching paragraphs by their
-        letter's topics. Topics: the themes, and the subtopics of a `chosen` theme."""
+        letter's topics. Topics: the themes, and the subtopics of a `chosen` theme. `hits`: the
+        numbers of the matching paragraphs, when known."""
+        hits = np.flatnonzero(matching) if hits is None else hits
         letter_of = self.letters(snapshot)
         matched = np.zeros(int(letter_of.max()) + 1 if len(letter_of) else 0, bool)  # letters with a match
-        matched[letter_of[matching]] = True
-        return {"topic": self._topic_facet(taxonomy, chosen, lambda docs: int(np.count_nonzero(matching[docs])),
-                                           self.by_topic),
-                "letter_topic": self._topic_facet(
-                    taxonomy, chosen, lambda docs: int(np.count_nonzero(matched[letter_of[docs]])),
-                    self.by_letter_topic),
-                "year": self.year_counts(matching),
-                "ministry": self.ministry_counts(matching), "dossier": self._dossier_facet(matching, snapshot)}
+        matched[letter_of[hits]] = True
+        letters = {slug: int(np.count_nonzero(matched[letter_of[docs]]))  # a letter's topics are on one paragraph
+                   for slug, docs in self.by_letter_topic.items()}
+        return {"topic": self._topic_facet(taxonomy, chosen, self.topic_rows.counts(matching, hits)),
+                "letter_topic": self._topic_facet(taxonomy, chosen, letters),
+                "year": self.year_counts(matching, hits),
+                "ministry": self.ministry_counts(matching, hits), "dossier": self._dossier_facet(hits, snapshot)}
 
     @staticmethod
-    def _topic_facet(taxonomy: Taxonomy, chosen: tuple[str, ...], count, by_topic: dict) -> list[FacetValue]:
+    def _topic_facet(taxonomy: Taxonomy, chosen: tuple[str, ...], counts: dict[str, int]) -> list[FacetValue]:
         """Every theme with a count, largest first, each chosen theme (or the theme of a chosen
         subtopic) followed by its subtopics with a count."""
         open_themes = set()
@@ -156,38 +166,37 @@ class IndexState:
                 open_themes.add(topic.parent or topic.slug)
         values = []
         for theme in taxonomy.themes:
-            n = count(by_topic.get(theme.slug, _NONE))
+            n = counts.get(theme.slug, 0)
             if not n and theme.slug not in open_themes:
                 continue
             subs = []
             if theme.slug in open_themes:
                 for slug in taxonomy.children[theme.slug]:
-                    if k := count(by_topic.get(slug, _NONE)):
+                    if k := counts.get(slug, 0):
                         subs.append(FacetValue(value=taxonomy.by_slug(slug).name, slug=slug, count=k, parent=theme.slug))
                 subs.sort(key=lambda v: (-v.count, v.value))
             values.append((FacetValue(value=theme.name, slug=theme.slug, count=n), subs))
         values.sort(key=lambda v: (-v[0].count, v[0].value))
         return [v for theme, subs in values for v in (theme, *subs)]
 
-    def year_counts(self, matching: np.ndarray) -> list[FacetValue]:
+    def year_counts(self, matching: np.ndarray, hits: np.ndarray | None = None) -> list[FacetValue]:
         """Matching paragraphs per year, the years with any, in order."""
-        years = [FacetValue(value=y, count=int(np.count_nonzero(matching[docs])))
-                 for y, docs in sorted(self.by_year.items())]
-        return [y for y in years if y.count]
+        hits = np.flatnonzero(matching) if hits is None else hits
+        counts = np.bincount(self.year_codes[hits], minlength=len(self.year_list) + 1)[1:]
+        return [FacetValue(value=y, count=int(c)) for y, c in zip(self.year_list, counts) if c]
 
-    def ministry_counts(self, matching: np.ndarray) -> list[FacetValue]:
+    def ministry_counts(self, matching: np.ndarray, hits: np.ndarray | None = None) -> list[FacetValue]:
         """Matching paragraphs per ministry, the largest first."""
-        ministries = []
-        for slug, docs in self.by_term["ministries"].items():
-            if count := int(np.count_nonzero(matching[docs])):
-                ministries.append(FacetValue(value=self.ministry_names[slug], slug=slug, count=count))
+        hits = np.flatnonzero(matching) if hits is None else hits
+        ministries = [FacetValue(value=self.ministry_names[slug], slug=slug, count=count)
+                      for slug, count in self.ministry_rows.counts(matching, hits).items()]
         ministries.sort(key=lambda v: (-v.count, v.value))
         return ministries
 
-    def _dossier_facet(self, matching: np.ndarray, snapshot: Snapshot) -> list[FacetValue]:
+    def _dossier_facet(self, hits: np.ndarray, snapshot: Snapshot) -> list[FacetValue]:
         if not self.dossier_list:
             return []
-        counts = np.bincount(self.dossier_codes[matching], minlength=len(self.dossier_list) + 1)[1:]
+        counts = np.bincount(self.dossier_codes[hits], minlength=len(self.dossier_list) + 1)[1:]
         top = [int(i) for i in np.argsort(-counts, kind="stable")[:DOSSIER_FACET_SIZE] if counts[i]]
         return [FacetValue(value=self.dossier_list[i], count=int(counts[i]),
                            label=self.dossier_title(snapshot, self.dossier_list[i])) for i in top]
@@ -234,6 +243,15 @@ class IndexState:
             letters = snapshot.doc_frequency("words", word)
         return form if 2 * count >= letters else word
 
+    def count_letters(self, snapshot: Snapshot, hits: np.ndarray) -> int:
+        """How many letters these paragraphs (their numbers, in order) belong to. A letter's
+        paragraphs are numbered together, so where the letter numbers run in order, the letters
+        are where the number changes: no sort of the hits."""
+        letters = self.letters(snapshot)[hits]
+        if self._letters_in_order:
+            return int(len(letters) and 1 + np.count_nonzero(letters[1:] != letters[:-1]))
+        return len(np.unique(letters))
+
     def letters(self, snapshot: Snapshot) -> np.ndarray:
         """Each paragraph's letter as a number (0, 1, ...; the same number for the paragraphs of
         one letter), worked out once per index state. A letter's paragraphs are indexed
@@ -243,18 +261,22 @@ class IndexState:
             numbers = snapshot.numeric_column("paragraph")
             starts = numbers == 1
             letters = np.cumsum(starts) - 1
+            self._letters_in_order = True
             if len(numbers) and not (starts[0] and np.all(np.diff(numbers)[~starts[1:]] == 1)):
                 ids = np.array(list(snapshot.column("letter_id")), dtype=object)
                 letters = np.unique(ids, return_inverse=True)[1]
+                self._letters_in_order = False
             self._letters = letters.astype(np.int64)
         return self._letters
 
-    def by_date(self, snapshot: Snapshot, matching: np.ndarray, k: int, newest_first: bool) -> list[int]:
+    def by_date(self, snapshot: Snapshot, matching: np.ndarray, k: int, newest_first: bool,
+                hits: np.ndarray | None = None) -> list[int]:
         """The first k matching paragraphs by date (undated ones last either way), then by
         letter and paragraph. Usually only the paragraphs that tie with the k-th on the date
         are looked up for their letter and number; when thousands tie (a corpus of undated
-        letters), the order of all paragraphs is worked out once for this index state."""
-        docs = np.flatnonzero(matching)
+        letters), the order of all paragraphs is worked out once for this index state.
+        `hits`: the numbers of the matching paragraphs, when known."""
+        docs = np.flatnonzero(matching) if hits is None else hits
         days = self.days[docs]
         key = np.where(days == 0, np.iinfo(np.int64).max, -days if newest_first else days)
         if len(docs) > k:
@@ -278,6 +300,46 @@ class IndexState:
             self._order = np.empty(len(order), np.int64)
             self._order[order] = np.arange(len(order))
         return self._order
+
+
+class ValueRows:
+    """The values of a field with several per paragraph (topics, ministries) as a row of codes
+    per paragraph, so that counting them over a query's hits reads only the hits' rows. Where
+    the values are rarer than the hits, each value's paragraphs are read instead."""
+
+    def __init__(self, size: int, postings: dict[str, np.ndarray]):
+        self.values = sorted(postings)
+        self.postings = postings
+        docs = [postings[v] for v in self.values]
+        all_docs = np.concatenate(docs) if docs else _NONE
+        codes = np.repeat(np.arange(len(docs), dtype=np.int32), [len(d) for d in docs])
+        self.codes = codes[np.argsort(all_docs, kind="stable")]  # by paragraph, in order
+        # where each paragraph's row begins (built only when some paragraph has a value)
+        self.starts = np.zeros(size + 1 if len(all_docs) else 1, np.int32 if len(all_docs) < 2**31 else np.int64)
+        if len(all_docs):
+            np.cumsum(np.bincount(all_docs, minlength=size), out=self.starts[1:])
+
+    def counts(self, matching: np.ndarray, hits: np.ndarray) -> dict[str, int]:
+        """value -> matching paragraphs with it, the values with any."""
+        if len(self.codes) <= len(hits):
+            found = {v: int(np.count_nonzero(matching[self.postings[v]])) for v in self.values}
+            return {v: n for v, n in found.items() if n}
+        begin = self.starts[hits]
+        lengths = self.starts[hits + 1] - begin
+        total = int(lengths.sum())
+        if not total:
+            return {}
+        rows = np.repeat(begin - (np.cumsum(lengths) - lengths), lengths) + np.arange(total)
+        counts = np.bincount(self.codes[rows], minlength=len(self.values))
+        return {self.values[i]: int(counts[i]) for i in np.flatnonzero(counts)}
+
+
+def _codes(size: int, values: list[str], postings: dict[str, np.ndarray]) -> np.ndarray:
+    """Each paragraph's value as its place in `values` + 1 (0: none): one value per paragraph."""
+    codes = np.zeros(size, np.int16 if len(values) < 2**15 else np.int32)
+    for code, value in enumerate(values, start=1):
+        codes[postings[value]] = code
+    return codes
 
 
 def _live_docs(snapshot: Snapshot, field: str, term: str) -> np.ndarray:

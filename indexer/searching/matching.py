@@ -7,6 +7,7 @@ within the request's Budget (indexer/searching/budget.py): DeadlinePassed stops 
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,12 +43,18 @@ class Found:
 
     @property
     def total(self) -> int:
-        return int(np.count_nonzero(self.matching))
+        return len(self.hits)
+
+    @functools.cached_property
+    def hits(self) -> np.ndarray:
+        """The numbers of the matching paragraphs, in order: found once, so that counting the
+        letters, the facets and the date order work on the hits, not on the whole archive."""
+        return np.flatnonzero(self.matching)
 
     @property
     def total_letters(self) -> int:
         """How many letters the matching paragraphs belong to."""
-        return len(np.unique(self.state.letters(self.snapshot)[self.matching]))
+        return self.state.count_letters(self.snapshot, self.hits)
 
     def without_year(self) -> np.ndarray:
         """What the query and its other filters match, whatever the year: a year facet from
@@ -63,7 +70,8 @@ class Found:
         if sort is Sort.RELEVANCE:
             return self.evaluation.top(self.ranked or wq.Every(), self.matching, k)
         newest = sort is Sort.DATE_DESC
-        return [(n, 0.0) for n in self.state.by_date(self.snapshot, self.matching, k, newest_first=newest)]
+        return [(n, 0.0) for n in self.state.by_date(self.snapshot, self.matching, k, newest_first=newest,
+                                                     hits=self.hits)]
 
     def highlight_terms(self) -> Marks:
         return self.evaluation.words(self.positives, HIGHLIGHT_FIELDS)

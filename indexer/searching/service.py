@@ -87,6 +87,15 @@ class SearchService:
     def close(self) -> None:
         self.store.close()
 
+    def prepare(self) -> None:
+        """Open the index and read what every search needs now (a server process does this
+        before its first request, so that no user waits for it); without an index, nothing."""
+        try:
+            with self.store.snapshot() as snapshot:
+                self._index_state(snapshot)
+        except BrievenError:
+            pass  # no index yet: the first request says so
+
     # -- search ----------------------------------------------------------------------------
     def search(self, request: SearchRequest) -> SearchResult:
         """Answer a request; an identical request against an unchanged index is answered from
@@ -142,7 +151,7 @@ class SearchService:
                 hits, letters = self._page(found, request)
             elif total:
                 notices.append(f"Pagina {request.page} bestaat niet; er zijn {last_page} pagina's met resultaten.")
-            facets = found.state.facets(found.matching, self.taxonomy, snapshot, tuple(filters.topics))
+            facets = found.state.facets(found.matching, self.taxonomy, snapshot, tuple(filters.topics), found.hits)
             years = found.state.year_counts(found.without_year()) if filters.year is not None else facets["year"]
         except DeadlinePassed:
             total, letters_total, hits, letters, facets, years, stopped = 0, 0, [], [], NO_FACETS, [], True

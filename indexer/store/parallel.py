@@ -35,8 +35,9 @@ from indexer.store.segment_writer import BulkSegmentWriter
 FREEZE_EVERY = 256
 YOUNG_COLLECTION_THRESHOLD = 10_000
 
-# index_files(writer, files, progress) -> a picklable result (the worker's summary)
-IndexFiles = Callable[["SegmentRoller", Sequence[Path], Callable[[str], None]], Any]
+# index_files(writer, files, progress) -> a picklable result (the worker's summary); progress is
+# called with each file's name and its paragraphs
+IndexFiles = Callable[["SegmentRoller", Sequence[Path], Callable[[str, int], None]], Any]
 
 
 class WorkerFailed(RuntimeError):
@@ -62,7 +63,7 @@ def split_by_size(files: Sequence[Path], parts: int) -> list[list[Path]]:
 
 
 def build_segments(ix: FileIndex, shares: Sequence[Sequence[Path]], index_files: IndexFiles,
-                   progress: Callable[[str], None] | None = None, limitmb: int = 256) -> list[Any]:
+                   progress: Callable[[str, int], None] | None = None, limitmb: int = 256) -> list[Any]:
     """Index each share in a forked worker into segments of its own (a single share in this
     process), then commit all segments (in share order) as the index's next generation.
     Returns the workers' results in order."""
@@ -122,7 +123,7 @@ def _collect(workers, progress) -> list[tuple[list, Any]]:
                 continue
             if kind == "file":
                 if progress:
-                    progress(payload[0])
+                    progress(*payload)
             elif kind == "done":
                 outcomes[n] = (payload[0], payload[1])
             else:
@@ -135,7 +136,7 @@ def _work(ix: FileIndex, files: Sequence[Path], index_files: IndexFiles, send, l
     try:
         with bulk_collection():
             writer = SegmentRoller(ix, limitmb)
-            result = index_files(writer, files, lambda name: send.send(("file", name)))
+            result = index_files(writer, files, lambda name, paragraphs: send.send(("file", name, paragraphs)))
             segments = writer.finish()
         send.send(("done", segments, result))
     except BaseException:

@@ -274,3 +274,50 @@ def test_a_touched_but_unchanged_letter_is_not_reindexed(tmp_path):
     os.utime(touched, ns=(time.time_ns(), time.time_ns() + 10**9))  # newer, same content
     summary = update_index(index, corpus)
     assert summary.unchanged == 2 and not summary.changed
+
+
+def _many_letters(corpus: Path, first: int, count: int) -> None:
+    """`count` short letters, each with a word of its own (zeekwal<n>)."""
+    for n in range(first, first + count):
+        (corpus / f"brief-{n:04d}.txt").write_text(
+            NEW_LETTER.replace("Noordpoolregio", f"Noordpoolregio en de zeekwal{n}"), encoding="utf-8")
+
+
+def test_an_update_in_which_most_letters_are_new_is_a_rebuild(tmp_path):
+    """A corpus that more than doubles (a first index of an archive, letters copied in by
+    the hundred) is rebuilt, in bulk, as --rebuild does; its summary still says what came new,
+    changed and went. A few new letters are added one by one, as always."""
+    corpus = make_corpus(tmp_path / "corpus", SEEDS[:3])
+    index = tmp_path / "index"
+    update_index(index, corpus)
+    _many_letters(corpus, 0, 250)
+    changed = corpus / SEEDS[0].name
+    changed.write_text(changed.read_text(encoding="utf-8").replace("Oekraïne", "Oekraïne en Moldavië"), encoding="utf-8")
+    (corpus / SEEDS[1].name).unlink()
+    summary = update_index(index, corpus)
+    assert summary.rebuilt and summary.rebuilt_because == "251 van 252 brieven nieuw of gewijzigd"
+    assert len(summary.added) == 250 and summary.changed == [SEEDS[0].stem]
+    assert summary.removed == [SEEDS[1].stem] and summary.unchanged == 1 and summary.letters == 252
+    assert paragraph_ids(index) == expected_ids(corpus)
+    service = SearchService(index)
+    assert service.search(SearchRequest("zeekwal17")).total == 1
+    assert service.search(SearchRequest("Moldavië")).total >= 1
+
+    _many_letters(corpus, 250, 3)
+    summary = update_index(index, corpus)
+    assert not summary.rebuilt and len(summary.added) == 3 and summary.unchanged == 252
+
+
+def test_index_shows_progress_and_says_why_it_rebuilt(tmp_path):
+    """`brieven index` as a user runs it, with stderr a log: the first index of a corpus
+    of letters is built on every core, and the summary says so."""
+    corpus = make_corpus(tmp_path / "corpus", SEEDS[:1])
+    index = tmp_path / "index"
+    assert CliRunner().invoke(main, ["--index", str(index), "--corpus", str(corpus), "index"]).exit_code == 0
+    _many_letters(corpus, 0, 220)
+    proc = subprocess.run([sys.executable, "-m", "indexer.cli", "--index", str(index), "--corpus", str(corpus),
+                           "index"], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "Geïndexeerd: 221 brieven" in proc.stdout
+    assert "opnieuw opgebouwd: 220 van 221 brieven nieuw of gewijzigd" in proc.stdout
+    assert "\r" not in proc.stderr and "\x1b" not in proc.stderr  # a log gets no bar

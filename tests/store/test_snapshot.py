@@ -73,3 +73,37 @@ def test_a_snapshot_keeps_reading_while_a_rebuild_swaps_the_index(tmp_path, corp
     with store.snapshot() as snapshot:  # the next one reads the new index
         letters = snapshot.column("letter_id")
         assert len({letters[d] for d in range(snapshot.size)}) == 4
+
+
+def test_postings_of_many_blocks_are_whooshs_own(tmp_path, corpus_dir):
+    """Postings are read a block (128) at a time from Whoosh's format, their ids added up by
+    numpy: every term of an index whose common words fill several blocks reads as Whoosh's
+    own matcher reads it, ids, frequencies and positions."""
+    from indexer.store import update_index
+    from indexer.store.postings import _all_postings, _read_postings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    letter = (corpus_dir / sorted(p.name for p in corpus_dir.glob("*.txt"))[0]).read_text(encoding="utf-8")
+    for n in range(60):  # each paragraph's words in 60 letters: several blocks per word
+        (corpus / f"kopie-{n:02d}.txt").write_text(letter + f"\nDe kopie nummer {n} in de reeks.\n", encoding="utf-8")
+    update_index(tmp_path / "index", corpus, rebuild=True)
+    ix = open_index(tmp_path / "index")
+    with ix.searcher() as searcher:
+        blocks = 0
+        for leaf, _ in searcher.reader().leaf_readers():
+            for field in ("text", "section", "letter_id"):
+                for btext in leaf.lexicon(field):
+                    read = _read_postings(leaf, field, btext)
+                    m = _all_postings(leaf, field, btext)
+                    ids, weights, values = [], [], []
+                    while m.is_active():
+                        ids.append(m.id())
+                        weights.append(m.weight())
+                        values.append(m.value())
+                        m.next()
+                    assert read.docs.tolist() == ids and read.freqs.tolist() == weights, (field, btext)
+                    if read.values is not None:
+                        assert read.values == values
+                    blocks += len(ids) > 128
+        assert blocks > 20

@@ -611,18 +611,20 @@ def test_a_reindex_is_seen_by_the_next_request(tmp_path, corpus_dir):
     assert client.get(f"/brief/{INFERRED}").status_code == 200
 
 
-def test_serve_uses_waitress_unless_debug(app, monkeypatch):
-    import waitress
+def test_serve_runs_a_worker_per_core_unless_debug(app, monkeypatch):
+    """`brieven serve`: gunicorn with one worker per core (tests/web/test_workers.py runs it
+    for real); Flask's development server only for --debug."""
+    import os
 
-    from search_ui.serve import serve
+    from search_ui import serve as serving
 
     calls = []
-    monkeypatch.setattr(waitress, "serve", lambda app_, **kw: calls.append(("waitress", app_, kw)))
+    monkeypatch.setattr(serving, "_run_gunicorn", lambda app_, host, port, workers, log, warm:
+                        calls.append(("gunicorn", app_, workers, host, port)))
     monkeypatch.setattr(type(app), "run", lambda self, **kw: calls.append(("flask", self, kw)))
-    serve(app, "127.0.0.1", 5123)
-    serve(app, "127.0.0.1", 5124, debug=True)
-    assert calls[0][0] == "waitress" and calls[0][1] is app
-    assert calls[0][2]["host"] == "127.0.0.1" and calls[0][2]["port"] == 5123
+    serving.serve(app, "127.0.0.1", 0)
+    serving.serve(app, "127.0.0.1", 5124, debug=True)
+    assert calls[0] == ("gunicorn", app, len(os.sched_getaffinity(0)), "127.0.0.1", 0)
     assert calls[1] == ("flask", app, {"host": "127.0.0.1", "port": 5124, "debug": True})
 
 

@@ -1,0 +1,50 @@
+"""Facets and totals are counted from a query's hits (indexer/searching/index_state.py): here
+they are checked against the hits themselves, read back one by one, on the seed letters and on
+the crafted Kamerstukken (ministries and dossiers), for queries with few hits and with many."""
+from collections import Counter
+
+import pytest
+
+from indexer.searching import SearchRequest, SearchService, Sort
+
+QUERIES = ["", "rusland", "navo*", '"artikel 5"', "dialoog met Rusland", "china OF cyber", "klimaat~",
+           "politie", "dijken", "begroting", "jaar:2021..2022 defensie", "onderwerp:rusland"]
+
+
+def counted_from_the_hits(service: SearchService, request: SearchRequest) -> dict:
+    stream = service.hits(request)
+    hits = list(stream)
+    return {
+        "total": stream.total,
+        "letters": len({h.letter_id for h in hits}),
+        "topic": Counter(t for h in hits for t in h.topics),
+        "year": Counter(str(h.date.year) for h in hits if h.date),
+        "ministry": Counter(m for h in hits for m in h.ministries),
+        "dossier": Counter(h.dossier for h in hits if h.dossier),
+    }
+
+
+@pytest.mark.parametrize("which", ["index_dir", "kamerstuk_index"])
+def test_facets_and_totals_are_those_of_the_hits(which, request):
+    service = SearchService(request.getfixturevalue(which))
+    try:
+        checked = 0
+        for query in QUERIES:
+            for sort in (Sort.RELEVANCE, Sort.DATE_DESC):
+                asked = SearchRequest(query, sort=sort, exact=True)  # as hits() asks it
+                result = service.search(asked)
+                expected = counted_from_the_hits(service, asked)
+                assert result.total == expected["total"] and result.total_letters == expected["letters"], query
+                for facet in ("year", "ministry", "dossier"):
+                    got = {v.value: v.count for v in result.facets[facet]}
+                    assert got == dict(expected[facet]), (query, facet)
+                # the topic facet: every theme of the hits, and the subtopics of a chosen theme
+                got = {v.value: v.count for v in result.facets["topic"]}
+                themes = {t.name for t in service.taxonomy.themes}
+                assert {t: n for t, n in expected["topic"].items() if t in themes} == \
+                       {t: n for t, n in got.items() if t in themes}, query
+                assert all(expected["topic"][t] == n for t, n in got.items()), query
+                checked += bool(result.total)
+        assert checked >= 10
+    finally:
+        service.close()

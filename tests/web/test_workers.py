@@ -1,0 +1,111 @@
+"""`brieven serve --workers 2`: two server processes over one index, as a real HTTP server.
+
+Each worker has its own search service; both answer, both see a letter that `brieven add`
+brings in, and a bad request gets the Dutch error page from either. Which worker answered a
+request is read from the access log (`--access-log`: the worker's process id on every line).
+"""
+from __future__ import annotations
+
+import http.client
+import json
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from benchmarks.harness import Server, cli, cli_env, process_tree
+
+ROOT = Path(__file__).resolve().parents[2]
+SEEDS = sorted((ROOT / "corpus").glob("*.txt"))
+NEW = """Aan de Voorzitter van de Tweede Kamer der Staten-Generaal
+
+Den Haag, 3 maart 2023
+
+Hierbij ontvangt u het verslag over de zeekwalstermolens bij Spitsbergen.
+"""
+
+
+def get(port: int, url: str) -> tuple[int, bytes]:
+    """One request on a connection of its own (so that any worker may take it)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        connection.request("GET", url)
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def answering_pids(log: Path, marker: str) -> dict[str, int]:
+    """probe number -> the process id that answered it, from the access log."""
+    found = {}
+    for line in log.read_text().splitlines():
+        if (m := re.search(rf"{marker}=(\d+) HTTP/1.1\" (\d+) .* pid=<(\d+)>", line)) and m[2] == "200":
+            found[m[1]] = int(m[3])
+    return found
+
+
+def test_two_workers_answer_see_a_new_letter_and_speak_dutch(tmp_path):
+    corpus, index, log = tmp_path / "corpus", tmp_path / "index", tmp_path / "access.log"
+    corpus.mkdir()
+    for seed in SEEDS[:3]:
+        shutil.copy(seed, corpus / seed.name)
+    assert subprocess.run(cli(index, corpus, "index"), env=cli_env(), capture_output=True).returncode == 0
+    with Server(index, corpus, workers=2, options=("--access-log", str(log))) as server:
+        workers = process_tree(server.proc.pid)[1:]
+        assert len(workers) == 2  # the main process supervises two workers
+
+        # a search answers, from whichever worker takes it
+        data, _ = server.search({"q": "rusland"})
+        assert data["total"] > 0 and data["incomplete"] is False
+
+        # a letter added with `brieven add` is found by both workers
+        assert server.search({"q": "zeekwalstermolens"})[0]["total"] == 0
+        letter = tmp_path / "zeekwalstermolens.txt"
+        letter.write_text(NEW, encoding="utf-8")
+        added = subprocess.run(cli(index, corpus, "add", str(letter)), env=cli_env(), capture_output=True, text=True)
+        assert added.returncode == 0, added.stderr
+        answers: dict[str, int] = {}
+        lock = threading.Lock()
+
+        def probe(first: int) -> None:
+            for n in range(first, first + 400, 2):
+                status, body = get(server.port, f"/api/search?q=zeekwalstermolens&probe={n}")
+                with lock:
+                    answers[str(n)] = json.loads(body)["total"] if status == 200 else -status
+                if len(set(answering_pids(log, "probe").values())) == 2 and n - first > 20:
+                    return
+
+        clients = [threading.Thread(target=probe, args=(i,)) for i in (0, 1)]  # two at once: both workers busy
+        for client in clients:
+            client.start()
+        for client in clients:
+            client.join(120)
+        time.sleep(0.5)  # a worker writes its log line just after the answer
+        by_pid = answering_pids(log, "probe")
+        assert set(by_pid.values()) == set(workers), by_pid
+        assert all(answers[n] == 1 for n in by_pid), answers  # every answer, from either worker, has it
+
+        # a bad request gets the Dutch 400 page, from either worker
+        pages = [get(server.port, f"/?q=rusland&pagina=abc&bad={n}") for n in range(40)]
+        assert {status for status, _ in pages} == {400}
+        assert all("geen geldig getal voor het paginanummer" in body.decode() for _, body in pages)
+        time.sleep(0.5)
+        bad_pids = {int(m[1]) for m in re.finditer(r"bad=\d+ HTTP/1.1\" 400 .* pid=<(\d+)>", log.read_text())}
+        assert bad_pids <= set(workers) and bad_pids
+
+
+def test_a_port_in_use_is_said_in_dutch(tmp_path, index_dir):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        proc = subprocess.run([sys.executable, "-m", "indexer.cli", "--index", str(index_dir), "serve",
+                               "--port", str(port)], capture_output=True, text=True, timeout=60, env=cli_env())
+    assert proc.returncode == 1
+    assert f"Kan niet luisteren op 127.0.0.1:{port}" in proc.stderr and "--port" in proc.stderr
+    assert "Traceback" not in proc.stderr
