@@ -7,7 +7,7 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test install install-test browser clean
+.PHONY: run test install install-test browser clean opensearch opensearch-stop
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "brieven needs Python 3.11 or newer (set PYTHON=...)"'
@@ -40,5 +40,15 @@ browser:
 test: $(VENV)/.installed-test browser
 	$(BIN)/python -m pytest
 
+# A local OpenSearch (2.19, from Maven Central) on 127.0.0.1:9200 for `--backend opensearch`:
+# `make opensearch` one node, `make opensearch CLUSTER=2` two nodes in one cluster (9200, 9201);
+# pids, logs and data under .opensearch/. Needs Java 17 and Maven.
+CLUSTER ?= 1
+opensearch:
+	./opensearch/cluster.sh start $(CLUSTER)
+
+opensearch-stop:
+	./opensearch/cluster.sh stop
+
 clean:
-	rm -rf $(VENV) .brieven
+	rm -rf $(VENV) .brieven .opensearch opensearch/target
