@@ -26,6 +26,11 @@ class ClusterUnavailable(BrievenError):
     exit_code = 1
 
 
+class BadOpenSearchSetting(BrievenError):
+    status = 500
+    exit_code = 2
+
+
 class IndexAbsent(BrievenError):
     status = 503
     exit_code = 1
@@ -37,6 +42,10 @@ class OpenSearchConfig:
     alias: str = "brieven-corpus"
     user: str | None = None
     password: str | None = None
+    # a new index's layout (BRIEVEN_OPENSEARCH_SHARDS, _REPLICAS): one shard without replicas
+    # for one node; across nodes, shards spread the work and replicas survive a lost node
+    shards: int = 1
+    replicas: int = 0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str], corpus_dir: Path) -> "OpenSearchConfig":
@@ -45,6 +54,8 @@ class OpenSearchConfig:
             alias=env.get("BRIEVEN_OPENSEARCH_INDEX") or alias_for(corpus_dir),
             user=env.get("BRIEVEN_OPENSEARCH_USER") or None,
             password=env.get("BRIEVEN_OPENSEARCH_PASSWORD") or None,
+            shards=_count(env, "BRIEVEN_OPENSEARCH_SHARDS", 1, 1),
+            replicas=_count(env, "BRIEVEN_OPENSEARCH_REPLICAS", 0, 0),
         )
 
     def client(self):
@@ -54,6 +65,13 @@ class OpenSearchConfig:
         auth = (self.user, self.password or "") if self.user else None
         return OpenSearch(hosts=[self.url], http_auth=auth, timeout=TIMEOUT, max_retries=1,
                           retry_on_timeout=False, http_compress=False)
+
+
+def _count(env: Mapping[str, str], name: str, default: int, least: int) -> int:
+    value = env.get(name) or str(default)
+    if not value.isascii() or not value.isdigit() or int(value) < least:
+        raise BadOpenSearchSetting(f"{name}={value!r} is geen geldig aantal (een geheel getal, minstens {least}).")
+    return int(value)
 
 
 def alias_for(corpus_dir: Path) -> str:

@@ -28,8 +28,7 @@ Progress = Callable[[str], None]
 
 
 def update_opensearch(config: OpenSearchConfig, corpus_dir: Path, rebuild: bool = False,
-                      progress: Progress | None = None, taxonomy: Taxonomy | None = None,
-                      shards: int = 1, replicas: int = 0) -> IndexSummary:
+                      progress: Progress | None = None, taxonomy: Taxonomy | None = None) -> IndexSummary:
     """Bring the corpus's index in the cluster in line with the corpus (see the module doc)."""
     started = time.perf_counter()
     taxonomy = taxonomy or load_taxonomy()
@@ -42,7 +41,7 @@ def update_opensearch(config: OpenSearchConfig, corpus_dir: Path, rebuild: bool 
         target = current
         if rebuild or current is None:
             target = f"{config.alias}-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}"
-            client.indices.create(index=target, body=index_body(shards, replicas))
+            client.indices.create(index=target, body=index_body(config.shards, config.replicas))
         try:
             summary = _sync(client, target, corpus_dir, listing.names, taxonomy, progress)
         except BaseException:
@@ -118,9 +117,8 @@ def _sync(client, index: str, corpus_dir: Path, names: list[str], taxonomy: Taxo
             bulk(client, pending, chunk_size=BULK_DOCS, max_retries=2, request_timeout=120)
             pending.clear()
         for letter_id, keep in stale:
-            client.delete_by_query(index=index, refresh=False, conflicts="proceed", body={"query": {"bool": {
-                "filter": [{"term": {"letter_id": letter_id}}],
-                "must_not": [{"term": {"sha256": keep}}]}}})
+            _delete_where(client, index, {"bool": {"filter": [{"term": {"letter_id": letter_id}}],
+                                                   "must_not": [{"term": {"sha256": keep}}]}})
         stale.clear()
 
     for name in names:
@@ -159,10 +157,22 @@ def _sync(client, index: str, corpus_dir: Path, names: list[str], taxonomy: Taxo
             flush()
     flush()
     for letter_id in sorted(set(indexed) - present):
-        client.delete_by_query(index=index, refresh=False, conflicts="proceed",
-                               body={"query": {"term": {"letter_id": letter_id}}})
+        _delete_where(client, index, {"term": {"letter_id": letter_id}})
         summary.removed.append(letter_id)
     return summary
+
+
+def _delete_where(client, index: str, query: dict) -> None:
+    """Delete the paragraphs a query finds, in bulk by id (delete-by-query is a module a
+    cluster need not have)."""
+    from opensearchpy.helpers import bulk
+
+    client.indices.refresh(index=index)
+    ids = [h["_id"] for h in documents_of(client, index, query, [{"letter_id": "asc"}, {"paragraph": "asc"}],
+                                          source=False)]
+    if ids:
+        bulk(client, ({"_op_type": "delete", "_index": index, "_id": i} for i in ids), chunk_size=BULK_DOCS,
+             raise_on_error=False)
 
 
 def documents_of(client, index: str, query: dict, sort: list, size: int = 1000,
