@@ -7,7 +7,7 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test install install-test browser clean opensearch opensearch-stop
+.PHONY: run test install install-test browser clean opensearch opensearch-stop opensearch-build
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "brieven needs Python 3.11 or newer (set PYTHON=...)"'
@@ -37,7 +37,12 @@ browser:
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium; }
 
-test: $(VENV)/.installed-test browser
+# The OpenSearch tests start a two-node cluster from the launcher: built here (Maven fetches
+# OpenSearch 2.19 from Maven Central the first time), so a failing build shows up on its own.
+opensearch-build:
+	./opensearch/cluster.sh build
+
+test: $(VENV)/.installed-test browser opensearch-build
 	$(BIN)/python -m pytest
 
 # A local OpenSearch (2.19, from Maven Central) on 127.0.0.1:9200 for `--backend opensearch`:
