@@ -335,7 +335,7 @@ class OpenSearchService:
         years = sorted(y for y, n in state.by_year.items() if n)
         with guarded(self.config):
             size = self.client.indices.stats(index=self.config.alias, metric="store")["_all"]["total"]["store"]["size_in_bytes"]
-        return {"letters": letters, "paragraphs": state.doc_count, "terms": None,
+        return {"letters": letters, "paragraphs": state.doc_count,
                 "years": f"{years[0]}–{years[-1]}" if years else None,
                 "index": f"{self.config.url}/{self.config.alias}", "size_bytes": size}
 
