@@ -217,4 +217,4 @@ def test_search_by_ministry_and_dossier_and_show_what_a_letter_is(kamerstuk_inde
     shown = run(kamerstuk_index, "show", "kst-17600-XII-51").output
     assert "kamerstuk:      kst-17600-XII-51  (dossier 17600-XII, nr. 51)" in shown
     assert "afzender:       de minister van Verkeer en Waterstaat" in shown
-    assert "let op:         two date lines: 1983-03-04 (kept) and 1983-03-02" in shown
+    assert "let op:         twee datumregels: 1983-03-04 (aangehouden) en 1983-03-02" in shown

@@ -86,7 +86,7 @@ def list_corpus(corpus_dir: Path) -> CorpusListing:
     for name in names:
         lid = letter_id_of_name(name)
         if lid in taken:
-            refused.append((name, f"its letter id {lid!r} is that of {taken[lid]}: rename one of the two"))
+            refused.append((name, f"zijn brief-id {lid!r} is die van {taken[lid]}: geef een van beide een andere naam"))
         else:
             taken[lid] = name
             readable.append(name)
@@ -141,7 +141,7 @@ def add_to_corpus(files: list[Path], corpus_dir: Path) -> AddReport:
             except LetterError as error:
                 reason = _without_path(str(error), source)
             except OSError as error:
-                reason = f"cannot be read ({error.strerror})"
+                reason = f"kan niet worden gelezen ({error.strerror})"
         if reason is not None:
             report.refused.append((str(source), reason))
             continue
@@ -155,11 +155,11 @@ def add_to_corpus(files: list[Path], corpus_dir: Path) -> AddReport:
 def _refusal(source: Path) -> str | None:
     """Why `source` cannot be added, judged by its name and kind alone, or None."""
     if source.is_symlink():
-        return "is a symbolic link: brieven adds only regular files; give the file itself"
+        return "is een symbolische koppeling: brieven voegt alleen gewone bestanden toe; geef het bestand zelf"
     if not source.is_file():
-        return "no such file"
+        return "bestaat niet"
     if not is_letter_file(source):
-        return f"not a letter file (brieven reads {', '.join(LETTER_SUFFIXES)})"
+        return f"geen brief (brieven leest {', '.join(LETTER_SUFFIXES)})"
     return id_problem(source.name)
 
 
@@ -167,10 +167,10 @@ def _taken(source: Path, ids: dict[str, str], corpus_dir: Path) -> str | None:
     """Why a letter new to the corpus cannot have its name there, or None."""
     existing = ids.get(letter_id_of_name(source.name))
     if existing == source.name or os.path.lexists(corpus_dir / source.name):
-        return f"the corpus already has a different letter named {source.name}; rename the file"
+        return f"het corpus heeft al een andere brief met de naam {source.name}; geef het bestand een andere naam"
     if existing is not None:
-        return (f"the corpus already has a letter with the id {letter_id_of_name(source.name)!r} "
-                f"({existing}); rename the file")
+        return (f"het corpus heeft al een brief met het id {letter_id_of_name(source.name)!r} "
+                f"({existing}); geef het bestand een andere naam")
     return None
 
 

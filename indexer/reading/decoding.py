@@ -55,20 +55,20 @@ _MOJIBAKE = re.compile(
 
 def _read_bytes(path: Path, limit: int) -> bytes:
     """The file's bytes; LetterError (not OSError) when it cannot be read or is too large."""
-    what = "PDF letter" if limit == MAX_PDF_BYTES else "letter"
+    what = "PDF-brief" if limit == MAX_PDF_BYTES else "brief"
     try:
         with open_regular(path) as f:  # never through a symbolic link: nothing outside is read
             size = os.fstat(f.fileno()).st_size
             if size > limit:  # checked before reading: an oversized file is never loaded
-                raise LetterError(f"{path} is {size / 2**20:.0f} MB; a {what} is at most "
-                                  f"{limit // 2**20} MB: is this really one letter? "
-                                  "Split it or remove it from the corpus.")
+                raise LetterError(f"{path} is {size / 2**20:.0f} MB; een {what} is hoogstens "
+                                  f"{limit // 2**20} MB: is dit echt één brief? "
+                                  "Splits hem of haal hem uit het corpus.")
             data = f.read(limit + 1)
     except OSError as e:
-        raise LetterError(f"{path} cannot be read: {e.strerror or e}. "
-                          "Check that it exists and that its permissions let this user read it.") from e
+        raise LetterError(f"{path} kan niet worden gelezen: {e.strerror or e}. "
+                          "Kijk of het bestand bestaat en of deze gebruiker het mag lezen.") from e
     if len(data) > limit:
-        raise LetterError(f"{path} grew past {limit // 2**20} MB while it was read: is it still being written?")
+        raise LetterError(f"{path} groeide tijdens het lezen voorbij {limit // 2**20} MB: wordt het nog geschreven?")
     return data
 
 
@@ -116,8 +116,8 @@ def decode_file(path: Path) -> Decoded:
     data = _read_bytes(path, MAX_PDF_BYTES if is_pdf else MAX_TEXT_BYTES)
     text, notes = pdf_text(path, data) if is_pdf else decode_text(path, data)
     if not text.strip():
-        raise LetterError(f"{path} is empty or holds only whitespace: "
-                          "put the letter's text in it, or remove it from the corpus.")
+        raise LetterError(f"{path} is leeg of bevat alleen witruimte: "
+                          "zet de tekst van de brief erin, of haal het bestand uit het corpus.")
     return Decoded(text, hashlib.sha256(data).hexdigest(), notes)
 
 
@@ -130,16 +130,16 @@ def decode_text(path: Path, data: bytes) -> tuple[str, list[str]]:
             try:
                 text = data.decode(codec).removeprefix("\ufeff")
             except UnicodeDecodeError as e:
-                raise LetterError(f"{path} starts with a {name} byte-order mark but is not valid {name} "
-                                  f"(byte {e.start}: {e.reason}). Convert it to UTF-8.") from e
+                raise LetterError(f"{path} begint met een {name}-byte-order-mark maar is geen geldige {name} "
+                                  f"(byte {e.start}: {e.reason}). Zet het om naar UTF-8.") from e
             if name != "UTF-8":
-                notes.append(f"read as {name} (it has a byte-order mark); UTF-8 is preferred")
+                notes.append(f"gelezen als {name} (het heeft een byte-order-mark); UTF-8 heeft de voorkeur")
             break
     else:
         if b"\x00" in data:
-            raise LetterError(f"{path} contains NUL bytes: it is a binary file, not extracted text. "
-                              "Extract the text (e.g. pdftotext) and save it as UTF-8 .txt, "
-                              "or put the PDF itself in the corpus.")
+            raise LetterError(f"{path} bevat NUL-bytes: het is een binair bestand, geen uitgelezen tekst. "
+                              "Haal de tekst eruit (bijv. met pdftotext) en bewaar die als UTF-8 .txt, "
+                              "of zet de PDF zelf in het corpus.")
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as e:
@@ -149,15 +149,15 @@ def decode_text(path: Path, data: bytes) -> tuple[str, list[str]]:
                 text = None
             if text is None or not _plausible_cp1252(text):
                 raise LetterError(
-                    f"{path} is not valid UTF-8 (byte {e.start}: {e.reason}), and it does not read as "
-                    "Windows-1252 text either. If it is text, convert it to UTF-8, e.g. "
-                    "iconv -f <its encoding> -t utf-8; if it is not, remove it from the corpus.") from e
-            notes.append("read as Windows-1252 (Latin-1), not UTF-8: check its accents and quotes, "
-                         "or convert it, e.g. iconv -f cp1252 -t utf-8")
+                    f"{path} is geen geldige UTF-8 (byte {e.start}: {e.reason}) en leest ook niet als "
+                    "Windows-1252-tekst. Is het tekst, zet het dan om naar UTF-8, bijv. met "
+                    "iconv -f <codering> -t utf-8; is het geen tekst, haal het dan uit het corpus.") from e
+            notes.append("gelezen als Windows-1252 (Latin-1), niet als UTF-8: controleer de accenten en aanhalingstekens, "
+                         "of zet het om, bijv. met iconv -f cp1252 -t utf-8")
     text, repairs = _repair_mojibake(text)
     if repairs:
-        notes.append(f"repaired {len(repairs)} mojibake sequence{'s' if len(repairs) > 1 else ''} "
-                     f"(UTF-8 once read as Windows-1252), e.g. {repairs[0]}")
+        repaired = f"{len(repairs)} verminkte tekens" if len(repairs) > 1 else "1 verminkt teken"
+        notes.append(f"{repaired} hersteld (UTF-8 ooit gelezen als Windows-1252), bijv. {repairs[0]}")
     return text, notes
 
 

@@ -89,13 +89,13 @@ def _date(letter: Letter, header: Header | None, meta: FrontMatter, sidecar: dic
     own = (header.date if header else None) or meta.date
     given = dates.parse_iso_date(sidecar["date"]) if sidecar.get("date") else None
     for other in meta.other_dates:
-        letter.notes.append(f"two date lines: {own.isoformat() if own else '?'} (kept) and "
+        letter.notes.append(f"twee datumregels: {own.isoformat() if own else '?'} (aangehouden) en "
                             f"{other.isoformat()}")
     if own is not None:
         letter.date, letter.date_inferred = own, False
         if given and given != own:
-            letter.notes.append(f"the sidecar's date {given.isoformat()} differs from the letter's "
-                                f"date line {own.isoformat()}, which is kept")
+            letter.notes.append(f"de datum {given.isoformat()} in het metadatabestand wijkt af van de datumregel "
+                                f"{own.isoformat()} in de brief; die wordt aangehouden")
         return
     if given is not None:
         letter.date, letter.date_inferred = given, False

@@ -93,8 +93,8 @@ class Letter:
 # Characters a letter id cannot hold: they mean something in a URL (`?`, `&`, `%`, `#`) and in
 # `brieven show ID#N`. A file whose name holds one is refused, with the advice to rename it.
 FORBIDDEN_IN_IDS = "#?&%"
-SYMLINK_REFUSED = ("is a symbolic link: brieven reads only regular files inside the corpus, so "
-                   "that nothing outside it is read. Copy the letter itself into the corpus")
+SYMLINK_REFUSED = ("is een symbolische koppeling: brieven leest alleen gewone bestanden in het corpus, "
+                   "zodat niets daarbuiten wordt gelezen. Kopieer de brief zelf naar het corpus")
 
 
 def letter_id(path: Path) -> str:
@@ -107,16 +107,16 @@ def id_problem(name: str) -> str | None:
     included, so that a letter is found by the name it was given."""
     lid = letter_id_of_name(name)
     if any(unicodedata.category(c) == "Cs" for c in name):
-        return "its name is not valid UTF-8: rename the file"
+        return "de naam is geen geldige UTF-8: geef het bestand een andere naam"
     if any(unicodedata.category(c) == "Cc" for c in name):
-        return "its name holds a control character (a tab, a newline, ...): rename the file"
+        return "de naam bevat een stuurteken (een tab, een regeleinde, ...): geef het bestand een andere naam"
     if not lid.strip():
-        return "its name has nothing before the extension: rename the file"
+        return "de naam heeft niets vóór de extensie: geef het bestand een andere naam"
     bad = "".join(dict.fromkeys(c for c in lid if c in FORBIDDEN_IN_IDS))
     if bad:
         safe = "".join("-" if c in FORBIDDEN_IN_IDS else c for c in name)
-        return (f"its name holds {' '.join(bad)}, which a letter id cannot (they mean something in "
-                f"URLs and in `brieven show ID#N`): rename the file, e.g. to {safe!r}")
+        return (f"de naam bevat {' '.join(bad)}, wat een brief-id niet mag bevatten (die tekens betekenen iets in "
+                f"adressen en in `brieven show ID#N`): geef het bestand een andere naam, bijv. {safe!r}")
     return None
 
 
@@ -131,7 +131,7 @@ def open_regular(path: Path):
         raise
     if not stat.S_ISREG(os.fstat(fd).st_mode):
         os.close(fd)
-        raise LetterError(f"{path} is not a regular file (a directory?): a letter is one .txt or .pdf file.")
+        raise LetterError(f"{path} is geen gewoon bestand (een map?): een brief is één .txt- of .pdf-bestand.")
     return os.fdopen(fd, "rb")
 
 

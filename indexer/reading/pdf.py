@@ -35,7 +35,7 @@ GAP_PITCHES = 1.5
 # Share of the extracted characters that must be letters or white space for it to be text, not
 # glyph codes of a font without a Unicode map.
 MIN_WORDISH = 0.5
-OCR_ADVICE = "Run OCR on it first, e.g. `ocrmypdf in.pdf out.pdf`, and put the result in the corpus."
+OCR_ADVICE = "Laat er eerst OCR op los, bijv. `ocrmypdf in.pdf uit.pdf`, en zet het resultaat in het corpus."
 
 
 class PdfProblem(Exception):
@@ -57,12 +57,12 @@ class _Line:
 def pdf_text(data: bytes) -> PdfText:
     """The text of a PDF letter's pages, joined by form feeds; PdfProblem when there is none."""
     if data.find(b"%PDF-", 0, 1024) < 0:  # the header may follow some junk, within 1 KB
-        kind = "text" if _looks_like_text(data[:4096]) else f"it starts with {data[:12]!r}"
-        raise PdfProblem(f"is named .pdf but is not a PDF ({kind}, no %PDF- header). "
-                         "If it is a text letter, rename it to .txt; otherwise replace it with the real PDF.")
+        kind = "tekst" if _looks_like_text(data[:4096]) else f"het begint met {data[:12]!r}"
+        raise PdfProblem(f"heet .pdf maar is geen PDF ({kind}, geen %PDF-kop). "
+                         "Is het een tekstbrief, geef het dan de naam .txt; vervang het anders door de echte PDF.")
     if b"%%EOF" not in data[-1024:]:
-        raise PdfProblem("is truncated or damaged: there is no %%EOF marker at its end "
-                         "(an interrupted download or copy?). Get a complete copy of the PDF.")
+        raise PdfProblem("is afgebroken of beschadigd: er staat geen %%EOF aan het eind "
+                         "(een onderbroken download of kopie?). Haal een volledige kopie van de PDF.")
     with _captured_reports() as reports:
         try:
             pages = _read_pages(data)
@@ -72,8 +72,8 @@ def pdf_text(data: bytes) -> PdfText:
             detail = f"{type(error).__name__}: {error}".rstrip(": ")
             if reports():
                 detail += f"; pypdf: {reports()[0].rstrip('.')}"
-            raise PdfProblem(f"is damaged or truncated and cannot be read ({detail}). "
-                             "Get a fresh copy, or repair it, e.g. `qpdf in.pdf out.pdf`.") from error
+            raise PdfProblem(f"is beschadigd of afgebroken en kan niet worden gelezen ({detail}). "
+                             "Haal een nieuwe kopie, of herstel het, bijv. met `qpdf in.pdf uit.pdf`.") from error
     return _assemble(pages, reports())
 
 
@@ -84,18 +84,18 @@ def _read_pages(data: bytes) -> list[list[_Line]]:
             opened = reader.decrypt("")  # "protected" PDFs often open without a password
         except DependencyError as error:
             raise PdfProblem(
-                f"is encrypted with a cipher pypdf cannot decrypt here ({error}). Install the "
-                "`cryptography` package, or save an unprotected copy, e.g. `qpdf --decrypt in.pdf out.pdf`."
+                f"is versleuteld met een methode die pypdf hier niet kan ontsleutelen ({error}). Installeer het "
+                "pakket `cryptography`, of bewaar een onbeveiligde kopie, bijv. `qpdf --decrypt in.pdf uit.pdf`."
             ) from error
         if opened == pypdf.PasswordType.NOT_DECRYPTED:
             raise PdfProblem(
-                "is encrypted: it cannot be opened without a password. Get an unprotected copy, or "
-                "remove the password, e.g. `qpdf --password=... --decrypt in.pdf out.pdf`."
+                "is versleuteld: het opent niet zonder wachtwoord. Haal een onbeveiligde kopie, of "
+                "verwijder het wachtwoord, bijv. `qpdf --password=... --decrypt in.pdf uit.pdf`."
             )
     try:
         return [_page_lines(page) for page in reader.pages]
     except FileNotDecryptedError as error:
-        raise PdfProblem(f"is encrypted and could not be decrypted ({error}). Get an unprotected copy.") from error
+        raise PdfProblem(f"is versleuteld en kon niet worden ontsleuteld ({error}). Haal een onbeveiligde kopie.") from error
 
 
 def _page_lines(page: pypdf.PageObject) -> list[_Line]:
@@ -123,25 +123,25 @@ def _page_lines(page: pypdf.PageObject) -> list[_Line]:
 
 def _assemble(pages: list[list[_Line]], reports: list[str]) -> PdfText:
     if not pages:
-        raise PdfProblem("has no pages. Replace it with the complete PDF.")
+        raise PdfProblem("heeft geen pagina's. Vervang het door de volledige PDF.")
     empty = [n for n, lines in enumerate(pages, start=1)
              if len("".join("".join(line.text for line in lines).split())) < MIN_PAGE_CHARS]
     if len(empty) * 2 > len(pages):
-        raise PdfProblem(f"has no text layer ({len(empty)} of {len(pages)} pages hold no extractable "
-                         f"text): it is probably a scan. {OCR_ADVICE}")
+        raise PdfProblem(f"heeft geen tekstlaag ({len(empty)} van {len(pages)} pagina's bevatten geen leesbare "
+                         f"tekst): het is waarschijnlijk een scan. {OCR_ADVICE}")
     pitch = _line_pitch(pages)
     text = "\f".join("\n".join(_with_gaps(lines, pitch)) for lines in pages)
     if _wordish_share(text) < MIN_WORDISH:
-        raise PdfProblem("has a text layer that does not read as text (fonts without a Unicode map?). "
-                         "Run OCR on it, e.g. `ocrmypdf --force-ocr in.pdf out.pdf`.")
+        raise PdfProblem("heeft een tekstlaag die niet als tekst leest (lettertypen zonder Unicode-tabel?). "
+                         "Laat er OCR op los, bijv. `ocrmypdf --force-ocr in.pdf uit.pdf`.")
     notes = []
     if empty:
-        which = f"pages {', '.join(map(str, empty))} hold" if len(empty) > 1 else f"page {empty[0]} holds"
-        notes.append(f"{which} no text (scanned?), so their content is not indexed; "
-                     "OCR the PDF (`ocrmypdf in.pdf out.pdf`) to include it")
+        which = f"pagina's {', '.join(map(str, empty))} bevatten" if len(empty) > 1 else f"pagina {empty[0]} bevat"
+        notes.append(f"{which} geen tekst (gescand?), dus hun inhoud is niet geïndexeerd; "
+                     "laat OCR los op de PDF (`ocrmypdf in.pdf uit.pdf`) om die mee te nemen")
     if reports:
-        more = f" (and {len(reports) - 1} more)" if len(reports) > 1 else ""
-        notes.append(f"pypdf reported problems with the PDF but read it: {reports[0]}{more}")
+        more = f" (en nog {len(reports) - 1})" if len(reports) > 1 else ""
+        notes.append(f"pypdf meldde problemen met de PDF maar las hem wel: {reports[0]}{more}")
     return PdfText(text, notes)
 
 

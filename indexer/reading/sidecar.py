@@ -20,34 +20,34 @@ def load_sidecar(path: Path) -> dict | None:
     meta_path = sidecar_path(path)
     if not meta_path.exists() and not meta_path.is_symlink():
         return None
-    fix = f"fix or delete {meta_path}"
+    fix = f"verbeter of verwijder {meta_path}"
     try:
         with open_regular(meta_path) as handle:  # a symbolic link is refused, as for letters
             raw = handle.read(MAX_SIDECAR_BYTES + 1)
         if len(raw) > MAX_SIDECAR_BYTES:
-            raise LetterError(f"Sidecar {meta_path} is larger than {MAX_SIDECAR_BYTES >> 20} MB; {fix}.")
+            raise LetterError(f"Het metadatabestand {meta_path} is groter dan {MAX_SIDECAR_BYTES >> 20} MB; {fix}.")
         meta = json.loads(raw.decode("utf-8"))
     except OSError as e:
-        raise LetterError(f"Sidecar {meta_path} cannot be read ({e.strerror or e}); {fix}.") from e
+        raise LetterError(f"Het metadatabestand {meta_path} kan niet worden gelezen ({e.strerror or e}); {fix}.") from e
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise LetterError(f"Sidecar {meta_path} is not valid UTF-8 JSON ({e}); {fix}.") from e
+        raise LetterError(f"Het metadatabestand {meta_path} is geen geldige UTF-8-JSON ({e}); {fix}.") from e
     if not isinstance(meta, dict):
-        raise LetterError(f"Sidecar {meta_path} must hold a JSON object; {fix}.")
+        raise LetterError(f"Het metadatabestand {meta_path} moet één JSON-object bevatten; {fix}.")
     problems = []
     if "title" in meta and not isinstance(meta["title"], str):
-        problems.append("'title' must be a string")
+        problems.append("'title' moet tekst zijn")
     if "date" in meta and not (isinstance(meta["date"], str) and dates.parse_iso_date(meta["date"])):
-        problems.append(f"'date' must be a real date written YYYY-MM-DD, not {meta['date']!r}")
+        problems.append(f"'date' moet een echte datum zijn, geschreven als JJJJ-MM-DD, niet {meta['date']!r}")
     for key in ("refers_to", "kamerstukken"):  # the Kamerstukken it cites (kamerstukken: the old name)
         if key in meta and not (isinstance(meta[key], list) and all(isinstance(k, str) for k in meta[key])):
-            problems.append(f"'{key}' must be a list of strings")
+            problems.append(f"'{key}' moet een lijst van teksten zijn")
     if "signatories" in meta and not (
         isinstance(meta["signatories"], list) and all(
             isinstance(s, dict) and isinstance(s.get("role"), str) and isinstance(s.get("name"), str)
             for s in meta["signatories"])
     ):
-        problems.append("'signatories' must be a list of {\"role\": ..., \"name\": ...}")
+        problems.append("'signatories' moet een lijst van {\"role\": ..., \"name\": ...} zijn")
     if problems:
-        raise LetterError(f"Sidecar {meta_path}: {'; '.join(problems)}; {fix}.")
+        raise LetterError(f"Het metadatabestand {meta_path}: {'; '.join(problems)}; {fix}.")
     return meta
 

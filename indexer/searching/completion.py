@@ -1,9 +1,10 @@
 """Search as you type: completions of what is being typed, from the index's own vocabulary.
 
 Words the letters use (the `words` field: one count per letter), shown as the letters write
-them (IndexState.written); and phrases people search: topic names, abbreviations the letters
-define (with their long form), and the multi-word synonyms that occur in the letters. Each has
-a weight: the number of letters that have it.
+them (IndexState.written); and phrases people search: topic names, dossier titles (chosen, they
+put the dossier's filter in the box), abbreviations the letters define (with their long form),
+and the multi-word synonyms that occur in the letters. Each has a weight: the number of letters
+that have it.
 
 Everything is put, once per index state, in one list sorted by a folded key (spelling_key), so
 that a keystroke costs two binary searches and a partial sort of the range they bound, never a
@@ -36,12 +37,13 @@ class CompletionKind(str, enum.Enum):
 
     WORD = "word"
     TOPIC = "topic"
+    DOSSIER = "dossier"
     ABBREVIATION = "abbreviation"
     SYNONYM = "synonym"
 
 
 # When two sources offer the same key, the first of these decides how it is written and shown.
-PRECEDENCE = [CompletionKind.TOPIC, CompletionKind.ABBREVIATION, CompletionKind.SYNONYM, CompletionKind.WORD]
+PRECEDENCE = [CompletionKind.TOPIC, CompletionKind.DOSSIER, CompletionKind.ABBREVIATION, CompletionKind.SYNONYM, CompletionKind.WORD]
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,7 @@ class _Entry:
     kind: CompletionKind
     letters: int
     detail: str | None = None
+    query: str | None = None  # what goes into the search box, when it is not the text itself
 
 
 class Completions:
@@ -82,15 +85,16 @@ class Completions:
               synonyms) -> "Completions":
         entries: dict[str, _Entry] = {}
 
-        def offer(text: str, kind: CompletionKind, letters: int, detail: str | None = None) -> None:
+        def offer(text: str, kind: CompletionKind, letters: int, detail: str | None = None,
+                  query: str | None = None) -> None:
             key = spelling_key(text)
             if len(key) < MIN_TYPED or letters <= 0:
                 return
             old = entries.get(key)
             if old is None:
-                entries[key] = _Entry(text, kind, letters, detail)
+                entries[key] = _Entry(text, kind, letters, detail, query)
             elif PRECEDENCE.index(kind) < PRECEDENCE.index(old.kind):
-                entries[key] = _Entry(text, kind, max(letters, old.letters), detail or old.detail)
+                entries[key] = _Entry(text, kind, max(letters, old.letters), detail or old.detail, query)
             else:
                 old.letters = max(letters, old.letters)
 
@@ -102,6 +106,11 @@ class Completions:
             docs = state.by_topic.get(topic.slug)
             if docs is not None and len(docs):
                 offer(topic.name, CompletionKind.TOPIC, len(np.unique(letter_of[docs])))
+        for dossier, title in state.dossier_titles(snapshot).items():
+            if title:
+                docs = state.by_term["dossier"][dossier]
+                offer(title, CompletionKind.DOSSIER, len(np.unique(letter_of[docs])),
+                      dossier, f"dossier:{dossier}")
         for abbreviation, long_form in state.abbreviations:
             letters = max(1, snapshot.doc_frequency("words", spelling_key(abbreviation)))
             offer(abbreviation, CompletionKind.ABBREVIATION, letters, long_form)
@@ -139,7 +148,7 @@ class Completions:
             keys, entries, weights = ((self.keys, self.entries, self.weights) if single else
                                       (self.phrase_keys, self.phrase_entries, self.phrase_weights))
             for entry in _best(keys, entries, weights, key, limit):
-                value = typed[:begin] + entry.text
+                value = typed[:begin] + (entry.query or entry.text)
                 if value not in found:  # a phrase that takes in more of what was typed comes first
                     found[value] = (n, Completion(value, entry.text, entry.kind, entry.letters, entry.detail))
         ranked = sorted(found.values(), key=lambda f: (f[0], -f[1].letters, len(f[1].text), f[1].text))

@@ -130,13 +130,18 @@ class IndexState:
             return []
         counts = np.bincount(self.dossier_codes[matching], minlength=len(self.dossier_list) + 1)[1:]
         top = [int(i) for i in np.argsort(-counts, kind="stable")[:DOSSIER_FACET_SIZE] if counts[i]]
-        values = []
-        for i in top:
-            dossier = self.dossier_list[i]
-            if dossier not in self._dossier_titles:  # read once per index state
-                self._dossier_titles[dossier] = self._letter_meta(snapshot, "dossier", dossier).get("dossier_title")
-            values.append(FacetValue(value=dossier, count=int(counts[i]), label=self._dossier_titles[dossier]))
-        return values
+        return [FacetValue(value=self.dossier_list[i], count=int(counts[i]),
+                           label=self.dossier_title(snapshot, self.dossier_list[i])) for i in top]
+
+    def dossier_title(self, snapshot: Snapshot, dossier: str) -> str | None:
+        """A dossier's title, as its first letter gives it; read once per index state."""
+        if dossier not in self._dossier_titles:
+            self._dossier_titles[dossier] = self._letter_meta(snapshot, "dossier", dossier).get("dossier_title")
+        return self._dossier_titles[dossier]
+
+    def dossier_titles(self, snapshot: Snapshot) -> dict[str, str | None]:
+        """Every dossier's title (for completions)."""
+        return {dossier: self.dossier_title(snapshot, dossier) for dossier in self.dossier_list}
 
     def _letter_meta(self, snapshot: Snapshot, field: str, term: str) -> dict:
         """The stored metadata of the first letter with this term (for names and titles)."""

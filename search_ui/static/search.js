@@ -22,7 +22,7 @@
   if (!input || !form || !window.fetch) {
     return;
   }
-  var KINDS = {topic: "onderwerp", abbreviation: "afkorting", synonym: "synoniem", word: ""};
+  var KINDS = {topic: "onderwerp", dossier: "dossier", abbreviation: "afkorting", synonym: "synoniem", word: ""};
   var DELAY = 80; // ms after the last keystroke
   var endpoint = form.getAttribute("data-suggest");
   var list = document.createElement("ul");

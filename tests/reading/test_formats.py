@@ -150,12 +150,12 @@ def _scan(pdf: FPDF) -> None:
 
 def test_a_scan_without_text_layer_needs_ocr(tmp_path):
     path = write_pdf(tmp_path / "scan.pdf", [[], [], []], draw=_scan)
-    fails(path, "no text layer", "3 of 3 pages", "OCR", "ocrmypdf in.pdf out.pdf")
+    fails(path, "geen tekstlaag", "3 van 3 pagina's", "OCR", "ocrmypdf in.pdf uit.pdf")
 
 
 def test_a_scan_with_only_a_page_number_stamped_on_it_needs_ocr(tmp_path):
     path = write_pdf(tmp_path / "scan.pdf", [["Pagina 1 van 2"], ["Pagina 2 van 2"]], draw=_scan)
-    fails(path, "no text layer", "OCR")
+    fails(path, "geen tekstlaag", "OCR")
 
 
 def test_a_letter_with_one_scanned_page_is_read_with_a_note(tmp_path):
@@ -164,13 +164,13 @@ def test_a_letter_with_one_scanned_page_is_read_with_a_note(tmp_path):
     lt = read_letter(path)
     notes = lt.notes
     assert lt.title == "Geannoteerde agenda van de NAVO-top"
-    assert len(notes) == 1 and "page 2 holds no text" in notes[0] and "ocrmypdf" in notes[0]
+    assert len(notes) == 1 and "pagina 2 bevat geen tekst" in notes[0] and "ocrmypdf" in notes[0]
 
 
 def test_an_encrypted_pdf_names_the_password(tmp_path):
     path = write_pdf(tmp_path / "geheim.pdf", [["Een geheime brief aan de Kamer, met tekst."]],
                      user_password="geheim")
-    fails(path, "encrypted", "password")
+    fails(path, "versleuteld", "wachtwoord")
 
 
 def test_a_pdf_protected_only_by_an_owner_password_is_read(tmp_path):
@@ -184,10 +184,10 @@ def test_a_truncated_pdf_is_named(tmp_path):
     whole = seed_as_pdf(SEEDS[2], tmp_path).read_bytes()
     half = tmp_path / "half.pdf"
     half.write_bytes(whole[: len(whole) // 2])
-    fails(half, "truncated")
+    fails(half, "afgebroken")
     # Even with an end marker glued on, the cut-off file cannot be read.
     half.write_bytes(whole[: len(whole) // 2] + b"\n%%EOF\n")
-    fails(half, "damaged or truncated", "startxref")
+    fails(half, "beschadigd of afgebroken", "startxref")
 
 
 def test_a_damaged_pdf_that_pypdf_repairs_is_read_with_a_note_and_no_warning(tmp_path, caplog):
@@ -199,7 +199,7 @@ def test_a_damaged_pdf_that_pypdf_repairs_is_read_with_a_note_and_no_warning(tmp
     lt = read_letter(shifted)
     notes = lt.notes
     assert lt.date == date(2022, 2, 26) and len(lt.paragraphs) == len(read_letter(SEEDS[2]).paragraphs)
-    assert len(notes) == 1 and "pypdf reported problems" in notes[0]
+    assert len(notes) == 1 and "pypdf meldde problemen" in notes[0]
     assert not [r for r in caplog.records if r.name.startswith("pypdf")]
 
 
@@ -208,17 +208,17 @@ def test_garbage_in_the_middle_of_a_pdf_is_named(tmp_path):
     middle = len(whole) // 2
     broken = tmp_path / "kapot.pdf"
     broken.write_bytes(whole[:middle] + b"\xff" * 2000 + whole[middle + 2000:])
-    fails(broken, "damaged", "cannot be read")
+    fails(broken, "beschadigd", "kan niet worden gelezen")
 
 
 @pytest.mark.parametrize("content, message", [
-    ("Geachte voorzitter,\n\nDit is een tekstbestand.\n".encode(), "(text, no %PDF- header)"),
-    (b"PK\x03\x04\x14\x00\x06\x00 word document", "not a PDF"),
+    ("Geachte voorzitter,\n\nDit is een tekstbestand.\n".encode(), "(tekst, geen %PDF-kop)"),
+    (b"PK\x03\x04\x14\x00\x06\x00 word document", "geen PDF"),
 ])
 def test_a_file_named_pdf_that_is_not_one(tmp_path, content, message):
     path = tmp_path / "brief.pdf"
     path.write_bytes(content)
-    fails(path, "is named .pdf but is not a PDF", message)
+    fails(path, "heet .pdf maar is geen PDF", message)
 
 
 # --- Text in other encodings ------------------------------------------------------------------
@@ -247,8 +247,8 @@ def test_utf8_is_read_without_a_note(tmp_path, data):
 def test_windows_1252_is_read_with_a_note(tmp_path):
     lt, notes = read_bytes_as_letter(tmp_path, LETTER.encode("cp1252"))
     assert lt.paragraphs[0].text == READ
-    assert notes == ["read as Windows-1252 (Latin-1), not UTF-8: check its accents and quotes, "
-                     "or convert it, e.g. iconv -f cp1252 -t utf-8"]
+    assert notes == ["gelezen als Windows-1252 (Latin-1), niet als UTF-8: controleer de accenten en "
+                     "aanhalingstekens, of zet het om, bijv. met iconv -f cp1252 -t utf-8"]
 
 
 def test_latin_1_is_read_with_a_note(tmp_path):
@@ -262,7 +262,7 @@ def test_latin_1_is_read_with_a_note(tmp_path):
 def test_utf16_and_utf32_with_a_byte_order_mark(tmp_path, codec):
     lt, notes = read_bytes_as_letter(tmp_path, ("\ufeff" + LETTER).encode(codec))
     assert lt.paragraphs[0].text == READ
-    assert len(notes) == 1 and notes[0].startswith(f"read as {codec[:6].upper()} (it has a byte-order mark)")
+    assert len(notes) == 1 and notes[0].startswith(f"gelezen als {codec[:6].upper()} (het heeft een byte-order-mark)")
 
 
 def as_windows_reads_it(data: bytes) -> str:
@@ -276,7 +276,7 @@ def test_double_encoded_mojibake_is_repaired_with_a_note(tmp_path):
     assert "OekraÃ¯ne" in mojibake.decode() and "â€™s-Gravenhage" in mojibake.decode()
     lt, notes = read_bytes_as_letter(tmp_path, mojibake)
     assert lt.paragraphs[0].text == READ
-    assert len(notes) == 1 and notes[0].startswith("repaired 7 mojibake sequences") and "'Ã¯' -> 'ï'" in notes[0]
+    assert len(notes) == 1 and notes[0].startswith("7 verminkte tekens hersteld") and "'Ã¯' -> 'ï'" in notes[0]
 
 
 def test_text_that_only_looks_a_little_like_mojibake_is_left_alone(tmp_path):
@@ -290,7 +290,7 @@ def test_random_bytes_are_not_read_as_windows_1252(tmp_path):
     junk = bytes(b for b in random.Random(5).randbytes(20_000) if b)  # no NUL bytes to give it away
     path = tmp_path / "brief.txt"
     path.write_bytes(junk)
-    fails(path, "not valid UTF-8", "does not read as Windows-1252 text either")
+    fails(path, "geen geldige UTF-8", "leest ook niet als Windows-1252-tekst")
 
 
 def test_bytes_that_are_valid_windows_1252_but_not_text_are_refused(tmp_path):
@@ -299,14 +299,14 @@ def test_bytes_that_are_valid_windows_1252_but_not_text_are_refused(tmp_path):
     junk = bytes(b for b in random.Random(7).randbytes(20_000) if b not in undefined)
     path = tmp_path / "brief.txt"
     path.write_bytes(junk)
-    fails(path, "does not read as Windows-1252 text either")
+    fails(path, "leest ook niet als Windows-1252-tekst")
 
 
 # --- Files that cannot be read at all -----------------------------------------------------------
 
 @pytest.mark.parametrize("name, size, message", [
-    ("groot.txt", 21 * 2**20, "a letter is at most 20 MB"),
-    ("groot.pdf", 101 * 2**20, "a PDF letter is at most 100 MB"),
+    ("groot.txt", 21 * 2**20, "een brief is hoogstens 20 MB"),
+    ("groot.pdf", 101 * 2**20, "een PDF-brief is hoogstens 100 MB"),
 ])
 def test_an_oversized_file_is_refused_without_reading_it(tmp_path, monkeypatch, name, size, message):
     path = tmp_path / name
@@ -318,12 +318,12 @@ def test_an_oversized_file_is_refused_without_reading_it(tmp_path, monkeypatch, 
 
     monkeypatch.setattr(Path, "open", no_reading)
     monkeypatch.setattr(Path, "read_bytes", no_reading)
-    fails(path, message, "is this really one letter?")
+    fails(path, message, "is dit echt één brief?")
 
 
 def test_a_directory_is_not_a_letter(tmp_path):
     (tmp_path / "brief.txt").mkdir()
-    fails(tmp_path / "brief.txt", "not a regular file")
+    fails(tmp_path / "brief.txt", "geen gewoon bestand")
 
 
 @pytest.mark.parametrize("target", ["/etc/passwd", "verdwenen.txt"])
@@ -331,11 +331,11 @@ def test_a_symlink_is_never_followed(tmp_path, target):
     """Whether it points outside the corpus or nowhere: nothing is read through a link."""
     link = tmp_path / "brief.txt"
     link.symlink_to(target)
-    fails(link, "symbolic link", "Copy the letter itself")
+    fails(link, "symbolische koppeling", "Kopieer de brief zelf")
 
 
 def test_a_missing_file_names_the_reason(tmp_path):
-    fails(tmp_path / "brief.txt", "cannot be read", "No such file or directory")
+    fails(tmp_path / "brief.txt", "kan niet worden gelezen", "No such file or directory")
 
 
 @pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0,
@@ -346,7 +346,7 @@ def test_a_file_without_read_permission_names_the_reason(tmp_path):
     path.write_text("Een brief.\n", encoding="utf-8")
     path.chmod(0)
     try:
-        fails(path, "cannot be read", "Permission denied")
+        fails(path, "kan niet worden gelezen", "Permission denied")
     finally:
         path.chmod(0o644)
 

@@ -89,7 +89,7 @@ def test_the_date_comes_from_the_letters_own_line(name, day):
 def test_a_second_date_line_is_kept_out_and_noted():
     letter = crafted("kst-17600-XII-51")  # its annex, "Toelichtende nota", has a date line too
     assert letter.date == date(1983, 3, 4)
-    assert letter.notes == ["two date lines: 1983-03-04 (kept) and 1983-03-02"]
+    assert letter.notes == ["twee datumregels: 1983-03-04 (aangehouden) en 1983-03-02"]
 
 
 # --- Furniture, OCR, headings -------------------------------------------------------------------

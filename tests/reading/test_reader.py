@@ -351,7 +351,7 @@ def test_the_sidecar_gives_what_the_text_lacks(tmp_path):
     assert lt.signatories == [Signatory("De Minister van Defensie", "K.H. Ollongren")]
     # the letter's own date line wins over the sidecar's date, and the letter says so
     assert (lt.date, lt.date_inferred) == (date(2022, 6, 8), False)
-    assert lt.notes == ["the sidecar's date 2022-06-09 differs from the letter's date line 2022-06-08, which is kept"]
+    assert lt.notes == ["de datum 2022-06-09 in het metadatabestand wijkt af van de datumregel 2022-06-08 in de brief; die wordt aangehouden"]
 
 
 def test_sidecar_date_for_an_undated_letter(tmp_path):
@@ -362,8 +362,8 @@ def test_sidecar_date_for_an_undated_letter(tmp_path):
 
 
 @pytest.mark.parametrize("content, message", [
-    (b"", "empty"), (b"  \n\t\n", "empty"), (b"%PDF-1.4\x00\x01\x02binary", "NUL bytes"),
-    (b"Geachte voorzitter,\n\xff\xfe caf\xe9\n", "not valid UTF-8"),
+    (b"", "leeg"), (b"  \n\t\n", "leeg"), (b"%PDF-1.4\x00\x01\x02binary", "NUL-bytes"),
+    (b"Geachte voorzitter,\n\xff\xfe caf\xe9\n", "geen geldige UTF-8"),
 ])
 def test_bad_files_raise_helpful_errors(tmp_path, content, message):
     path = tmp_path / "brief.txt"
@@ -374,8 +374,8 @@ def test_bad_files_raise_helpful_errors(tmp_path, content, message):
 
 
 @pytest.mark.parametrize("sidecar, message", [
-    ("{not json", "not valid UTF-8 JSON"), ('["a list"]', "JSON object"),
-    ('{"date": "2022-13-45"}', "YYYY-MM-DD"), ('{"signatories": [{"role": "x"}]}', "signatories"),
+    ("{not json", "geen geldige UTF-8-JSON"), ('["a list"]', "JSON-object"),
+    ('{"date": "2022-13-45"}', "JJJJ-MM-DD"), ('{"signatories": [{"role": "x"}]}', "signatories"),
     ('{"title": 5}', "title"),
 ])
 def test_broken_sidecar_is_named(tmp_path, sidecar, message):

@@ -84,9 +84,17 @@ def test_the_letter_view_and_the_export_carry_the_metadata(kamerstuk_service):
     assert (view["kamerstuk"], view["dossier"], view["document_number"], view["sender"], view["ministries"]) == (
         "kst-17600-XII-51", "17600-XII", "51", "de minister van Verkeer en Waterstaat", ["Verkeer en Waterstaat"])
     assert view["dossier_title"].startswith("Rijksbegroting voor het jaar 1983")
-    assert view["notes"] == ["two date lines: 1983-03-04 (kept) and 1983-03-02"]
+    assert view["notes"] == ["twee datumregels: 1983-03-04 (aangehouden) en 1983-03-02"]
     cites = kamerstuk_service.letter(RUSLAND).to_dict()
     assert cites["refers_to"] == cites["kamerstukken"] == ["Kamerstuk 21 461, nr. 46"]
     row = next(p for p in kamerstuk_service.paragraphs() if p.letter_id == POLITIE).row()
     assert (row["dossier"], row["kamerstuk"], row["sender"], row["ministries"]) == (
         "21461", "kst-21461-46", "de minister van Justitie", ["Justitie"])
+
+
+def test_a_dossier_title_is_completed_into_the_dossiers_filter(kamerstuk_service):
+    offered = [c.to_dict() for c in kamerstuk_service.complete("een nieuw pol")]
+    assert {"value": "dossier:21461", "text": "Een nieuw politiebestel", "kind": "dossier",
+            "letters": 1, "detail": "21461"} in offered
+    chosen = search(kamerstuk_service, next(c["value"] for c in offered if c["kind"] == "dossier"))
+    assert {h.letter_id for h in chosen.hits} == {POLITIE}

@@ -229,3 +229,31 @@ def test_phrases_are_marked_side_by_side_and_words_anywhere():
     marks = Marks(frozenset(analyze("gebied")), frozenset({tuple(analyze("Atlantisch Bondgenootschap"))}))
     assert highlight(text, marks) == ("Het <mark>Atlantisch</mark> <mark>Bondgenootschap</mark> en het "
                                       "Euro-Atlantisch <mark>gebied</mark>; het bondgenootschap zelf.")
+
+
+def test_completions_follow_a_new_letter_while_the_old_ones_answer(tmp_path):
+    """After a change of the index a keystroke is answered at once from the completions of the
+    state before, while the new ones are built in the background; then the new words come."""
+    import shutil
+    import time
+    from pathlib import Path
+
+    from indexer.searching import SearchService
+    from indexer.store import update_index
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(Path(__file__).parents[2] / "corpus" / "000_57bdeaef467bd125.txt", corpus)
+    update_index(tmp_path / "index", corpus)
+    service = SearchService(tmp_path / "index")
+    assert [c.text for c in service.complete("oekr")][:1] == ["Oekraïne"]
+    assert service.complete("zeespiegelst") == []
+    (corpus / "nieuw.txt").write_text("Geachte voorzitter,\n\nDe zeespiegelstijging langs de kust "
+                                      "vraagt om hogere dijken.\n", encoding="utf-8")
+    update_index(tmp_path / "index", corpus)
+    assert service.complete("zeespiegelst") == []  # the old state's completions answered at once
+    deadline = time.monotonic() + 30
+    while not service.complete("zeespiegelst") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert [c.text for c in service.complete("zeespiegelst")] == ["zeespiegelstijging"]
+    service.close()

@@ -84,7 +84,7 @@ def test_add_refuses_a_symbolic_link(tmp_path, outside):
     link = tmp_path / "x.txt"
     link.symlink_to(outside / "geheim.txt")
     result = cli(index, corpus, "add", str(link))
-    assert result.exit_code == 1 and "symbolic link" in result.output
+    assert result.exit_code == 1 and "symbolische koppeling" in result.output
     assert not (corpus / "x.txt").exists() and not (corpus / "x.txt").is_symlink()
 
 
@@ -100,8 +100,8 @@ def test_index_never_reads_through_a_symbolic_link_in_the_corpus(tmp_path, outsi
         result = cli(index, corpus, *args)
         assert result.exit_code == 1
         for name in ("passwd.txt", "geheim.txt"):
-            assert f"overgeslagen: {name}: is a symbolic link" in result.output
-        assert "derde.txt" in result.output and "symbolic link" in result.output
+            assert f"overgeslagen: {name}: is een symbolische koppeling" in result.output
+        assert "derde.txt" in result.output and "symbolische koppeling" in result.output
         assert found(index, "Geheimwoordpool") == 0 and found(index, "root") == 0
         service = SearchService(index)
         assert service.letter_ids() == sorted(p.stem for p in SEEDS[:2])
@@ -128,7 +128,7 @@ def test_watch_skips_a_symbolic_link_that_appears(tmp_path, outside):
         stop.set()
         thread.join(timeout=10)
     assert errors == []
-    assert any(name == "geheim.txt" and "symbolic link" in why for s in summaries for name, why in s.skipped)
+    assert any(name == "geheim.txt" and "symbolische koppeling" in why for s in summaries for name, why in s.skipped)
     assert found(index, "Geheimwoordpool") == 0
 
 
@@ -141,8 +141,8 @@ def test_names_that_cannot_be_ids_are_refused_with_advice(tmp_path):
     shutil.copy(SEEDS[2], corpus / "dubbel.TXT")  # the same id, "dubbel", as dubbel.txt
     result = cli(index, corpus, "index")
     assert result.exit_code == 1
-    assert "overgeslagen: a#b?c&d.txt" in result.output and "rename the file, e.g. to 'a-b-c-d.txt'" in result.output
-    assert "overgeslagen: dubbel.txt: its letter id 'dubbel' is that of dubbel.TXT" in result.output
+    assert "overgeslagen: a#b?c&d.txt" in result.output and "geef het bestand een andere naam, bijv. 'a-b-c-d.txt'" in result.output
+    assert "overgeslagen: dubbel.txt: zijn brief-id 'dubbel' is die van dubbel.TXT" in result.output
     assert SearchService(index).letter_ids() == sorted([SEEDS[0].stem, "dubbel"])
 
     inbox = tmp_path / "inbox"
@@ -151,8 +151,8 @@ def test_names_that_cannot_be_ids_are_refused_with_advice(tmp_path):
     (inbox / "dubbel.pdf").write_text(NEW_LETTER + "\nNog een alinea.\n", encoding="utf-8")
     result = cli(index, corpus, "add", str(inbox / "50%.txt"), str(inbox / "dubbel.pdf"))
     assert result.exit_code == 1
-    assert "rename the file, e.g. to '50-.txt'" in result.output
-    assert "already has a letter with the id 'dubbel'" in result.output
+    assert "geef het bestand een andere naam, bijv. '50-.txt'" in result.output
+    assert "heeft al een brief met het id 'dubbel'" in result.output
     assert not (corpus / "50%.txt").exists() and not (corpus / "dubbel.pdf").exists()
 
 

@@ -132,7 +132,7 @@ def test_add_copies_letters_and_indexes_a_duplicate_once(tmp_path):
     clash = inbox / SEEDS[0].name
     clash.write_text(NEW_LETTER.replace("Noordpool", "Zuidpool"), encoding="utf-8")
     result = runner.invoke(main, ["--index", str(index), "--corpus", str(corpus), "add", str(clash)])
-    assert result.exit_code == 1 and "rename the file" in result.output
+    assert result.exit_code == 1 and "geef het bestand een andere naam" in result.output
 
 
 def test_watch_indexes_arrivals_changes_and_removals(tmp_path):
