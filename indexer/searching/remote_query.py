@@ -92,10 +92,14 @@ class RemoteVocabulary:
     """What the compiler asks of an index, answered by the cluster: how many paragraphs have a
     word (a weak expansion applies only to a word the letters use), remembered per index state."""
 
-    def __init__(self, count, doc_count: int):
+    def __init__(self, count, doc_count: int, spelling=None):
         self._count = count  # (field, term) -> paragraphs with it
+        self._spelling = spelling  # (field, word, maxdist, prefix) -> the closest indexed word
         self.doc_count = doc_count
         self._known: dict[tuple[str, str], int] = {}
+
+    def spelling(self, field: str, word: str, maxdist: int, prefix: int) -> str | None:
+        return self._spelling(field, word, maxdist, prefix) if self._spelling else None
 
     def doc_frequency(self, field: str, term: str) -> int:
         key = (field, term)
@@ -126,6 +130,23 @@ class RemoteState:
         self.by_topic = buckets.get("topics", {})
         self.by_year = buckets.get("year", {})
         self.expander = expander
+        self.vocabulary: RemoteVocabulary | None = None  # set by the service
+        self.written: dict[str, tuple[str, int]] | None = None  # see OpenSearchService._written_form
+
+
+def all_terms(client, index: str, field: str):
+    """(term, documents) for every term of a keyword field, page by page."""
+    after = None
+    while True:
+        composite = {"size": 5000, "sources": [{"t": {"terms": {"field": field}}}]}
+        if after:
+            composite["after"] = after
+        agg = client.search(index=index, body={"size": 0, "aggs": {"c": {"composite": composite}}})["aggregations"]["c"]
+        for bucket in agg["buckets"]:
+            yield bucket["key"]["t"], bucket["doc_count"]
+        after = agg.get("after_key")
+        if not agg["buckets"] or not after:
+            return
 
 
 def filter_clauses(filters: ql.Filters, terms: list[TermFilter], year: bool = True) -> list[dict]:

@@ -16,6 +16,7 @@ search deadline is the cluster's request timeout.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import threading
 import time
@@ -25,22 +26,23 @@ from datetime import date, datetime
 from whoosh import query as wq
 from whoosh.support.levenshtein import distance
 
-from indexer.analysis import Taxonomy, analyze_positions, load_taxonomy
+from indexer.analysis import Taxonomy, analyze_positions, load_taxonomy, spelling_key
 from indexer.reading import Kind, Signatory, parse_dossier
 from indexer.searching import query as ql
-from indexer.searching.budget import SEARCH_SECONDS, Budget
+from indexer.searching.budget import SEARCH_SECONDS, Budget, deadline_notice
 from indexer.searching.expansion import Expander, synonym_groups
 from indexer.searching.filters import merge_filters, term_filters
 from indexer.searching.grouping import HITS_PER_LETTER
 from indexer.searching.index_state import DOSSIER_FACET_SIZE
 from indexer.searching.matching import HIGHLIGHT_FIELDS, NOTHING_SEARCHABLE
 from indexer.searching.remote_query import (MATCH_ALL, MATCH_NONE, RemoteCompiler, RemoteState,
-                                            RemoteVocabulary, filter_clauses, to_dsl)
+                                            RemoteVocabulary, all_terms, filter_clauses, to_dsl)
 from indexer.searching.request import Group, SearchRequest, Sort
 from indexer.searching.results import (FacetValue, Hit, HitStream, LetterHits, LetterParagraph,
                                        LetterView, Paragraph, SearchResult)
 from indexer.searching.service import LetterNotFound
 from indexer.searching.snippets import Marks, highlight, snippet
+from indexer.searching.suggestions import SUGGEST_BELOW, suggest
 from indexer.store import OpenSearchConfig, documents_of, guarded
 
 STATE_SECONDS = 1.0  # how long the index's state is taken as unchanged without asking again
@@ -88,10 +90,18 @@ class OpenSearchService:
             abbreviations = [tuple(term.split("\t", 1)) for term in buckets["abbreviations"] if "\t" in term]
             expander = Expander(self.synonyms, abbreviations, self.taxonomy)
             current = RemoteState(key, buckets, expander, response["hits"]["total"]["value"])
-            current.vocabulary = RemoteVocabulary(self._count, current.doc_count)
+            current.vocabulary = RemoteVocabulary(self._count, current.doc_count, self._spelling)
             self._state = current
         self._state_checked = now
         return current
+
+    def _spelling(self, field: str, word: str, maxdist: int, prefix: int) -> str | None:
+        """The indexed word closest to `word` (fewest edits, then most letters), or None."""
+        body = {"size": 0, "suggest": {"s": {"text": word, "term": {
+            "field": field, "max_edits": maxdist, "prefix_length": prefix, "min_word_length": 2,
+            "suggest_mode": "always", "sort": "score", "size": 1, "string_distance": "damerau_levenshtein"}}}}
+        options = self._search(body)["suggest"]["s"][0]["options"]
+        return options[0]["text"] if options else None
 
     def _count(self, field: str, term: str) -> int:
         with guarded(self.config):
@@ -99,16 +109,30 @@ class OpenSearchService:
 
     # -- search --------------------------------------------------------------------------------
     def search(self, request: SearchRequest) -> SearchResult:
+        """As SearchService.search: when the query finds nothing and its spelling suggestion
+        does (and the request is not `exact`), the suggestion's answer, which says so."""
         started = time.perf_counter()
-        parsed = ql.parse(request.query)
+        budget = Budget(self.deadline)
+        result = self._answer(request, request.query, budget, started)
+        if request.exact or result.total or result.incomplete or not result.suggestion:
+            return result
+        instead = self._answer(request, result.suggestion, Budget(budget.remaining()), started)
+        if not instead.total:
+            return result
+        return dataclasses.replace(instead, query=request.query, suggestion=result.suggestion,
+                                   searched_instead=result.suggestion)
+
+    def _answer(self, request: SearchRequest, text: str, budget: Budget, started: float) -> SearchResult:
+        parsed = ql.parse(text)
         notices = [parsed.notice] if parsed.notice else []
         filters = merge_filters(request, parsed.filters, self.taxonomy, notices)
         state = self.state()
         terms = term_filters(state, filters, notices)
-        budget = Budget(self.deadline)
         query, marks = self._query(parsed, filters, state, budget, notices)
         body = {"query": {"bool": {"must": [query], "filter": filter_clauses(filters, terms, year=False)}},
-                "track_total_hits": True, "_source": FIELDS}
+                "track_total_hits": True, "_source": FIELDS,
+                # the cluster stops a search at the deadline, and says so: answered as incomplete
+                "timeout": f"{max(1, int(budget.remaining() * 1000))}ms"}
         year_filter = filter_clauses(ql.Filters(year=filters.year), [])
         facet_aggs = {
             "topic": {"terms": {"field": "topics", "size": max(1, len(self.taxonomy.topics))}},
@@ -134,6 +158,13 @@ class OpenSearchService:
                      "sort": [{"_score": "desc"}, {"paragraph": "asc"}]}
             body["collapse"] = {"field": "letter_id", "inner_hits": inner}
         response = self._search(body, search_type="dfs_query_then_fetch")
+        if response.get("timed_out"):
+            notices += [*budget.notices(), deadline_notice(self.deadline)]
+            return SearchResult(
+                query=text, total=0, page=request.page, page_size=request.page_size,
+                took_ms=(time.perf_counter() - started) * 1000, sort=request.sort, filters=self._filters(filters, terms, state),
+                hits=[], facets={"topic": [], "year": [], "ministry": [], "dossier": []},
+                notice=" ".join(dict.fromkeys(notices)), incomplete=True, group=request.group)
         aggs = response["aggregations"]
         scope = aggs["scope"] if year_filter else aggs
         total = response["hits"]["total"]["value"]
@@ -168,22 +199,43 @@ class OpenSearchService:
                                           date_inferred=first.date_inferred, score=first.score,
                                           matching=int(inner["total"]["value"]), hits=best))
             hits = [h for letter in letters for h in letter.hits]
+        suggestion = None
+        if parsed.node is not None and total < SUGGEST_BELOW:
+            suggestion = suggest(state.vocabulary, text, parsed.node, budget,
+                                 lambda word: self._written_form(state, word))
         notices += budget.notices()
         return SearchResult(
-            query=request.query, total=total, page=request.page, page_size=size,
+            query=text, total=total, page=request.page, page_size=size,
             took_ms=(time.perf_counter() - started) * 1000, sort=request.sort,
-            filters={
-                "topics": [self._topic_name(t) for t in filters.topics],
-                "from": filters.date_from.isoformat() if filters.date_from else None,
-                "to": filters.date_to.isoformat() if filters.date_to else None,
-                "year": filters.year,
-                "ministries": [state.ministry_names.get(s, s) for t in terms if t.field == "ministries"
-                               for s in t.terms],
-                "dossiers": [parse_dossier(d) or d for d in filters.dossiers],
-            },
+            filters=self._filters(filters, terms, state),
             hits=hits, facets=facets, notice=" ".join(dict.fromkeys(notices)) or None,
-            suggestion=None, incomplete=False, group=request.group, total_letters=letters_total,
+            suggestion=suggestion, incomplete=False, group=request.group, total_letters=letters_total,
             letters=letters, year_histogram=years)
+
+    def _filters(self, filters: ql.Filters, terms, state: RemoteState) -> dict:
+        return {
+            "topics": [self._topic_name(t) for t in filters.topics],
+            "from": filters.date_from.isoformat() if filters.date_from else None,
+            "to": filters.date_to.isoformat() if filters.date_to else None,
+            "year": filters.year,
+            "ministries": [state.ministry_names.get(s, s) for t in terms if t.field == "ministries" for s in t.terms],
+            "dossiers": [parse_dossier(d) or d for d in filters.dossiers],
+        }
+
+    def _written_form(self, state: RemoteState, word: str) -> str:
+        """A folded word as the letters write it (as IndexState.written_form)."""
+        if state.written is None:
+            best: dict[str, tuple[str, int]] = {}
+            with guarded(self.config):
+                for form, letters in all_terms(self.client, self.config.alias, "written"):
+                    key = spelling_key(form)
+                    if letters > best.get(key, ("", 0))[1]:
+                        best[key] = (form, letters)
+            state.written = best
+        form, count = state.written.get(word, (word, 0))
+        if not count:
+            return word
+        return form if 2 * count >= state.vocabulary.doc_frequency("words", word) else word
 
     def _query(self, parsed: ql.ParsedQuery, filters: ql.Filters, state: RemoteState, budget: Budget,
                notices: list[str]) -> tuple[dict, list]:

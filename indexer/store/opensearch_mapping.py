@@ -16,12 +16,12 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 
-from indexer.analysis import analyze_positions
+from indexer.analysis import analyze_positions, surface_words
 from indexer.reading import ministry_slug
 # The same BM25 as the embedded engine (indexer/searching/bm25.py; a test keeps them equal)
 BM25_B, BM25_K1 = 0.4, 1.2
 
-MAPPING_VERSION = 1  # bump when the mapping or the tokens change: `index --rebuild`
+MAPPING_VERSION = 2  # bump when the mapping or the tokens change: `index --rebuild`
 STACK = "|"
 
 
@@ -65,6 +65,11 @@ def index_body(shards: int = 1, replicas: int = 0) -> dict:
                 "ministries": {"type": "keyword"},
                 "ministry_names": {"type": "keyword"},  # "slug\tname", for the facet's names
                 "abbreviations": {"type": "keyword"},
+                # the letter's surface words (folded, unstemmed) and the words folding changes as
+                # written, on its first paragraph: spelling suggestions and completions, counted
+                # in letters
+                "words": {"type": "keyword"},
+                "written": {"type": "keyword"},
                 "letter_meta": {"type": "text", "index": False},
                 "sha256": {"type": "keyword"},
                 "letter_paragraphs": {"type": "integer"},
@@ -119,6 +124,10 @@ def os_document(doc: dict, sha256: str, paragraphs: int, letter_ministries: list
     if letter_ministries:
         out["ministries"] = [ministry_slug(m) for m in letter_ministries]
         out["ministry_names"] = [f"{ministry_slug(m)}\t{m}" for m in letter_ministries]
+    if doc.get("words"):
+        out["words"] = surface_words(doc["words"])
+    if doc.get("written"):
+        out["written"] = doc["written"].split(",")
     if doc.get("abbreviations"):
         out["abbreviations"] = doc["abbreviations"].split(",")
     return out

@@ -21,6 +21,7 @@ QUERIES = [
     "+rusland dialoog", "(china OF rusland) EN cyber", "cyber*", "klimat~", "onderwerp:rusland",
     "jaar:2022", "datum:2021-01-01..2022-06-30 navo", "ministerie:defensie rusland", "bondgenoot",
     "defensie-uitgaven", "uitgaven", "Oekraine", "China's", "NATO", "", "*", "de het van",
+    "Oekriane", "dialoog met Rusladn", "bondgenootschapp",
 ]
 
 
@@ -44,6 +45,7 @@ def test_every_query_finds_the_same_paragraphs_on_both_backends(service, os_serv
     assert [f.__dict__ for f in theirs.facets["year"]] == [f.__dict__ for f in ours.facets["year"]]
     assert [f.__dict__ for f in theirs.facets["ministry"]] == [f.__dict__ for f in ours.facets["ministry"]]
     assert theirs.notice == ours.notice
+    assert (theirs.suggestion, theirs.searched_instead) == (ours.suggestion, ours.searched_instead)
 
 
 def test_the_best_hits_agree_and_are_marked(service, os_service):
