@@ -15,11 +15,15 @@ from __future__ import annotations
 from datetime import date
 
 from whoosh import query as wq
+from whoosh.support.levenshtein import distance
 
+from indexer.analysis import analyze_positions
 from indexer.searching import query as ql
 from indexer.searching.compiler import Compiler, _typed
 from indexer.searching.budget import MAX_PATTERN_TERMS, MIN_FUZZY_CHARS, MIN_PREFIX_CHARS
 from indexer.searching.index_state import IndexState, TermFilter
+from indexer.searching.matching import HIGHLIGHT_FIELDS
+from indexer.searching.snippets import Marks
 
 MATCH_ALL = {"match_all": {}}
 MATCH_NONE = {"match_none": {}}
@@ -131,6 +135,7 @@ class RemoteState:
         self.by_year = buckets.get("year", {})
         self.expander = expander
         self.vocabulary: RemoteVocabulary | None = None  # set by the service
+        self.abbreviations: list[tuple[str, str]] = []  # (abbreviation, long form), set by the service
         self.written: dict[str, tuple[str, int]] | None = None  # see OpenSearchService._written_form
 
 
@@ -164,6 +169,42 @@ def filter_clauses(filters: ql.Filters, terms: list[TermFilter], year: bool = Tr
         high = filters.date_to.toordinal() if filters.date_to else date.max.toordinal()
         out.append({"range": {"day": {"gte": low, "lte": high}}})
     return out
+
+
+def marks_of(positives: list, texts: list[str]) -> Marks:
+    """What to mark, from the compiled query's positive parts; a prefix or fuzzy word marks
+    the words of the texts shown that it stands for."""
+    terms: set[str] = set()
+    phrases: set[tuple[str, ...]] = set()
+    patterns: list = []
+
+    def walk(qs) -> None:
+        for q in qs:
+            kind = type(q)
+            if kind is wq.Term and q.fieldname in HIGHLIGHT_FIELDS:
+                terms.add(str(q.text))
+            elif kind is wq.Phrase and q.fieldname in HIGHLIGHT_FIELDS:
+                words = tuple(str(w) for w in q.words)
+                (phrases.add(words) if len(words) > 1 else terms.update(words))
+            elif kind in (wq.Prefix, wq.FuzzyTerm):
+                patterns.append(q)
+            elif kind is wq.SpanNear2:
+                walk(q.qs)
+            elif hasattr(q, "children"):
+                walk(list(q.children()))
+
+    walk(positives)
+    if patterns:
+        seen = {t for text in texts for t, _, _, _ in analyze_positions(text)}
+        for q in patterns:
+            word = str(q.text)
+            if type(q) is wq.Prefix:
+                terms.update(t for t in seen if t.startswith(word))
+            else:
+                terms.update(t for t in seen if t[:q.prefixlength] == word[:q.prefixlength]
+                             and abs(len(t) - len(word)) <= q.maxdist
+                             and distance(t, word, limit=q.maxdist) <= q.maxdist)
+    return Marks(frozenset(terms), frozenset(phrases))
 
 
 def _str(word) -> str:

@@ -10,9 +10,9 @@ filter (`post_filter`), results per letter a `collapse` on the letter. Searches 
 paragraph's score does not depend on the shard it landed on. Snippets and letter pages are
 marked by our own highlighter from the same terms, so the marks are those of the embedded index.
 
-Not (yet) on this backend: spelling suggestions ("Bedoelde u …?") and search-as-you-type
-completions (both read the index's vocabulary, which OpenSearch does not list cheaply); the
-search deadline is the cluster's request timeout.
+Spelling suggestions come from a term suggester over the letters' surface words, completions
+from aggregations (remote_completion.py); the search deadline is the cluster's `timeout`
+(a timed-out search is answered as incomplete).
 """
 from __future__ import annotations
 
@@ -23,20 +23,20 @@ import time
 from collections.abc import Iterator
 from datetime import date, datetime
 
-from whoosh import query as wq
-from whoosh.support.levenshtein import distance
-
-from indexer.analysis import Taxonomy, analyze_positions, load_taxonomy, spelling_key
+from indexer.analysis import Taxonomy, load_taxonomy, spelling_key
+from indexer.errors import BrievenError
 from indexer.reading import Kind, Signatory, parse_dossier
 from indexer.searching import query as ql
 from indexer.searching.budget import SEARCH_SECONDS, Budget, deadline_notice
+from indexer.searching.completion import COMPLETIONS, Completion, Completions
 from indexer.searching.expansion import Expander, synonym_groups
 from indexer.searching.filters import merge_filters, term_filters
 from indexer.searching.grouping import HITS_PER_LETTER
 from indexer.searching.index_state import DOSSIER_FACET_SIZE
-from indexer.searching.matching import HIGHLIGHT_FIELDS, NOTHING_SEARCHABLE
+from indexer.searching.matching import NOTHING_SEARCHABLE
+from indexer.searching.remote_completion import build_completions
 from indexer.searching.remote_query import (MATCH_ALL, MATCH_NONE, RemoteCompiler, RemoteState,
-                                            RemoteVocabulary, all_terms, filter_clauses, to_dsl)
+                                            RemoteVocabulary, all_terms, filter_clauses, marks_of, to_dsl)
 from indexer.searching.request import Group, SearchRequest, Sort
 from indexer.searching.results import (FacetValue, Hit, HitStream, LetterHits, LetterParagraph,
                                        LetterView, Paragraph, SearchResult)
@@ -64,6 +64,8 @@ class OpenSearchService:
         self._state: RemoteState | None = None
         self._state_checked = 0.0
         self._lock = threading.Lock()
+        self._completions: tuple[object, Completions] | None = None  # (index state key, completions)
+        self._completions_lock = threading.Lock()
 
     def close(self) -> None:
         self.client.close()
@@ -87,9 +89,11 @@ class OpenSearchService:
             aggs = {f: {"terms": {"field": f, "size": 10000}} for f in fields}
             response = self._search({"size": 0, "track_total_hits": True, "aggs": aggs})
             buckets = {f: {b["key"]: b["doc_count"] for b in response["aggregations"][f]["buckets"]} for f in fields}
-            abbreviations = [tuple(term.split("\t", 1)) for term in buckets["abbreviations"] if "\t" in term]
+            # in the order of the terms, as the embedded index lists them
+            abbreviations = [tuple(term.split("\t", 1)) for term in sorted(buckets["abbreviations"]) if "\t" in term]
             expander = Expander(self.synonyms, abbreviations, self.taxonomy)
             current = RemoteState(key, buckets, expander, response["hits"]["total"]["value"])
+            current.abbreviations = abbreviations
             current.vocabulary = RemoteVocabulary(self._count, current.doc_count, self._spelling)
             self._state = current
         self._state_checked = now
@@ -179,7 +183,7 @@ class OpenSearchService:
         sources = [h["_source"] for h in raw]
         if request.group is Group.LETTER:
             sources += [i["_source"] for h in raw for i in h["inner_hits"]["best"]["hits"]["hits"]]
-        marks = self._marks(marks, [s["plain"] for s in sources])
+        marks = marks_of(marks, [s["plain"] for s in sources])
         relevance = request.sort is Sort.RELEVANCE
 
         def hit(h: dict) -> Hit:
@@ -251,41 +255,6 @@ class OpenSearchService:
             return MATCH_NONE, []
         return to_dsl(compiled), positives
 
-    def _marks(self, positives: list, texts: list[str]) -> Marks:
-        """What to mark, from the compiled query's positive parts; a prefix or fuzzy word marks
-        the words of the texts shown that it stands for."""
-        terms: set[str] = set()
-        phrases: set[tuple[str, ...]] = set()
-        patterns: list = []
-
-        def walk(qs) -> None:
-            for q in qs:
-                kind = type(q)
-                if kind is wq.Term and q.fieldname in HIGHLIGHT_FIELDS:
-                    terms.add(str(q.text))
-                elif kind is wq.Phrase and q.fieldname in HIGHLIGHT_FIELDS:
-                    words = tuple(str(w) for w in q.words)
-                    (phrases.add(words) if len(words) > 1 else terms.update(words))
-                elif kind in (wq.Prefix, wq.FuzzyTerm):
-                    patterns.append(q)
-                elif kind is wq.SpanNear2:
-                    walk(q.qs)
-                elif hasattr(q, "children"):
-                    walk(list(q.children()))
-
-        walk(positives)
-        if patterns:
-            seen = {t for text in texts for t, _, _, _ in analyze_positions(text)}
-            for q in patterns:
-                word = str(q.text)
-                if type(q) is wq.Prefix:
-                    terms.update(t for t in seen if t.startswith(word))
-                else:
-                    terms.update(t for t in seen if t[:q.prefixlength] == word[:q.prefixlength]
-                                 and abs(len(t) - len(word)) <= q.maxdist
-                                 and distance(t, word, limit=q.maxdist) <= q.maxdist)
-        return Marks(frozenset(terms), frozenset(phrases))
-
     def _facets(self, aggs: dict, state: RemoteState) -> dict[str, list[FacetValue]]:
         topics = [FacetValue(value=self._topic_name(b["key"]), slug=b["key"], count=b["doc_count"])
                   for b in aggs["topic"]["buckets"] if self.taxonomy.by_slug(b["key"])]
@@ -329,14 +298,42 @@ class OpenSearchService:
                             continue
                         seen.add(source["letter_id"])
                     record = self._paragraph(source)
-                    marks = self._marks(positives, [record.text]) if snippets else Marks()
+                    marks = marks_of(positives, [record.text]) if snippets else Marks()
                     yield Hit(**vars(record), score=float(h.get("_score") or 0.0) if relevance else 0.0,
                               snippet=snippet(record.text, marks) if snippets else "")
 
         return HitStream(total, notice, False, stream(), lambda: None)
 
-    def complete(self, typed: str, limit: int = 8) -> list:
-        return []  # completions need the index's vocabulary: not on this backend (module doc)
+    def complete(self, typed: str, limit: int = COMPLETIONS) -> list[Completion]:
+        """Completions of a query being typed (indexer/searching/remote_completion.py): built on
+        first use; after a change of the index, in the background while the last ones answer."""
+        state = self.state()
+        current = self._completions
+        if current is None:
+            with self._completions_lock:  # one build, however many ask at once
+                if self._completions is None:
+                    self._completions = (state.key, self._build_completions(state))
+            current = self._completions
+        elif current[0] != state.key and not self._completions_lock.locked():
+            threading.Thread(target=self._refresh_completions, daemon=True, name="brieven-completions").start()
+        return current[1].complete(typed, limit)
+
+    def _build_completions(self, state: RemoteState) -> Completions:
+        with guarded(self.config):
+            return build_completions(self.client, self.config.alias, state, self.taxonomy, self.synonyms,
+                                     self._written_form)
+
+    def _refresh_completions(self) -> None:
+        if not self._completions_lock.acquire(blocking=False):
+            return
+        try:
+            state = self.state()
+            if self._completions is None or self._completions[0] != state.key:
+                self._completions = (state.key, self._build_completions(state))
+        except BrievenError:
+            pass  # the cluster went away meanwhile: the next keystroke tries again
+        finally:
+            self._completions_lock.release()
 
     # -- letters and export ------------------------------------------------------------------
     def letter(self, letter_id: str, query: str = "") -> LetterView:
@@ -351,7 +348,7 @@ class OpenSearchService:
         if query:
             parsed = ql.parse(query)
             _, positives = self._query(parsed, ql.Filters(), self.state(), Budget(self.deadline), [])
-            marks = self._marks(positives, [p.text for p in paragraphs])
+            marks = marks_of(positives, [p.text for p in paragraphs])
         meta = json.loads(docs[0].get("letter_meta") or "{}")
         first = paragraphs[0]
         return LetterView(

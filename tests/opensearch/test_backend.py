@@ -177,3 +177,14 @@ def test_index_is_incremental_resumes_an_interrupted_bulk_and_swaps_on_rebuild(m
     assert not client.indices.exists(index=sorted(before)[0])
     assert service.search(SearchRequest(query="Noordpool")).total == 1
     client.indices.delete(index=sorted(after)[0])
+
+
+@pytest.mark.parametrize("typed", ["rus", "dialoog met rus", "navo", "Oekr", "strategisch con", "EDT", "defensie-uit"])
+def test_search_as_you_type_offers_the_same_completions(service, os_service, typed):
+    assert [c.to_dict() for c in os_service.complete(typed)] == [c.to_dict() for c in service.complete(typed)]
+
+
+def test_suggest_api_on_the_cluster(os_config):
+    client = create_app({"OPENSEARCH": os_config, "TESTING": True}).test_client()
+    answer = client.get("/api/suggest?q=dialoog met rus").get_json()
+    assert any(s["text"] == "Rusland" for s in answer["suggestions"])
