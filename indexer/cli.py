@@ -158,9 +158,6 @@ def watch(settings: Settings):
 
     Voorbeeld: BRIEVEN_CORPUS=/data/kamerbrieven brieven watch
     """
-    if settings.backend == "opensearch":
-        raise Problem("brieven watch werkt (nog) alleen met de ingebouwde index; voer bij OpenSearch "
-                      "`brieven --backend opensearch index` uit na een wijziging (alleen wat veranderde wordt verstuurd).")
     from indexer.store import watch as run_watch
 
     click.echo(f"Houdt {settings.corpus_dir} in de gaten (Ctrl-C stopt)", err=True)
@@ -177,7 +174,8 @@ def watch(settings: Settings):
         click.echo(f"{time.strftime('%H:%M:%S')} fout: {error}", err=True)
 
     try:
-        run_watch(settings.corpus_dir, settings.index_dir, report, on_error)
+        run_watch(settings.corpus_dir, settings.index_dir, report, on_error,
+                  update=(lambda: _update_index(settings)) if settings.backend == "opensearch" else None)
     except KeyboardInterrupt:
         click.echo("Gestopt.", err=True)
 

@@ -188,3 +188,47 @@ def test_suggest_api_on_the_cluster(os_config):
     client = create_app({"OPENSEARCH": os_config, "TESTING": True}).test_client()
     answer = client.get("/api/suggest?q=dialoog met rus").get_json()
     assert any(s["text"] == "Rusland" for s in answer["suggestions"])
+
+
+LETTER = """Aan de Voorzitter van de Tweede Kamer der Staten-Generaal
+
+Den Haag, 3 maart 2023
+
+Betreft Samenwerking in het Noordpoolgebied
+
+Het kabinet volgt de ontwikkelingen rond Spitsbergen en de Noordpool nauwgezet.
+
+De minister van Buitenlandse Zaken,
+"""
+
+
+def test_add_and_watch_index_into_the_cluster(make_config, corpus_dir, tmp_path):
+    import time
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(sorted(corpus_dir.glob("*.txt"))[0], corpus)
+    config = make_config("brieven-test-watch")
+    env = {**os.environ, "BRIEVEN_BACKEND": "opensearch", "BRIEVEN_OPENSEARCH_URL": config.url,
+           "BRIEVEN_OPENSEARCH_INDEX": config.alias}
+    cli = [sys.executable, "-m", "indexer.cli", "--corpus", str(corpus)]
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "noordpool.txt").write_text(LETTER, encoding="utf-8")
+    added = subprocess.run([*cli, "add", str(inbox / "noordpool.txt")], env=env, capture_output=True, text=True,
+                           timeout=120)
+    assert added.returncode == 0, added.stderr
+    service = OpenSearchService(config)
+    assert service.search(SearchRequest(query="Spitsbergen")).total == 1
+    watcher = subprocess.Popen([*cli, "watch"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        (corpus / "zuidpool.txt").write_text(LETTER.replace("Spitsbergen", "Antarctica"), encoding="utf-8")
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and service.search(SearchRequest(query="Antarctica")).total == 0:
+            time.sleep(0.5)
+        assert service.search(SearchRequest(query="Antarctica")).total == 1
+    finally:
+        watcher.terminate()
+        out, err = watcher.communicate(timeout=20)
+    assert "Traceback" not in err and "1 nieuw" in err + out
+    config.client().indices.delete(index="brieven-test-watch-*")
