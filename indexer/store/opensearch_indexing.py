@@ -12,6 +12,7 @@ against the old one meanwhile, so a mapping change costs no downtime.
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -28,8 +29,11 @@ Progress = Callable[[str], None]
 
 
 def update_opensearch(config: OpenSearchConfig, corpus_dir: Path, rebuild: bool = False,
-                      progress: Progress | None = None, taxonomy: Taxonomy | None = None) -> IndexSummary:
-    """Bring the corpus's index in the cluster in line with the corpus (see the module doc)."""
+                      progress: Progress | None = None, taxonomy: Taxonomy | None = None,
+                      bulk_docs: int = BULK_DOCS) -> IndexSummary:
+    """Bring the corpus's index in the cluster in line with the corpus (see the module doc).
+    A build or rebuild that was interrupted before its swap left its index behind: the next
+    one goes on filling that index (letters already there whole are not sent again)."""
     started = time.perf_counter()
     taxonomy = taxonomy or load_taxonomy()
     listing = list_corpus(corpus_dir)
@@ -40,14 +44,11 @@ def update_opensearch(config: OpenSearchConfig, corpus_dir: Path, rebuild: bool 
             rebuild = True  # an index of an older mapping is rebuilt, never read wrongly
         target = current
         if rebuild or current is None:
-            target = f"{config.alias}-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}"
-            client.indices.create(index=target, body=index_body(config.shards, config.replicas))
-        try:
-            summary = _sync(client, target, corpus_dir, listing.names, taxonomy, progress)
-        except BaseException:
-            if target != current:
-                client.indices.delete(index=target, ignore_unavailable=True)
-            raise
+            target = _unfinished(client, config.alias, current)
+            if target is None:
+                target = f"{config.alias}-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}"
+                client.indices.create(index=target, body=index_body(config.shards, config.replicas))
+        summary = _sync(client, target, corpus_dir, listing.names, taxonomy, progress, bulk_docs)
         client.indices.refresh(index=target)
         if target != current:
             _swap_alias(client, config.alias, target, current)
@@ -58,6 +59,19 @@ def update_opensearch(config: OpenSearchConfig, corpus_dir: Path, rebuild: bool 
             "cardinality": {"field": "letter_id", "precision_threshold": 40000}}}})["aggregations"]["letters"]["value"]
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _unfinished(client, alias: str, current: str | None) -> str | None:
+    """The index an interrupted build of this alias left (the newest, if of this mapping);
+    older ones, and one of another mapping, are deleted."""
+    pattern = re.compile(re.escape(alias) + r"-\d{14}-\d+")
+    names = sorted(n for n in client.indices.get(index=f"{alias}-*", expand_wildcards="open")
+                   if pattern.fullmatch(n) and n != current)
+    keep = names[-1] if names and _mapping_version(client, names[-1]) == MAPPING_VERSION else None
+    for name in names:
+        if name != keep:
+            client.indices.delete(index=name, ignore_unavailable=True)
+    return keep
 
 
 def _current_index(client, alias: str) -> str | None:
@@ -103,10 +117,11 @@ def indexed_letters(client, index: str) -> dict[str, list[tuple[str, int, int]]]
 
 
 def _sync(client, index: str, corpus_dir: Path, names: list[str], taxonomy: Taxonomy,
-          progress: Progress | None) -> IndexSummary:
+          progress: Progress | None, bulk_docs: int) -> IndexSummary:
     from opensearchpy.helpers import bulk
 
     summary = IndexSummary()
+    client.indices.refresh(index=index)  # what an interrupted run sent is counted too
     indexed = indexed_letters(client, index)
     present: set[str] = set()
     pending: list[dict] = []
@@ -114,7 +129,7 @@ def _sync(client, index: str, corpus_dir: Path, names: list[str], taxonomy: Taxo
 
     def flush() -> None:
         if pending:
-            bulk(client, pending, chunk_size=BULK_DOCS, max_retries=2, request_timeout=120)
+            bulk(client, pending, chunk_size=bulk_docs, max_retries=2, request_timeout=120)
             pending.clear()
         for letter_id, keep in stale:
             _delete_where(client, index, {"bool": {"filter": [{"term": {"letter_id": letter_id}}],
@@ -153,7 +168,7 @@ def _sync(client, index: str, corpus_dir: Path, names: list[str], taxonomy: Taxo
             stale.append((letter_id, sha))
         if progress:
             progress(name)
-        if len(pending) >= BULK_DOCS:
+        if len(pending) >= bulk_docs:
             flush()
     flush()
     for letter_id in sorted(set(indexed) - present):

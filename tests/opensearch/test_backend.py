@@ -232,3 +232,26 @@ def test_add_and_watch_index_into_the_cluster(make_config, corpus_dir, tmp_path)
         out, err = watcher.communicate(timeout=20)
     assert "Traceback" not in err and "1 nieuw" in err + out
     config.client().indices.delete(index="brieven-test-watch-*")
+
+
+def test_a_first_build_stopped_half_way_is_finished_by_the_next_run(make_config, corpus_dir):
+    config = make_config("brieven-test-interrupted")
+    letters = len(list(corpus_dir.glob("*.txt")))
+    seen = []
+
+    def stop_after_three(name):
+        seen.append(name)
+        if len(seen) == 3:
+            raise KeyboardInterrupt  # Ctrl-C, after three letters were sent (one bulk each)
+
+    with pytest.raises(KeyboardInterrupt):
+        update_opensearch(config, corpus_dir, progress=stop_after_three, bulk_docs=1)
+    client = config.client()
+    assert not client.indices.exists_alias(name=config.alias)  # nothing half-built is searched
+    resumed = update_opensearch(config, corpus_dir)
+    assert resumed.rebuilt and resumed.unchanged >= 2 and len(resumed.added) <= letters - 2
+    assert resumed.letters == letters and not resumed.skipped
+    whole = OpenSearchService(config)
+    assert whole.search(SearchRequest(query="")).total == resumed.paragraphs > 100
+    assert list(client.indices.get(index="brieven-test-interrupted-*")) == list(client.indices.get_alias(name=config.alias))
+    client.indices.delete(index="brieven-test-interrupted-*")
