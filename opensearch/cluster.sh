@@ -2,7 +2,7 @@
 # A local OpenSearch cluster for development and the tests: `cluster.sh start [NODES]` builds the
 # launcher (Maven, once), starts NODES nodes (1 or 2) on 127.0.0.1 and waits until the cluster is
 # healthy; `cluster.sh stop` stops them. Pids, logs and data live under $BRIEVEN_OPENSEARCH_HOME
-# (default .opensearch/, kept out of git). HTTP on 9200, 9201; transport on 9300, 9301.
+# (default .opensearch/, kept out of git; the indexes stay between starts). HTTP on 9200, 9201; transport on 9300, 9301.
 set -euo pipefail
 cd "$(dirname "$0")"
 HOME_DIR="${BRIEVEN_OPENSEARCH_HOME:-$(cd .. && pwd)/.opensearch}"
@@ -23,6 +23,13 @@ start() {
   local nodes="${1:-1}"
   build
   mkdir -p "$HOME_DIR"
+  # the data stays between starts of a cluster of the same size; another size starts afresh
+  # (a single node and a two-node cluster cannot share their cluster state)
+  if [ -f "$HOME_DIR/nodes" ] && [ "$(cat "$HOME_DIR/nodes")" != "$nodes" ]; then
+    stop
+    rm -rf "$HOME_DIR"/node-*
+  fi
+  echo "$nodes" > "$HOME_DIR/nodes"
   local seeds="-" masters="" i
   if [ "$nodes" -gt 1 ]; then
     seeds=""
@@ -36,7 +43,7 @@ start() {
     if [ -f "$dir/pid" ] && kill -0 "$(cat "$dir/pid")" 2>/dev/null; then
       echo "node-$i is already running (pid $(cat "$dir/pid"))"; continue
     fi
-    rm -rf "$dir"; mkdir -p "$dir/config"
+    mkdir -p "$dir/config"
     touch "$dir/config/opensearch.yml"
     java -Xms"$HEAP" -Xmx"$HEAP" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
       -Dlog4j2.disable.jmx=true -Dopensearch.set.netty.runtime.available.processors=false \

@@ -255,3 +255,20 @@ def test_a_first_build_stopped_half_way_is_finished_by_the_next_run(make_config,
     assert whole.search(SearchRequest(query="")).total == resumed.paragraphs > 100
     assert list(client.indices.get(index="brieven-test-interrupted-*")) == list(client.indices.get_alias(name=config.alias))
     client.indices.delete(index="brieven-test-interrupted-*")
+
+
+def test_every_page_of_the_site_on_the_cluster(index_dir, os_config, service):
+    ours = create_app({"INDEX_DIR": index_dir, "TESTING": True}).test_client()
+    theirs = create_app({"OPENSEARCH": os_config, "TESTING": True}).test_client()
+    letter_id = service.letter_ids()[0]
+    for path in ["/", "/?q=rusland&weergave=alinea&pagina=2", "/?q=navo&sort=nieuwste&jaar=2022", "/hulp",
+                 f"/brief/{letter_id}?q=rusland", f"/api/brief/{letter_id}", "/feed.atom?q=rusland",
+                 "/export.csv?q=rusland", "/export.xlsx?q=rusland", "/api/suggest?q=oekr"]:
+        page = theirs.get(path)
+        assert page.status_code == 200, path
+        if path.startswith("/api/brief"):
+            assert page.get_data() == ours.get(path).get_data(), path
+        if path.startswith("/export.csv"):  # the same rows (in relevance order, where ties may differ)
+            assert sorted(page.get_data().splitlines()) == sorted(ours.get(path).get_data().splitlines())
+    assert theirs.get("/brief/bestaat-niet").status_code == 404
+    assert theirs.get("/?q=rusland&pagina=abc").status_code == 400
