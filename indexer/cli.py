@@ -199,7 +199,7 @@ def _target(settings: Settings) -> str:
     """Where the index is: its folder, or the cluster and alias."""
     if settings.backend == "opensearch":
         config = settings.opensearch()
-        return f"{config.url}/{config.alias}"
+        return f"{config.shown_url}/{config.alias}"
     return str(settings.index_dir)
 
 

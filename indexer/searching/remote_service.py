@@ -386,7 +386,7 @@ class OpenSearchService:
             size = self.client.indices.stats(index=self.config.alias, metric="store")["_all"]["total"]["store"]["size_in_bytes"]
         return {"letters": letters, "paragraphs": state.doc_count,
                 "years": f"{years[0]}–{years[-1]}" if years else None,
-                "index": f"{self.config.url}/{self.config.alias}", "size_bytes": size}
+                "index": f"{self.config.shown_url}/{self.config.alias}", "size_bytes": size}
 
     def topic_counts(self) -> list[tuple[str, str, int]]:
         by_topic = self.state().by_topic

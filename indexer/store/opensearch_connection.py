@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
+from urllib.parse import urlsplit, urlunsplit
 
 from indexer.errors import BrievenError
 
@@ -58,6 +59,13 @@ class OpenSearchConfig:
             replicas=_count(env, "BRIEVEN_OPENSEARCH_REPLICAS", 0, 0),
         )
 
+    @property
+    def shown_url(self) -> str:
+        """The address for messages: without a user name or password written into it."""
+        parts = urlsplit(self.url)
+        host = parts.netloc.rpartition("@")[2]
+        return urlunsplit((parts.scheme, host, parts.path, "", ""))
+
     def client(self):
         """An opensearch-py client (imported here: the Whoosh backend never loads it)."""
         from opensearchpy import OpenSearch
@@ -85,7 +93,7 @@ def unavailable(config: OpenSearchConfig, error: Exception) -> ClusterUnavailabl
     """The Dutch message for a cluster that did not answer (no traceback, no credentials)."""
     reason = type(error).__name__
     return ClusterUnavailable(
-        f"OpenSearch op {config.url} is niet bereikbaar ({reason}). Start het cluster "
+        f"OpenSearch op {config.shown_url} is niet bereikbaar ({reason}). Start het cluster "
         "(`make opensearch`) of zet BRIEVEN_OPENSEARCH_URL op het juiste adres, en probeer het opnieuw.")
 
 
@@ -103,7 +111,7 @@ def guarded(config: OpenSearchConfig):
             yield
         except NotFoundError as error:
             if "index_not_found" in str(error):
-                raise IndexAbsent(f"OpenSearch op {config.url} heeft nog geen index {config.alias!r}: "
+                raise IndexAbsent(f"OpenSearch op {config.shown_url} heeft nog geen index {config.alias!r}: "
                                   "voer eerst `brieven --backend opensearch index` uit.") from error
             raise
         except OSConnectionError as error:

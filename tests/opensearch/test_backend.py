@@ -120,14 +120,15 @@ def test_the_cli_speaks_to_the_cluster(cluster, os_config, tmp_path):
 
 
 def test_a_cluster_that_is_down_is_a_clear_message_and_exit_1(corpus_dir):
-    env = {**os.environ, "BRIEVEN_OPENSEARCH_URL": "http://127.0.0.1:9", "BRIEVEN_OPENSEARCH_INDEX": "brieven-x"}
+    env = {**os.environ, "BRIEVEN_OPENSEARCH_URL": "http://brieven:geheim@127.0.0.1:9",
+           "BRIEVEN_OPENSEARCH_INDEX": "brieven-x"}
     for command in (["search", "rusland"], ["index"], ["stats"], ["show", "abc"]):
         out = subprocess.run([sys.executable, "-m", "indexer.cli", "--backend", "opensearch",
                               "--corpus", str(corpus_dir), *command],
                              env=env, capture_output=True, text=True, timeout=120)
         assert out.returncode == 1, (command, out.stderr)
         assert "niet bereikbaar" in out.stderr and "make opensearch" in out.stderr
-        assert "Traceback" not in out.stderr
+        assert "Traceback" not in out.stderr and "geheim" not in out.stderr
 
 
 def test_the_site_answers_a_dutch_503_when_the_cluster_is_down(make_config, os_config):
