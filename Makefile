@@ -40,6 +40,10 @@ browser:
 # The OpenSearch tests start a two-node cluster from the launcher: built here (Maven fetches
 # OpenSearch 2.19 from Maven Central the first time), so a failing build shows up on its own.
 opensearch-build:
+	@{ command -v java >/dev/null 2>&1 && command -v mvn >/dev/null 2>&1; } || { \
+	  echo "Installing Debian's Java 17 and Maven for the local OpenSearch"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends openjdk-17-jdk-headless maven; }
 	./opensearch/cluster.sh build
 
 test: $(VENV)/.installed-test browser opensearch-build
@@ -49,7 +53,7 @@ test: $(VENV)/.installed-test browser opensearch-build
 # `make opensearch` one node, `make opensearch CLUSTER=2` two nodes in one cluster (9200, 9201);
 # pids, logs and data under .opensearch/. Needs Java 17 and Maven.
 CLUSTER ?= 1
-opensearch:
+opensearch: opensearch-build
 	./opensearch/cluster.sh start $(CLUSTER)
 
 opensearch-stop:
