@@ -15,6 +15,7 @@ import os
 import re
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from indexer.analysis import Taxonomy, load_taxonomy
@@ -126,51 +127,65 @@ def _sync(client, index: str, corpus_dir: Path, names: list[str], taxonomy: Taxo
     present: set[str] = set()
     pending: list[dict] = []
     stale: list[tuple[str, str]] = []  # (letter id, the hash to keep) once its new version is in
+    # One bulk is sent while the next letters are read and analysed (a thread: sending waits on
+    # the network, not on Python); at most one waits behind it, so memory stays bounded.
+    sender = ThreadPoolExecutor(max_workers=1, thread_name_prefix="brieven-bulk")
+    sending: list[Future] = []
 
-    def flush() -> None:
-        if pending:
-            bulk(client, pending, chunk_size=bulk_docs, max_retries=2, request_timeout=120)
-            pending.clear()
-        for letter_id, keep in stale:
+    def send(actions: list[dict], replaced: list[tuple[str, str]]) -> None:
+        if actions:
+            bulk(client, actions, chunk_size=bulk_docs, max_retries=2, request_timeout=120)
+        for letter_id, keep in replaced:  # only once the new version is in
             _delete_where(client, index, {"bool": {"filter": [{"term": {"letter_id": letter_id}}],
                                                    "must_not": [{"term": {"sha256": keep}}]}})
+
+    def flush() -> None:
+        while len(sending) > 1:
+            sending.pop(0).result()
+        sending.append(sender.submit(send, list(pending), list(stale)))
+        pending.clear()
         stale.clear()
 
-    for name in names:
-        letter_id = letter_id_of_name(name)
-        present.add(letter_id)
-        path = corpus_dir / name
-        try:
-            sha = file_sha256(path)
-        except OSError as error:
-            summary.skipped.append((name, f"cannot be read ({error.strerror})"))
-            continue
-        versions = indexed.get(letter_id, [])
-        if len(versions) == 1 and versions[0][0] == sha and versions[0][1] == versions[0][2]:
-            summary.unchanged += 1
+    try:
+        for name in names:
+            letter_id = letter_id_of_name(name)
+            present.add(letter_id)
+            path = corpus_dir / name
+            try:
+                sha = file_sha256(path)
+            except OSError as error:
+                summary.skipped.append((name, f"cannot be read ({error.strerror})"))
+                continue
+            versions = indexed.get(letter_id, [])
+            if len(versions) == 1 and versions[0][0] == sha and versions[0][1] == versions[0][2]:
+                summary.unchanged += 1
+                if progress:
+                    progress(name)
+                continue
+            try:
+                letter = read_letter(path)
+            except LetterError as error:
+                summary.skipped.append((name, str(error)))
+                if progress:
+                    progress(name)
+                continue
+            summary.notes += [(name, note) for note in letter.notes]
+            (summary.changed if versions else summary.added).append(letter_id)
+            docs = list(letter_documents(letter, taxonomy))
+            for doc in docs:
+                pending.append({"_index": index, "_id": doc["doc_id"],
+                                "_source": os_document(doc, sha, len(docs), letter.ministries)})
+            if versions:
+                stale.append((letter_id, sha))
             if progress:
                 progress(name)
-            continue
-        try:
-            letter = read_letter(path)
-        except LetterError as error:
-            summary.skipped.append((name, str(error)))
-            if progress:
-                progress(name)
-            continue
-        summary.notes += [(name, note) for note in letter.notes]
-        (summary.changed if versions else summary.added).append(letter_id)
-        docs = list(letter_documents(letter, taxonomy))
-        for doc in docs:
-            pending.append({"_index": index, "_id": doc["doc_id"],
-                            "_source": os_document(doc, sha, len(docs), letter.ministries)})
-        if versions:
-            stale.append((letter_id, sha))
-        if progress:
-            progress(name)
-        if len(pending) >= bulk_docs:
-            flush()
-    flush()
+            if len(pending) >= bulk_docs:
+                flush()
+        flush()
+        for future in sending:
+            future.result()
+    finally:
+        sender.shutdown(wait=True)  # a bulk under way when stopped is finished, not cut off
     for letter_id in sorted(set(indexed) - present):
         _delete_where(client, index, {"term": {"letter_id": letter_id}})
         summary.removed.append(letter_id)
