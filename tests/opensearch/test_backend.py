@@ -273,3 +273,11 @@ def test_every_page_of_the_site_on_the_cluster(index_dir, os_config, service):
             assert sorted(page.get_data().splitlines()) == sorted(ours.get(path).get_data().splitlines())
     assert theirs.get("/brief/bestaat-niet").status_code == 404
     assert theirs.get("/?q=rusland&pagina=abc").status_code == 400
+
+
+@pytest.mark.parametrize("sort", [Sort.DATE_DESC, Sort.DATE_ASC])
+def test_letters_by_date_come_in_the_same_order(service, os_service, sort):
+    request = SearchRequest(query="rusland dialoog", group=Group.LETTER, sort=sort, page_size=5)
+    ours, theirs = service.search(request), os_service.search(request)
+    assert [(l.letter_id, l.matching) for l in theirs.letters] == [(l.letter_id, l.matching) for l in ours.letters]
+    assert all(h.score == 0 for h in theirs.hits)
