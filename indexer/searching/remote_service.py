@@ -291,7 +291,8 @@ class OpenSearchService:
         def stream() -> Iterator[Hit]:
             seen: set[str] = set()
             with guarded(self.config):
-                for h in documents_of(self.client, self.config.alias, full, _sort(request.sort), source=FIELDS):
+                for h in documents_of(self.client, self.config.alias, full, _sort(request.sort), source=FIELDS,
+                                      search_type="dfs_query_then_fetch"):
                     source = h["_source"]
                     if one_per_letter:
                         if source["letter_id"] in seen:

@@ -206,14 +206,15 @@ def _delete_where(client, index: str, query: dict) -> None:
 
 
 def documents_of(client, index: str, query: dict, sort: list, size: int = 1000,
-                 source: list[str] | bool = True) -> Iterator[dict]:
-    """Every hit of a query in a fixed order, page by page (search_after)."""
+                 source: list[str] | bool = True, **options) -> Iterator[dict]:
+    """Every hit of a query in a fixed order, page by page (search_after); `options` go with
+    each search request (search_type)."""
     after = None
     while True:
         body = {"query": query, "sort": sort, "size": size, "_source": source, "track_total_hits": False}
         if after is not None:
             body["search_after"] = after
-        hits = client.search(index=index, body=body)["hits"]["hits"]
+        hits = client.search(index=index, body=body, **options)["hits"]["hits"]
         yield from hits
         if len(hits) < size:
             return
