@@ -36,7 +36,7 @@ def build_completions(client, index: str, state: RemoteState, taxonomy: Taxonomy
         if not word.isdigit():
             offer(written_form(state, word), CompletionKind.WORD, letters)
     aggs = {"topics": {"terms": {"field": "topics", "size": max(1, len(taxonomy.topics))}, "aggs": letters_count},
-            "dossiers": {"terms": {"field": "dossier", "size": 65536},
+            "dossiers": {"terms": {"field": "dossier", "size": 50000},
                          "aggs": {**letters_count, "title": {"terms": {"field": "dossier_title", "size": 1}}}}}
     response = client.search(index=index, body={"size": 0, "aggs": aggs})["aggregations"]
     topic_letters = {b["key"]: int(b["letters"]["value"]) for b in response["topics"]["buckets"]}

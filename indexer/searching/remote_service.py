@@ -63,7 +63,6 @@ class OpenSearchService:
         self.deadline = deadline
         self._state: RemoteState | None = None
         self._state_checked = 0.0
-        self._lock = threading.Lock()
         self._completions: tuple[object, Completions] | None = None  # (index state key, completions)
         self._completions_lock = threading.Lock()
 
@@ -86,7 +85,7 @@ class OpenSearchService:
                             s["primaries"]["indexing"]["delete_total"]) for name, s in stats["indices"].items()))
         if current is None or current.key != key:
             fields = ["topics", "year", "ministries", "ministry_names", "dossier", "abbreviations"]
-            aggs = {f: {"terms": {"field": f, "size": 10000}} for f in fields}
+            aggs = {f: {"terms": {"field": f, "size": 50000}} for f in fields}  # within max_buckets
             response = self._search({"size": 0, "track_total_hits": True, "aggs": aggs})
             buckets = {f: {b["key"]: b["doc_count"] for b in response["aggregations"][f]["buckets"]} for f in fields}
             # in the order of the terms, as the embedded index lists them
@@ -370,8 +369,7 @@ class OpenSearchService:
 
     def letter_ids(self) -> list[str]:
         with guarded(self.config):
-            body = {"size": 0, "aggs": {"ids": {"terms": {"field": "letter_id", "size": 65536}}}}
-            return sorted(b["key"] for b in self._search(body)["aggregations"]["ids"]["buckets"])
+            return sorted(letter_id for letter_id, _ in all_terms(self.client, self.config.alias, "letter_id"))
 
     def last_change(self) -> datetime | None:
         response = self._search({"size": 0, "aggs": {"last": {"max": {"field": "indexed_at"}}}})
