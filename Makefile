@@ -7,7 +7,7 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test install install-test browser clean
+.PHONY: run test install install-test browser clean opensearch opensearch-stop opensearch-build
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "brieven needs Python 3.11 or newer (set PYTHON=...)"'
@@ -37,8 +37,27 @@ browser:
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium; }
 
-test: $(VENV)/.installed-test browser
+# The OpenSearch tests start a two-node cluster from the launcher: built here (Maven fetches
+# OpenSearch 2.19 from Maven Central the first time), so a failing build shows up on its own.
+opensearch-build:
+	@{ command -v java >/dev/null 2>&1 && command -v mvn >/dev/null 2>&1; } || { \
+	  echo "Installing Debian's Java 17 and Maven for the local OpenSearch"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends openjdk-17-jdk-headless maven; }
+	./opensearch/cluster.sh build
+
+test: $(VENV)/.installed-test browser opensearch-build
 	$(BIN)/python -m pytest
 
+# A local OpenSearch (2.19, from Maven Central) on 127.0.0.1:9200 for `--backend opensearch`:
+# `make opensearch` one node, `make opensearch CLUSTER=2` two nodes in one cluster (9200, 9201);
+# pids, logs and data under .opensearch/. Needs Java 17 and Maven.
+CLUSTER ?= 1
+opensearch: opensearch-build
+	./opensearch/cluster.sh start $(CLUSTER)
+
+opensearch-stop:
+	./opensearch/cluster.sh stop
+
 clean:
-	rm -rf $(VENV) .brieven
+	rm -rf $(VENV) .brieven .opensearch opensearch/target

@@ -31,6 +31,10 @@ if TYPE_CHECKING:
 
 def _service(settings: Settings) -> "SearchService":
     """The search service over the configured index (numpy and Whoosh load here)."""
+    if settings.backend == "opensearch":
+        from indexer.searching import OpenSearchService
+
+        return OpenSearchService(settings.opensearch())
     from indexer.searching import SearchService
 
     return SearchService(settings.index_dir)
@@ -38,6 +42,11 @@ def _service(settings: Settings) -> "SearchService":
 
 def _update_index(settings: Settings, **options) -> "IndexSummary":
     """Bring the index up to date with the corpus (the indexer loads here)."""
+    if settings.backend == "opensearch":
+        from indexer.store import update_opensearch
+
+        options.pop("parallel", None)
+        return update_opensearch(settings.opensearch(), settings.corpus_dir, **options)
     from indexer.store import update_index
 
     return update_index(settings.index_dir, settings.corpus_dir, **options)
@@ -79,15 +88,17 @@ def _date(ctx, param, value):
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--index", "index_dir", type=click.Path(file_okay=False), help="Map van de index [env BRIEVEN_INDEX; standaard .brieven/index].")
 @click.option("--corpus", "corpus_dir", type=click.Path(file_okay=False), help="Map met de brieven [env BRIEVEN_CORPUS; standaard corpus/].")
+@click.option("--backend", type=click.Choice(["whoosh", "opensearch"]), help="Zoekmachine: de ingebouwde index of een "
+              "OpenSearch-cluster [env BRIEVEN_BACKEND; standaard whoosh; adres: env BRIEVEN_OPENSEARCH_URL].")
 @click.version_option(package_name="brieven", message="%(prog)s, versie %(version)s")
 @click.pass_context
-def main(ctx, index_dir, corpus_dir):
+def main(ctx, index_dir, corpus_dir, backend):
     """Zoek in Kamerbrieven, tot op de alinea.
 
     Voorbeeld: brieven index && brieven search "dialoog met Rusland"
     """
     try:
-        ctx.obj = Settings.resolve(index=index_dir, corpus=corpus_dir, env=os.environ)
+        ctx.obj = Settings.resolve(index=index_dir, corpus=corpus_dir, env=os.environ, backend=backend)
     except BrievenError as error:
         raise click.UsageError(str(error)) from error
 
@@ -165,7 +176,8 @@ def watch(settings: Settings):
         click.echo(f"{time.strftime('%H:%M:%S')} fout: {error}", err=True)
 
     try:
-        run_watch(settings.corpus_dir, settings.index_dir, report, on_error)
+        run_watch(settings.corpus_dir, settings.index_dir, report, on_error,
+                  update=(lambda: _update_index(settings)) if settings.backend == "opensearch" else None)
     except KeyboardInterrupt:
         click.echo("Gestopt.", err=True)
 
@@ -183,7 +195,15 @@ def _report(summary: "IndexSummary", settings: Settings) -> None:
     )
     letters, paragraphs = count(summary.letters, "brief", "brieven"), count(summary.paragraphs, "alinea", "alinea's")
     click.echo(f"Geïndexeerd: {letters}, {paragraphs} in {summary.seconds:.1f} s "
-               f"({how}; {len(summary.skipped)} overgeslagen) -> {settings.index_dir}")
+               f"({how}; {len(summary.skipped)} overgeslagen) -> {_target(settings)}")
+
+
+def _target(settings: Settings) -> str:
+    """Where the index is: its folder, or the cluster and alias."""
+    if settings.backend == "opensearch":
+        config = settings.opensearch()
+        return f"{config.shown_url}/{config.alias}"
+    return str(settings.index_dir)
 
 
 @main.command()
@@ -326,7 +346,8 @@ def serve(settings: Settings, host: str, port: int, debug: bool, base_url: str |
 
     settings = settings.with_base_url(base_url)
     app = create_app({"INDEX_DIR": settings.index_dir, "PAGE_SIZE": settings.page_size,
-                      "BASE_URL": settings.base_url})
+                      "BASE_URL": settings.base_url,
+                      "OPENSEARCH": settings.opensearch() if settings.backend == "opensearch" else None})
     # it says where it listens, once
     run_server(app, host=host, port=port, debug=debug, workers=workers, access_log=access_log, warm=prepare)
 

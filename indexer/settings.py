@@ -32,6 +32,10 @@ class Settings:
     # The site's public address ("https://brieven.example.nl"), for the absolute links of feeds;
     # None: taken from the request only when it comes to a loopback host, else links are relative.
     base_url: str | None = None
+    # "whoosh" (the embedded index in index_dir) or "opensearch" (a cluster: BRIEVEN_OPENSEARCH_URL,
+    # credentials only from the environment; see indexer/store/opensearch_connection.py)
+    backend: str = "whoosh"
+    env: tuple[tuple[str, str], ...] = ()  # the BRIEVEN_OPENSEARCH_* variables, for the backend
 
     @classmethod
     def resolve(
@@ -41,6 +45,7 @@ class Settings:
         page_size: int | None = None,
         base_url: str | None = None,
         env: Mapping[str, str] | None = None,
+        backend: str | None = None,
     ) -> "Settings":
         """Flags win over BRIEVEN_INDEX / BRIEVEN_CORPUS / BRIEVEN_PAGE_SIZE / BRIEVEN_BASE_URL,
         which win over defaults."""
@@ -51,11 +56,29 @@ class Settings:
             corpus_dir=Path(corpus or env.get("BRIEVEN_CORPUS") or DEFAULT_CORPUS),
             page_size=max(1, min(size, MAX_PAGE_SIZE)),
             base_url=public_base_url(base_url or env.get("BRIEVEN_BASE_URL") or None),
+            backend=backend_name(backend or env.get("BRIEVEN_BACKEND") or "whoosh"),
+            env=tuple(sorted((k, v) for k, v in env.items() if k.startswith("BRIEVEN_OPENSEARCH_"))),
         )
+
+    def opensearch(self):
+        """The OpenSearch backend's configuration (address, alias, credentials)."""
+        from indexer.store import OpenSearchConfig
+
+        return OpenSearchConfig.from_env(dict(self.env), self.corpus_dir)
 
     def with_base_url(self, flag: str | None) -> "Settings":
         """A subcommand's --base-url (brieven serve) over the environment's."""
         return self if flag is None else dataclasses.replace(self, base_url=public_base_url(flag))
+
+
+BACKENDS = ("whoosh", "opensearch")
+
+
+def backend_name(value: str) -> str:
+    name = value.strip().lower()
+    if name not in BACKENDS:
+        raise BadSetting(f"{value!r} is geen backend: kies whoosh (de ingebouwde index) of opensearch.")
+    return name
 
 
 def public_base_url(value: str | None) -> str | None:

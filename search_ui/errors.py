@@ -12,7 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from indexer.errors import BrievenError
 from indexer.searching import FIRST_YEAR, LAST_YEAR, MAX_PAGE_SIZE, BadParameter, LetterNotFound, Rule
-from indexer.store import IndexBusy, IndexMissing
+from indexer.store import ClusterUnavailable, IndexAbsent, IndexBusy, IndexMissing
 
 
 class WebError(BrievenError):
@@ -70,6 +70,10 @@ LIBRARY_MESSAGES = {
     BadParameter: bad_parameter,
     IndexMissing: lambda e: "Er is nog geen zoekindex. Maak die eerst met `brieven index`.",
     IndexBusy: lambda e: "De zoekindex wordt op dit moment bijgewerkt. Probeer het zo opnieuw.",
+    ClusterUnavailable: lambda e: ("De zoekmachine (het OpenSearch-cluster) is op dit moment niet bereikbaar. "
+                                   "Probeer het over een paar minuten opnieuw."),
+    IndexAbsent: lambda e: "Er is nog geen zoekindex in het OpenSearch-cluster. Maak die eerst met "
+                           "`brieven --backend opensearch index`.",
 }
 
 

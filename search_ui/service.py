@@ -15,7 +15,14 @@ EXTENSION_KEY = "brieven.search"
 
 
 def init_service(app: Flask) -> None:
-    """Attach the search service for app.config['INDEX_DIR'] (nothing is opened until a request)."""
+    """Attach the search service for app.config['INDEX_DIR'], or for the OpenSearch cluster of
+    app.config['OPENSEARCH'] (nothing is opened until a request)."""
+    if app.config.get("OPENSEARCH") is not None:
+        from indexer.searching import OpenSearchService
+
+        app.extensions[EXTENSION_KEY] = OpenSearchService(app.config["OPENSEARCH"],
+                                                          deadline=float(app.config["SEARCH_SECONDS"]))
+        return
     app.extensions[EXTENSION_KEY] = SearchService(Path(app.config["INDEX_DIR"]),
                                                   deadline=float(app.config["SEARCH_SECONDS"]))
 

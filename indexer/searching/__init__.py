@@ -9,7 +9,10 @@ their own modules. `matching` evaluates one request once, within the `budget` ev
 it and get `results` back. It reads the index through the store's interface, never Whoosh's
 readers.
 
-Exports: SearchService, SearchRequest, Sort, Group, BadParameter, Rule, LetterNotFound, SearchResult, Hit,
+`remote_service` answers the same requests from an OpenSearch cluster (`remote_query`: the
+compiled query in OpenSearch's DSL).
+
+Exports: SearchService, OpenSearchService, SearchRequest, Sort, Group, BadParameter, Rule, LetterNotFound, SearchResult, Hit,
 HitStream, LetterHits, FacetValue, Paragraph, LetterView, LetterParagraph, EXPORT_FIELDS, csv_lines,
 xlsx_bytes, export_file_name, Completion, CompletionKind, clean_query,
 MAX_QUERY_LENGTH, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, FIRST_YEAR, LAST_YEAR, SEARCH_SECONDS, Limits.
@@ -38,7 +41,7 @@ _LATER = {
     "EXPORT_FIELDS": "results", "FacetValue": "results", "Hit": "results", "HitStream": "results",
     "LetterHits": "results", "LetterParagraph": "results", "LetterView": "results", "Paragraph": "results",
     "SearchResult": "results",
-    "LetterNotFound": "service", "SearchService": "service",
+    "LetterNotFound": "service", "SearchService": "service", "OpenSearchService": "remote_service",
     "Completion": "completion", "CompletionKind": "completion",
 }
 
@@ -56,5 +59,5 @@ __all__ = [
     "csv_lines", "xlsx_bytes", "export_file_name", "clean_query", "MAX_QUERY_LENGTH", "DEFAULT_PAGE_SIZE", "FIRST_YEAR", "LAST_YEAR",
     "MAX_PAGE_SIZE", "BadParameter", "Group", "Rule", "SearchRequest", "Sort", "EXPORT_FIELDS", "FacetValue",
     "Hit", "HitStream", "LetterHits", "LetterParagraph", "LetterView", "Paragraph", "SearchResult", "LetterNotFound",
-    "SearchService", "SEARCH_SECONDS", "Limits", "Completion", "CompletionKind",
+    "SearchService", "OpenSearchService", "SEARCH_SECONDS", "Limits", "Completion", "CompletionKind",
 ]

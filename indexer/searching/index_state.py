@@ -150,13 +150,13 @@ class IndexState:
         matched[letter_of[hits]] = True
         letters = {slug: int(np.count_nonzero(matched[letter_of[docs]]))  # a letter's topics are on one paragraph
                    for slug, docs in self.by_letter_topic.items()}
-        return {"topic": self._topic_facet(taxonomy, chosen, self.topic_rows.counts(matching, hits)),
-                "letter_topic": self._topic_facet(taxonomy, chosen, letters),
+        return {"topic": self.topic_facet(taxonomy, chosen, self.topic_rows.counts(matching, hits)),
+                "letter_topic": self.topic_facet(taxonomy, chosen, letters),
                 "year": self.year_counts(matching, hits),
                 "ministry": self.ministry_counts(matching, hits), "dossier": self._dossier_facet(hits, snapshot)}
 
     @staticmethod
-    def _topic_facet(taxonomy: Taxonomy, chosen: tuple[str, ...], counts: dict[str, int]) -> list[FacetValue]:
+    def topic_facet(taxonomy: Taxonomy, chosen: tuple[str, ...], counts: dict[str, int]) -> list[FacetValue]:
         """Every theme with a count, largest first, each chosen theme (or the theme of a chosen
         subtopic) followed by its subtopics with a count."""
         open_themes = set()

@@ -125,6 +125,16 @@ class TopicCount:
     paragraphs: int
     letters: int
 
+    @staticmethod
+    def tree(taxonomy, counts: dict[str, "TopicCount"]) -> list["TopicCount"]:
+        """The themes largest first, each followed by its subtopics, largest first."""
+        order = lambda c: (-c.paragraphs, -c.letters, c.name)  # noqa: E731
+        out = []
+        for theme in sorted((counts[t.slug] for t in taxonomy.themes), key=order):
+            out.append(theme)
+            out.extend(sorted((counts[s] for s in taxonomy.children[theme.slug]), key=order))
+        return out
+
     def to_dict(self) -> dict:
         return {"slug": self.slug, "name": self.name, "parent": self.parent,
                 "paragraphs": self.paragraphs, "letters": self.letters}

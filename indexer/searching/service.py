@@ -409,12 +409,7 @@ class SearchService:
                                          paragraphs=len(state.topic_docs(t.slug)),
                                          letters=len(np.unique(letter_of[state.by_letter_topic.get(t.slug, _NO_DOCS)])))
                       for t in self.taxonomy.topics}
-        order = lambda c: (-c.paragraphs, -c.letters, c.name)  # noqa: E731
-        out = []
-        for theme in sorted((counts[t.slug] for t in self.taxonomy.themes), key=order):
-            out.append(theme)
-            out.extend(sorted((counts[s] for s in self.taxonomy.children[theme.slug]), key=order))
-        return out
+        return TopicCount.tree(self.taxonomy, counts)
 
 
 _NO_DOCS = np.zeros(0, np.int64)

@@ -55,9 +55,12 @@ def watch(
     on_error: Callable[[Exception], None],
     stop: threading.Event | None = None,
     debounce: float = DEBOUNCE_SECONDS,
+    update: Callable[[], IndexSummary] | None = None,
 ) -> None:
     """Update the index now, then after every quiet burst of changes, until `stop` is set (or
-    KeyboardInterrupt). Errors of one update are reported and the watch goes on."""
+    KeyboardInterrupt). Errors of one update are reported and the watch goes on. `update`: how
+    to update another backend's index (default: the embedded index in `index_dir`)."""
+    update = update or (lambda: update_index(index_dir, corpus_dir))
     from watchdog.observers import Observer
 
     stop = stop or threading.Event()
@@ -71,7 +74,7 @@ def watch(
             if pending or changes.take_if_quiet(debounce):
                 pending = False
                 try:
-                    report(update_index(index_dir, corpus_dir))
+                    report(update())
                 except IndexBusy as error:
                     on_error(error)
                     pending = True  # someone else is indexing: try again shortly
