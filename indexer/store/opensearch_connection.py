@@ -119,6 +119,10 @@ def guarded(config: OpenSearchConfig):
         except TransportError as error:
             if isinstance(error.status_code, int) and error.status_code >= 500:
                 raise unavailable(config, error) from error
+            if error.status_code == 429:  # too many requests, or a circuit breaker: memory
+                raise ClusterUnavailable(
+                    f"OpenSearch op {config.shown_url} is overbelast en weigert het verzoek ({error.error}): "
+                    "probeer het zo opnieuw, of geef de nodes meer geheugen (BRIEVEN_OPENSEARCH_HEAP).") from error
             raise
 
     return guard()

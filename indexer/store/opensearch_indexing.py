@@ -26,7 +26,7 @@ from indexer.store.documents import letter_documents
 from indexer.store.updating import IndexSummary
 
 BULK_DOCS = 500  # paragraphs per bulk request (a few MB)
-Progress = Callable[[str], None]
+Progress = Callable[[str, int], None]  # a letter's file name and its paragraphs indexed, as updating.Progress
 
 
 def update_opensearch(config: OpenSearchConfig, corpus_dir: Path, rebuild: bool = False,
@@ -154,20 +154,20 @@ def _sync(client, index: str, corpus_dir: Path, names: list[str], taxonomy: Taxo
             try:
                 sha = file_sha256(path)
             except OSError as error:
-                summary.skipped.append((name, f"cannot be read ({error.strerror})"))
+                summary.skipped.append((name, f"kan niet worden gelezen ({error.strerror})"))
                 continue
             versions = indexed.get(letter_id, [])
             if len(versions) == 1 and versions[0][0] == sha and versions[0][1] == versions[0][2]:
                 summary.unchanged += 1
                 if progress:
-                    progress(name)
+                    progress(name, 0)
                 continue
             try:
                 letter = read_letter(path)
             except LetterError as error:
                 summary.skipped.append((name, str(error)))
                 if progress:
-                    progress(name)
+                    progress(name, 0)
                 continue
             summary.notes += [(name, note) for note in letter.notes]
             (summary.changed if versions else summary.added).append(letter_id)
@@ -178,7 +178,7 @@ def _sync(client, index: str, corpus_dir: Path, names: list[str], taxonomy: Taxo
             if versions:
                 stale.append((letter_id, sha))
             if progress:
-                progress(name)
+                progress(name, len(docs))
             if len(pending) >= bulk_docs:
                 flush()
         flush()

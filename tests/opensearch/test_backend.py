@@ -213,6 +213,8 @@ def test_add_and_watch_index_into_the_cluster(make_config, corpus_dir, tmp_path)
     env = {**os.environ, "BRIEVEN_BACKEND": "opensearch", "BRIEVEN_OPENSEARCH_URL": config.url,
            "BRIEVEN_OPENSEARCH_INDEX": config.alias}
     cli = [sys.executable, "-m", "indexer.cli", "--corpus", str(corpus)]
+    indexed = subprocess.run([*cli, "index"], env=env, capture_output=True, text=True, timeout=120)
+    assert indexed.returncode == 0 and "Geïndexeerd: 1 brief" in indexed.stdout + indexed.stderr, indexed.stderr
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     (inbox / "noordpool.txt").write_text(LETTER, encoding="utf-8")
@@ -240,7 +242,7 @@ def test_a_first_build_stopped_half_way_is_finished_by_the_next_run(make_config,
     letters = len(list(corpus_dir.glob("*.txt")))
     seen = []
 
-    def stop_after_three(name):
+    def stop_after_three(name, paragraphs):
         seen.append(name)
         if len(seen) == 3:
             raise KeyboardInterrupt  # Ctrl-C, after three letters were sent (one bulk each)
