@@ -45,7 +45,6 @@ from indexer.searching.snippets import Marks, highlight, snippet
 from indexer.searching.suggestions import SUGGEST_BELOW, suggest
 from indexer.store import OpenSearchConfig, documents_of, guarded
 
-LETTER_TOPIC_PRECISION = 3000  # see _letter_topic_agg
 STATE_SECONDS = 1.0  # how long the index's state is taken as unchanged without asking again
 FIELDS = ["letter_id", "paragraph", "title", "date", "date_inferred", "section_label", "topics", "kind",
           "plain", "letter_meta"]
@@ -411,13 +410,10 @@ class OpenSearchService:
         return TopicCount.tree(self.taxonomy, counts)
 
     def _letter_topic_agg(self) -> dict:
-        """Letters per letter topic: a letter's topics are on each of its paragraphs here, so the
-        letters are counted (cardinality), not the paragraphs. Counts are exact up to about
-        LETTER_TOPIC_PRECISION letters a topic and within a few percent above: an exact count
-        for each of 159 topics would take 320 KB a topic and shard of the nodes' memory."""
+        """Letters per letter topic (on each paragraph of a letter here): a cardinality, exact
+        up to about 3,000 letters a topic; exact for all would cost 320 KB a topic and shard."""
         return {"terms": {"field": "letter_topics", "size": max(1, len(self.taxonomy.topics))},
-                "aggs": {"letters": {"cardinality": {"field": "letter_id",
-                                                     "precision_threshold": LETTER_TOPIC_PRECISION}}}}
+                "aggs": {"letters": {"cardinality": {"field": "letter_id", "precision_threshold": 3000}}}}
 
     # -- records -------------------------------------------------------------------------------
     def _topic_name(self, slug: str) -> str:
