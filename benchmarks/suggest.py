@@ -55,7 +55,7 @@ def benchmark(args: argparse.Namespace) -> dict:
     started = time.perf_counter()
     service.complete("opwarmen")  # builds the index state and the completions
     build = time.perf_counter() - started
-    completions = service._completions[1]
+    completions = service._completions.current
     typed = typed_queries(service, random.Random(args.seed))
     log(f"completions built in {build:.2f} s ({len(completions.keys)} entries); {len(typed)} keystrokes")
     seconds, offered = [], 0

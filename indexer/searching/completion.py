@@ -15,12 +15,16 @@ from __future__ import annotations
 import bisect
 import enum
 import re
+import threading
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 import numpy as np
 from whoosh import query as wq
 
 from indexer.analysis import Taxonomy, analyze, spelling_key
+from indexer.errors import BrievenError
 from indexer.searching.engine import Evaluation
 from indexer.searching.index_state import IndexState
 from indexer.store import Snapshot
@@ -83,21 +87,8 @@ class Completions:
     @classmethod
     def build(cls, snapshot: Snapshot, state: IndexState, taxonomy: Taxonomy,
               synonyms) -> "Completions":
-        entries: dict[str, _Entry] = {}
-
-        def offer(text: str, kind: CompletionKind, letters: int, detail: str | None = None,
-                  query: str | None = None) -> None:
-            key = spelling_key(text)
-            if len(key) < MIN_TYPED or letters <= 0:
-                return
-            old = entries.get(key)
-            if old is None:
-                entries[key] = _Entry(text, kind, letters, detail, query)
-            elif PRECEDENCE.index(kind) < PRECEDENCE.index(old.kind):
-                entries[key] = _Entry(text, kind, max(letters, old.letters), detail or old.detail, query)
-            else:
-                old.letters = max(letters, old.letters)
-
+        gathered = Gathering()
+        offer = gathered.offer
         for word, letters in snapshot.frequencies_starting("words", "").items():
             if not word.isdigit():
                 offer(state.written_form(snapshot, word, letters), CompletionKind.WORD, letters)
@@ -122,11 +113,9 @@ class Completions:
                 if len(member.split()) > 1 and len(terms) > 1:  # a phrase, found as one
                     mask = evaluation.matches(wq.Phrase("text", terms))
                     offer(member, CompletionKind.SYNONYM, len(np.unique(letter_of[mask])))
-                elif len(terms) == 1 and spelling_key(member) in entries:
-                    entry = entries[spelling_key(member)]
-                    if entry.kind is CompletionKind.WORD:  # the word navo, written "NAVO"
-                        entry.text = member
-        return cls(entries)
+                elif len(terms) == 1:
+                    gathered.write_as(member)
+        return cls(gathered.entries)
 
     def complete(self, typed: str, limit: int = COMPLETIONS) -> list[Completion]:
         """Completions of the word being typed (the last one), and of phrases begun in the last
@@ -153,6 +142,78 @@ class Completions:
                     found[value] = (n, Completion(value, entry.text, entry.kind, entry.letters, entry.detail))
         ranked = sorted(found.values(), key=lambda f: (f[0], -f[1].letters, len(f[1].text), f[1].text))
         return [completion for _, completion in ranked[:limit]]
+
+
+class Gathering:
+    """The entries of the completions as their sources offer them, one per folded key; when two
+    sources offer a key, PRECEDENCE decides how it is written and shown."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, _Entry] = {}
+
+    def offer(self, text: str, kind: CompletionKind, letters: int, detail: str | None = None,
+              query: str | None = None) -> None:
+        key = spelling_key(text)
+        if len(key) < MIN_TYPED or letters <= 0:
+            return
+        old = self.entries.get(key)
+        if old is None:
+            self.entries[key] = _Entry(text, kind, letters, detail, query)
+        elif PRECEDENCE.index(kind) < PRECEDENCE.index(old.kind):
+            self.entries[key] = _Entry(text, kind, max(letters, old.letters), detail or old.detail, query)
+        else:
+            old.letters = max(letters, old.letters)
+
+    def write_as(self, member: str) -> None:
+        """A one-word synonym shows a word as the synonyms write it (the word navo, "NAVO")."""
+        entry = self.entries.get(spelling_key(member))
+        if entry is not None and entry.kind is CompletionKind.WORD:
+            entry.text = member
+
+
+# What a service gives LatestCompletions: in a context (an open snapshot), the index state's key
+# and how to build that state's completions.
+CompletionSource = Callable[[], AbstractContextManager[tuple[object, Callable[[], Completions]]]]
+
+
+class LatestCompletions:
+    """The completions of the latest index state, for either backend: built on first use (one
+    build, however many ask at once); after a change of the index, built again in the
+    background while those of the state before answer (a new letter's words come a little
+    later)."""
+
+    def __init__(self, source: CompletionSource):
+        self._source = source
+        self._built: tuple[object, Completions] | None = None  # (index state key, completions)
+        self._lock = threading.Lock()
+
+    @property
+    def current(self) -> Completions | None:
+        return self._built[1] if self._built else None
+
+    def complete(self, typed: str, limit: int = COMPLETIONS) -> list[Completion]:
+        with self._source() as (key, build):
+            built = self._built
+            if built is None:
+                with self._lock:
+                    if self._built is None:
+                        self._built = (key, build())
+                built = self._built
+            elif built[0] != key and not self._lock.locked():
+                threading.Thread(target=self._refresh, daemon=True, name="brieven-completions").start()
+        return built[1].complete(typed, limit)
+
+    def _refresh(self) -> None:
+        if not self._lock.acquire(blocking=False):
+            return  # another thread is at it
+        try:
+            with self._source() as (key, build):
+                if self._built is None or self._built[0] != key:
+                    self._built = (key, build())
+        except BrievenError:
+            pass  # the index went away meanwhile: the next keystroke tries again
+        finally:
+            self._lock.release()
 
 
 def _best(keys: list[str], entries: list[_Entry], weights: np.ndarray, prefix: str,

@@ -9,27 +9,15 @@ background after a change, as on the embedded index.
 from __future__ import annotations
 
 from indexer.analysis import Taxonomy, analyze, spelling_key
-from indexer.searching.completion import PRECEDENCE, CompletionKind, Completions, MIN_TYPED, _Entry
+from indexer.searching.completion import CompletionKind, Completions, Gathering
 from indexer.searching.remote_query import RemoteState, all_terms
 
 
 def build_completions(client, index: str, state: RemoteState, taxonomy: Taxonomy, synonyms,
                       written_form) -> Completions:
     """`written_form(state, word)`: a folded word as the letters write it."""
-    entries: dict[str, _Entry] = {}
-
-    def offer(text: str, kind: CompletionKind, letters: int, detail: str | None = None,
-              query: str | None = None) -> None:
-        key = spelling_key(text)
-        if len(key) < MIN_TYPED or letters <= 0:
-            return
-        old = entries.get(key)
-        if old is None:
-            entries[key] = _Entry(text, kind, letters, detail, query)
-        elif PRECEDENCE.index(kind) < PRECEDENCE.index(old.kind):
-            entries[key] = _Entry(text, kind, max(letters, old.letters), detail or old.detail, query)
-        else:
-            old.letters = max(letters, old.letters)
+    gathered = Gathering()
+    offer = gathered.offer
 
     letters_count = {"letters": {"cardinality": {"field": "letter_id", "precision_threshold": 40000}}}
     for word, letters in all_terms(client, index, "words"):
@@ -62,8 +50,6 @@ def build_completions(client, index: str, state: RemoteState, taxonomy: Taxonomy
                         "aggs": letters_count}
                 found = client.search(index=index, body=body)["aggregations"]["letters"]["value"]
                 offer(member, CompletionKind.SYNONYM, int(found))
-            elif len(terms) == 1 and spelling_key(member) in entries:
-                entry = entries[spelling_key(member)]
-                if entry.kind is CompletionKind.WORD:  # the word navo, written "NAVO"
-                    entry.text = member
-    return Completions(entries)
+            elif len(terms) == 1:
+                gathered.write_as(member)
+    return Completions(gathered.entries)

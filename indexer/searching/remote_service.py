@@ -16,9 +16,9 @@ from aggregations (remote_completion.py); the search deadline is the cluster's `
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
-import threading
 import time
 from collections.abc import Iterator
 from datetime import date, datetime
@@ -28,7 +28,7 @@ from indexer.errors import BrievenError
 from indexer.reading import Kind, Signatory, parse_dossier
 from indexer.searching import query as ql
 from indexer.searching.budget import SEARCH_SECONDS, Budget, deadline_notice
-from indexer.searching.completion import COMPLETIONS, Completion, Completions
+from indexer.searching.completion import COMPLETIONS, Completion, Completions, LatestCompletions
 from indexer.searching.expansion import Expander, synonym_groups
 from indexer.searching.filters import merge_filters, term_filters
 from indexer.searching.grouping import HITS_PER_LETTER
@@ -63,8 +63,7 @@ class OpenSearchService:
         self.deadline = deadline
         self._state: RemoteState | None = None
         self._state_checked = 0.0
-        self._completions: tuple[object, Completions] | None = None  # (index state key, completions)
-        self._completions_lock = threading.Lock()
+        self._completions = LatestCompletions(self._completion_source)
 
     def prepare(self) -> None:
         """Ask the cluster for the index's state before the first request (a server process
@@ -318,33 +317,17 @@ class OpenSearchService:
     def complete(self, typed: str, limit: int = COMPLETIONS) -> list[Completion]:
         """Completions of a query being typed (indexer/searching/remote_completion.py): built on
         first use; after a change of the index, in the background while the last ones answer."""
+        return self._completions.complete(typed, limit)
+
+    @contextlib.contextmanager
+    def _completion_source(self):
         state = self.state()
-        current = self._completions
-        if current is None:
-            with self._completions_lock:  # one build, however many ask at once
-                if self._completions is None:
-                    self._completions = (state.key, self._build_completions(state))
-            current = self._completions
-        elif current[0] != state.key and not self._completions_lock.locked():
-            threading.Thread(target=self._refresh_completions, daemon=True, name="brieven-completions").start()
-        return current[1].complete(typed, limit)
 
-    def _build_completions(self, state: RemoteState) -> Completions:
-        with guarded(self.config):
-            return build_completions(self.client, self.config.alias, state, self.taxonomy, self.synonyms,
-                                     self._written_form)
-
-    def _refresh_completions(self) -> None:
-        if not self._completions_lock.acquire(blocking=False):
-            return
-        try:
-            state = self.state()
-            if self._completions is None or self._completions[0] != state.key:
-                self._completions = (state.key, self._build_completions(state))
-        except BrievenError:
-            pass  # the cluster went away meanwhile: the next keystroke tries again
-        finally:
-            self._completions_lock.release()
+        def build() -> Completions:
+            with guarded(self.config):
+                return build_completions(self.client, self.config.alias, state, self.taxonomy,
+                                         self.synonyms, self._written_form)
+        yield state.key, build
 
     # -- letters and export ------------------------------------------------------------------
     def letter(self, letter_id: str, query: str = "") -> LetterView:

@@ -35,7 +35,7 @@ from indexer.searching import query as ql
 from indexer.searching.bm25 import BM25
 from indexer.searching.budget import SEARCH_SECONDS, Budget, DeadlinePassed, deadline_notice
 from indexer.searching.compiler import Compiler
-from indexer.searching.completion import COMPLETIONS, Completion, Completions
+from indexer.searching.completion import COMPLETIONS, Completion, Completions, LatestCompletions
 from indexer.searching.engine import Evaluation
 from indexer.searching.expansion import synonym_groups
 from indexer.searching.filters import merge_filters, term_filters
@@ -81,8 +81,7 @@ class SearchService:
         self._lock = threading.Lock()
         self._results: OrderedDict[tuple, SearchResult] = OrderedDict()  # least recent first
         self._state: IndexState | None = None
-        self._completions: tuple[object, Completions] | None = None  # (index state key, completions)
-        self._completions_lock = threading.Lock()
+        self._completions = LatestCompletions(self._completion_source)
 
     def close(self) -> None:
         self.store.close()
@@ -268,32 +267,13 @@ class SearchService:
         type). What they are drawn from is built once per index state (seconds at 100,000
         paragraphs): on first use; after a change of the index, in the background, while the
         completions of the state before answer (a new letter's words come a little later)."""
+        return self._completions.complete(typed, limit)
+
+    @contextlib.contextmanager
+    def _completion_source(self):
         with self.store.snapshot() as snapshot:
-            current = self._completions
-            if current is None:
-                with self._completions_lock:  # one build, however many ask at once
-                    if self._completions is None:
-                        self._completions = (snapshot.key, self._build_completions(snapshot))
-                current = self._completions
-            elif current[0] != snapshot.key and not self._completions_lock.locked():
-                threading.Thread(target=self._refresh_completions, daemon=True,
-                                 name="brieven-completions").start()
-        return current[1].complete(typed, limit)
-
-    def _build_completions(self, snapshot: Snapshot) -> Completions:
-        return Completions.build(snapshot, self._index_state(snapshot), self.taxonomy, self.synonyms)
-
-    def _refresh_completions(self) -> None:
-        if not self._completions_lock.acquire(blocking=False):
-            return  # another thread is at it
-        try:
-            with self.store.snapshot() as snapshot:
-                if self._completions is None or self._completions[0] != snapshot.key:
-                    self._completions = (snapshot.key, self._build_completions(snapshot))
-        except BrievenError:
-            pass  # the index went away meanwhile: the next keystroke tries again
-        finally:
-            self._completions_lock.release()
+            yield snapshot.key, lambda: Completions.build(snapshot, self._index_state(snapshot),
+                                                          self.taxonomy, self.synonyms)
 
     def _topic_name(self, slug: str) -> str:
         topic = self.taxonomy.by_slug(slug)
