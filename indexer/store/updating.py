@@ -27,7 +27,7 @@ from whoosh.writing import IndexWriter
 
 from indexer.analysis import Taxonomy, load_taxonomy
 from indexer.reading import Letter, LetterError, file_sha256, letter_id_of_name, list_corpus, read_letter
-from indexer.store import parallel
+from indexer.store import merging, parallel
 from indexer.store.directory import INDEX_NAME, VERSION_FILE, open_index, recover, swap_in, usable
 from indexer.store.documents import letter_documents, term_text
 from indexer.store.locking import LOCK_TIMEOUT, IndexBusy, index_lock
@@ -216,11 +216,25 @@ def _update(index_dir: Path, corpus_dir: Path, names: list[str], taxonomy: Taxon
             live.discard(lid)
         # counted here rather than by reading the letter_file terms again after the commit
         summary.letters = len(live)
-        writer.commit()
+        writer.commit(mergetype=merging.no_merge)  # searchable now; merging may take longer
     except BaseException:
         writer.cancel()
         raise
+    _merge_small_segments(ix)
     return summary
+
+
+def _merge_small_segments(ix) -> None:
+    """A commit of its own that merges a full tier of small segments (indexer/store/merging.py).
+    Interrupted, it leaves the index as the update committed it."""
+    if not merging.segments_to_merge(ix._segments()):
+        return
+    writer = ix.writer(timeout=LOCK_TIMEOUT, compound=False)
+    try:
+        writer.commit(mergetype=merging.tiered)
+    except BaseException:
+        writer.cancel()
+        raise
 
 
 def _rebuild_instead(index_dir: Path, corpus_dir: Path, names: list[str], indexed: dict, present: set,
