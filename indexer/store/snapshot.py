@@ -160,17 +160,22 @@ class WhooshSnapshot:
         return Postings(np.concatenate(docs), np.concatenate(freqs))
 
     def positions(self, field: str, term: str, docs: np.ndarray) -> list[list[int]]:
+        """The term's positions in each of `docs` (ascending, each with the term): only these
+        postings are looked up and decoded, segment by segment, however many the term has."""
         btext = self._btext(field, term)
         if btext is None or not self.has_positions(field):
             raise ValueError(f"{field!r} has no positions: no phrases or proximity in it")
-        all_docs, values = [], []
-        for leaf, base in self.leaves:
-            p = self._cache.get(leaf, field, btext)
-            all_docs.append(p.docs.astype(np.int64) + base)
-            values.extend(p.values)
-        where = np.searchsorted(np.concatenate(all_docs), docs)
         decode = self.schema[field].format.decode_positions
-        return [decode(values[i]) for i in where]
+        bases = np.array([base for _, base in self.leaves] + [self.size], np.int64)
+        bounds = np.searchsorted(docs, bases)
+        out: list[list[int]] = []
+        for (leaf, base), begin, end in zip(self.leaves, bounds[:-1], bounds[1:]):
+            if begin == end:
+                continue
+            p = self._cache.get(leaf, field, btext)
+            where = np.searchsorted(p.docs, docs[begin:end] - base)
+            out.extend(decode(p.values[i]) for i in where.tolist())
+        return out
 
     def has_positions(self, field: str) -> bool:
         return field in self.schema and bool(self.schema[field].format) \
