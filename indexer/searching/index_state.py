@@ -96,6 +96,7 @@ class IndexState:
         self._order: np.ndarray | None = None  # see letter_order
         self._letters: np.ndarray | None = None  # see letters
         self._letter_paragraphs: LetterParagraphs | None = None  # see letter_paragraphs
+        self._letter_topic_rows: ValueRows | None = None  # each letter's topics (letter_topic_counts)
         self._letters_in_order = False  # whether the letter numbers never go down (see letters)
         self._written: dict[str, tuple[str, int]] | None = None  # see written
 
@@ -161,15 +162,25 @@ class IndexState:
         numbers, ascending), largest first (years in order); `letter_topic` counts the letters
         of the matching paragraphs by their letter's topics. Topics: the themes, and the
         subtopics of a `chosen` theme."""
-        letter_of = self.letters(snapshot)
-        matched = np.zeros(int(letter_of.max()) + 1 if len(letter_of) else 0, bool)  # letters with a match
-        matched[letter_of[hits]] = True
-        letters = {slug: int(np.count_nonzero(matched[letter_of[docs]]))  # a letter's topics are on one paragraph
-                   for slug, docs in self.by_letter_topic.items()}
         return {"topic": self.topic_facet(taxonomy, chosen, self.topic_rows.counts(hits)),
-                "letter_topic": self.topic_facet(taxonomy, chosen, letters),
+                "letter_topic": self.topic_facet(taxonomy, chosen, self.letter_topic_counts(snapshot, hits)),
                 "year": self.year_counts(hits),
                 "ministry": self.ministry_counts(hits), "dossier": self._dossier_facet(hits, snapshot)}
+
+    def letter_topic_counts(self, snapshot: Snapshot, hits: np.ndarray) -> dict[str, int]:
+        """Letter topic -> letters with a matching paragraph (`hits`, ascending) that have it:
+        read from the rows of the hits' letters only (a letter's topics are on one paragraph)."""
+        letter_of = self.letters(snapshot)
+        found = letter_of[hits]
+        if self._letters_in_order:
+            matched = found[np.concatenate(([True], found[1:] != found[:-1]))] if len(found) else found
+        else:
+            matched = np.unique(found)
+        if self._letter_topic_rows is None:
+            count = int(letter_of.max()) + 1 if len(letter_of) else 0
+            self._letter_topic_rows = ValueRows(count, {slug: np.sort(letter_of[docs])
+                                                        for slug, docs in self.by_letter_topic.items()})
+        return self._letter_topic_rows.counts(matched)
 
     @staticmethod
     def topic_facet(taxonomy: Taxonomy, chosen: tuple[str, ...], counts: dict[str, int]) -> list[FacetValue]:
