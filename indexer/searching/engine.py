@@ -65,11 +65,21 @@ class Evaluation:
         # its deadline is checked at every node and term, and in the loops over paragraphs
         self.budget = budget if budget is not None else Budget()
         self._terms: dict[tuple, Hits] = {}
+        self._positional: set[tuple[str, str]] = set()  # (field, word) of phrases and proximity
         self._parts: dict = {}
         self._expansions: dict = {}
 
+    def expect(self, *queries) -> None:
+        """These queries will be evaluated: the words of their phrases and proximity parts
+        are read with their positions from the start (asked for later, their postings would
+        be read a second time)."""
+        for q in queries:
+            if q is not None:
+                self._positional |= positional_words(q)
+
     def matches(self, q) -> np.ndarray:
         """The live paragraphs the query matches: their numbers, ascending."""
+        self.expect(q)
         return sparse.live(self._eval(q, Proximity.EXACT).docs, self.snapshot.live)
 
     def scores(self, q, proximity: Proximity = Proximity.EXACT,
@@ -85,6 +95,7 @@ class Evaluation:
         docs = within
         if not len(docs) or k <= 0:
             return []
+        self.expect(q)
         if type(q) is wq.Every and q.fieldname in (None, "", "*"):  # no need to list them all
             return best_first(docs, np.full(len(docs), float(q.boost)), k)
         if not has_proximity(q):
@@ -96,12 +107,13 @@ class Evaluation:
 
     def term(self, field: str, text: str) -> Hits:
         """A term's paragraphs and their BM25F scores (before the query's boost), once per search."""
-        key = (field, text)
+        key = (field, _str(text))
         found = self._terms.get(key)
         if found is None:
             self.budget.check()
             modifiers = MODIFIERS.get(field)
-            found = self._terms[key] = sparse.hits(*self.bm25.scores(self.snapshot, field, _str(text), modifiers))
+            scores = self.bm25.scores(self.snapshot, field, _str(text), modifiers, key in self._positional)
+            found = self._terms[key] = sparse.hits(*scores)
         return found
 
     # -- the query tree ---------------------------------------------------------------------
@@ -227,6 +239,19 @@ def has_proximity(q) -> bool:
     if type(q) is wq.SpanNear2:
         return True
     return any(has_proximity(c) for c in q.children()) if hasattr(q, "children") else False
+
+
+def positional_words(q) -> set[tuple[str, str]]:
+    """(field, word) of every word of the query's phrases and proximity parts."""
+    kind = type(q)
+    if kind is wq.Phrase:
+        return {(q.fieldname, _str(w)) for w in q.words}
+    if kind is wq.SpanNear2 and _plain_terms(q.qs):
+        return {(c.fieldname, _str(c.text)) for c in q.qs}
+    found: set[tuple[str, str]] = set()
+    for c in (q.children() if hasattr(q, "children") else ()):
+        found |= positional_words(c)
+    return found
 
 
 def _str(word) -> str:

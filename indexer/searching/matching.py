@@ -79,6 +79,7 @@ def find(snapshot: Snapshot, state: IndexState, parsed: ql.ParsedQuery, filters:
     memo: dict = {}  # expansions shared by the ranked and the unranked form
     ranked, positives = Compiler(state.expander, snapshot, memo=memo, budget=budget).compile(parsed.node)
     evaluation = Evaluation(snapshot, bm25, budget, letters=lambda: state.letter_paragraphs(snapshot))
+    evaluation.expect(ranked)  # its proximity's words: read with positions at the first reading
     if parsed.nothing_to_search or _empty_period(filters):
         unfiltered = NO_DOCS
     elif parsed.node is None:

@@ -148,13 +148,13 @@ class WhooshSnapshot:
         except ValueError:
             return None
 
-    def postings(self, field: str, term: str) -> Postings:
+    def postings(self, field: str, term: str, positions: bool = False) -> Postings:
         btext = self._btext(field, term)
         if btext is None or not self.leaves:
             return Postings(_NO_DOCS, _NO_FREQS)
         docs, freqs = [], []
         for leaf, base in self.leaves:
-            p = self._cache.get(leaf, field, btext)
+            p = self._cache.get(leaf, field, btext, positions)
             docs.append(p.docs.astype(np.int64) + base)
             freqs.append(p.freqs)
         return Postings(np.concatenate(docs), np.concatenate(freqs))
@@ -172,7 +172,7 @@ class WhooshSnapshot:
         for (leaf, base), begin, end in zip(self.leaves, bounds[:-1], bounds[1:]):
             if begin == end:
                 continue
-            p = self._cache.get(leaf, field, btext)
+            p = self._cache.get(leaf, field, btext, positions=True)
             where = np.searchsorted(p.docs, docs[begin:end] - base)
             out.extend(decode(p.values[i]) for i in where.tolist())
         return out
