@@ -35,9 +35,9 @@ def test_a_snapshot_reads_what_whooshs_reader_reads(index_dir):
 def test_snapshots_of_one_state_share_the_key_and_derived_arrays(index_dir):
     store = WhooshStore(index_dir)
     with store.snapshot() as a:
-        key, lengths = a.key, a.field_lengths("text")
-    with store.snapshot() as b:
-        assert b.key == key and b.field_lengths("text") is lengths
+        key, lengths, ids = a.key, a.field_lengths("text"), a.column("letter_id")
+    with store.snapshot() as b:  # the same searcher again, with the column readers it opened
+        assert b.key == key and b.field_lengths("text") is lengths and b.column("letter_id") is ids
         assert np.array_equal(b.live, np.ones(b.size, bool))
     store.close()
 
