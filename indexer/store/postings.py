@@ -19,6 +19,7 @@ from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
 POSTINGS_CACHE_BYTES = 96 * 2**20  # term postings kept across searches, all segments together
+LEXICONS_KEPT = 1024  # segment-fields whose list of terms is kept (fields asked for whole: facets, names)
 _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 
 
@@ -51,8 +52,30 @@ class PostingsCache:
     def __init__(self, budget_bytes: int = POSTINGS_CACHE_BYTES):
         self.budget = budget_bytes
         self._items: OrderedDict[tuple, SegmentPostings] = OrderedDict()
+        self._lexicons: OrderedDict[tuple, frozenset[bytes]] = OrderedDict()
         self._used = 0
         self._lock = threading.Lock()
+
+    def lexicon(self, leaf, field: str) -> frozenset[bytes]:
+        """A segment's terms in a field, read once per segment: a new index state (after
+        `brieven add`) merges these instead of every segment's term file again (0.46 s of
+        0.66 for the names and acronyms at 1,000,000 paragraphs). Only the most recent
+        LEXICONS_KEPT segment-fields are kept."""
+        segment = leaf.segment()
+        if segment is None:
+            return frozenset(leaf.lexicon(field))
+        key = (segment.segment_id(), field)
+        with self._lock:
+            found = self._lexicons.get(key)
+            if found is not None:
+                self._lexicons.move_to_end(key)
+                return found
+        found = frozenset(leaf.lexicon(field))
+        with self._lock:
+            self._lexicons[key] = found
+            while len(self._lexicons) > LEXICONS_KEPT:
+                self._lexicons.popitem(last=False)
+        return found
 
     def get(self, leaf, field: str, btext: bytes, positions: bool = False) -> SegmentPostings:
         """The term's postings in this segment; with `positions`, their positions too (in a

@@ -213,7 +213,11 @@ class WhooshSnapshot:
     def terms(self, field: str) -> Iterator[str]:
         if field not in self.schema:
             return iter(())
-        return (term_text(t) for t in self.reader.lexicon(field))
+        if len(self.leaves) < 2:
+            return (term_text(t) for t in self.reader.lexicon(field))
+        # as Whoosh's merged lexicon (sorted, each term once), from each segment's cached terms
+        merged = frozenset().union(*(self._cache.lexicon(leaf, field) for leaf, _ in self.leaves))
+        return (term_text(t) for t in sorted(merged))
 
     def term_count(self, field: str) -> int:
         """Segment by segment: in one without deletions every term counts; in one with, only

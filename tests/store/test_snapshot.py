@@ -132,3 +132,26 @@ def test_postings_of_many_blocks_are_whooshs_own(tmp_path, corpus_dir):
                     assert read.values == (values if positions else None)
                     blocks += len(ids) > 128
         assert blocks > 20
+
+
+def test_terms_of_several_segments_are_whooshs_merged_lexicon_after_letters_are_added(tmp_path):
+    from pathlib import Path
+
+    from indexer.store import update_index
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    seeds = sorted((Path(__file__).resolve().parents[2] / "corpus").glob("*.txt"))
+    for seed in seeds[:3]:
+        (corpus / seed.name).write_bytes(seed.read_bytes())
+    index = tmp_path / "index"
+    update_index(index, corpus, rebuild=True)
+    store = WhooshStore(index)
+    for seed in seeds[3:]:  # each update adds a segment; the earlier segments' terms are cached
+        (corpus / seed.name).write_bytes(seed.read_bytes())
+        update_index(index, corpus)
+        with store.snapshot() as snapshot, open_index(index).searcher() as searcher:
+            assert len(snapshot.leaves) >= 2
+            for field in ("text", "topics", "names", "letter_id", "year"):
+                assert list(snapshot.terms(field)) == [t.decode() for t in searcher.reader().lexicon(field)]
+    store.close()
