@@ -39,8 +39,10 @@ from indexer.store.schema import SCHEMA_VERSION, build_schema
 PARALLEL_PROCS = max(1, min(2, os.cpu_count() or 1))
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 # A rebuild's writing process starts a new segment when Whoosh's posting pool holds about this
-# much (indexer/store/parallel.py): at 100k paragraphs, two segments per worker, ~670 MB resident each.
-SEGMENT_MB = 400
+# much by Whoosh's estimate (indexer/store/parallel.py), about twice what it holds: 400 made 33
+# segments of 1,000,000 paragraphs (workers at 520 MB resident), and every word of a search is
+# looked up in every segment; 1000 makes about 14.
+SEGMENT_MB = 1000
 # An update in which at least this share of the corpus's letters is new or changed (and at least
 # REBUILD_AT_LEAST letters) rebuilds instead: a rebuild writes segments in bulk on every core,
 # at about twice the speed of adding letters one by one to Whoosh's writer in one process, so
