@@ -7,7 +7,9 @@ DIR`); its `brieven serve` runs from there, with this checkout's Python. Then `b
 --workers W` of this checkout for each W of `--workers` (default 1,2); all of it `--repeats`
 times, alternately, so that a machine whose speed drifts disturbs each alike. Each server gets
 the load of benchmarks/load.py (every request new to it) over benchmarks/data/index-N/, which an
-earlier `benchmarks.run --paragraphs N --keep-index` left. Prints a JSON line per run.
+earlier `benchmarks.run --paragraphs N --keep-index` left; with `--baseline-index DIR`, the
+baseline serves that index instead (the same corpus indexed by the baseline's own `brieven
+index`, when its index format differs). Prints a JSON line per run.
 """
 from __future__ import annotations
 
@@ -75,6 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", default="1,2")
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--data-dir", default=str(bench_corpus.DATA_DIR))
+    parser.add_argument("--baseline-index", help="the baseline's own index of the same corpus (default: the same index)")
     args = parser.parse_args(argv)
     index = Path(args.data_dir) / f"index-{args.paragraphs}"
     corpus = Path(args.data_dir) / f"corpus-{args.paragraphs}"
@@ -82,7 +85,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"no {index}: run `python -m benchmarks.run --paragraphs {args.paragraphs} --keep-index` first")
     print(json.dumps({"command": " ".join(["python -m benchmarks.load_compare", *sys.argv[1:]])}), flush=True)
     for _ in range(args.repeats):
-        print(json.dumps(_row(f"baseline {args.baseline}", baseline_run(Path(args.baseline), index, corpus,
+        own = Path(args.baseline_index) if args.baseline_index else index
+        print(json.dumps(_row(f"baseline {args.baseline}", baseline_run(Path(args.baseline), own, corpus,
                                                                          args.clients))), flush=True)
         for workers in [int(w) for w in args.workers.split(",")]:
             with Server(index, corpus, workers=workers) as server:
