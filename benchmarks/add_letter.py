@@ -89,7 +89,7 @@ def measure(name: str, corpus_dir: Path, index_dir: Path, repeats: int, poll_int
 
 def table(f: dict) -> str:
     m = f["machine"]
-    target = TARGETS["add_searchable_s"]
+    target = TARGETS[100_000]["add_searchable_s"]
     labels = {
         name: f"{name} ({r['index'].get('letters', '?'):,} letters, {r['index'].get('paragraphs', 0):,} paragraphs)"
         for name, r in f["indexes"].items()

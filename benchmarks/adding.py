@@ -11,15 +11,17 @@ from pathlib import Path
 from benchmarks.corpus import Document, new_letter
 from benchmarks.harness import Background, Finished, Server, cli, run
 
-SUMMARY_LINE = re.compile(r"^Geïndexeerd: (\d+) brie(?:f|ven), (\d+) alinea(?:'s)? in ([\d.]+) s", re.MULTILINE)
+# "Geïndexeerd: N brieven, M alinea's in X s" (index) or "Geïndexeerd: M alinea's in de index in X s" (add)
+SUMMARY_LINE = re.compile(r"^Geïndexeerd: (?:(\d+) brie(?:f|ven), )?(\d+) alinea(?:'s)?(?: in de index)? in ([\d.]+) s",
+                          re.MULTILINE)
 
 
 def indexed_summary(finished: Finished) -> dict:
-    """The figures of the "Geïndexeerd: N brieven, M alinea's in X s" line of index/add."""
+    """The figures of the summary line of index/add (an add does not count the letters)."""
     m = SUMMARY_LINE.search(finished.stdout)
     if not m:
         return {}
-    return {"letters": int(m[1]), "paragraphs": int(m[2]), "indexer_seconds": float(m[3])}
+    return {"letters": int(m[1]) if m[1] else None, "paragraphs": int(m[2]), "indexer_seconds": float(m[3])}
 
 
 def _check(finished: Finished) -> None:
