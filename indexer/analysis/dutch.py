@@ -18,6 +18,7 @@ from collections import Counter
 import re
 import tomllib
 import unicodedata
+from collections.abc import Iterable
 from itertools import chain
 from importlib import resources
 
@@ -42,11 +43,11 @@ LOWERCASE_IN_CONTEXT = "İΣ"
 _IN_CONTEXT = re.compile(f"[{LOWERCASE_IN_CONTEXT}]")
 
 
-def lowercase_words(text: str) -> list[str]:
-    """The words of `text.lower()`, from the text's words (`words`) where that is the same."""
+def lowercase_words(text: str) -> Iterable[str]:
+    """The words of `text.lower()` in order, from the text's words (`words`) where that is the same."""
     if _IN_CONTEXT.search(text):
         return _WORDS.findall(text.lower())
-    return [word.lower() for word in words(text)]
+    return map(str.lower, words(text))
 
 
 class Mode(enum.StrEnum):
