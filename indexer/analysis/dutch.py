@@ -38,7 +38,7 @@ def words(text: str) -> tuple[str, ...]:
 
 # Splitting a text into words and lowercasing each gives the words of the lowercased text, except
 # where lowercasing changes a character into two ("İ") or depends on what follows (a final "Σ"):
-# tests/analysis/test_dutch.py checks that no other character does.
+# tests/analysis/test_shared_words.py checks that no other character does.
 LOWERCASE_IN_CONTEXT = "İΣ"
 _IN_CONTEXT = re.compile(f"[{LOWERCASE_IN_CONTEXT}]")
 
