@@ -11,10 +11,18 @@ breaks, no dates. Each document becomes a letter file as `brieven index` expects
     <the text, wrapped into lines of at most 80 characters, a blank line every 2-5 sentences>
 
 The blank lines are ours (the raw text has no paragraphs); the dates are ours too, spread
-uniformly over 2015-2024. To reach a number of paragraphs, the documents are used in order and
-repeated with distinct ids (`r01-<doc>`, `r02-<doc>`, ...) and different dates. The number of
-paragraphs of each document is what the normal reader (`indexer.reading.parse_letter`) makes of
-it, so the target is met as the indexer counts; the index reports the final count.
+uniformly over 2015-2024. To reach a number of paragraphs, the documents are used in order, and
+past the 6,059 documents (about 60,000 paragraphs) each further pass writes every document again
+as a *variant*, with a distinct id (`r02-<doc>`, ...) and another date: about a third of its
+sentences swapped for sentences of another document, and about one word in eight of five
+letters or more replaced by a word drawn from the whole data set by its frequency. A plain copy
+would flatter every cache and make each hit list a stack of identical paragraphs; the variants
+keep the vocabulary and its word frequencies, so the hit counts of the query mix grow with the
+archive as in real letters, while nearly every paragraph is text no other letter has (the run
+reports how many are distinct). The number of paragraphs of each document is what the normal
+reader (`indexer.reading.parse_letter`) makes of it (a variant has the original's sentence
+count and paragraph breaks), so the target is met as the indexer counts; the index reports the
+final count.
 
 A generated corpus is cached in benchmarks/data/corpus-<paragraphs>/ (git-ignored), keyed on the
 target size, the generator version and the source file; `manifest.json` is written last, so a
@@ -36,9 +44,12 @@ from typing import Callable
 ROOT = Path(__file__).resolve().parent.parent
 SCALE_DATA = ROOT.parent / "shared" / "scale" / "be_parliament_2020.jsonl"
 DATA_DIR = Path(__file__).resolve().parent / "data"
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 LINE_WIDTH = 80
 SENTENCES_PER_PARAGRAPH = (2, 5)  # a blank line after every 2 to 5 sentences (random, seeded)
+SWAPPED_SENTENCES = 1 / 3  # a variant's sentences taken from another document
+REPLACED_WORDS = 1 / 8  # a variant's words of REPLACEABLE_LENGTH letters or more drawn anew
+REPLACEABLE_LENGTH = 5
 FIRST_DAY, LAST_DAY = date(2015, 1, 1), date(2024, 12, 31)
 NEW_LETTER_PREFIX = "bench-new-"  # letters the add-letter benchmark puts into a corpus
 
@@ -68,6 +79,7 @@ class Corpus:
     repeats_min: int  # how many times each document used was written (as distinct letters)
     repeats_max: int
     words: int  # whitespace-separated words in the letters' bodies
+    distinct_paragraphs: int  # paragraphs whose text no other paragraph of the corpus has
     generated_seconds: float | None  # None when the cached corpus was used
     cached: bool
 
@@ -85,6 +97,7 @@ class Corpus:
                 str(self.repeats_min) if self.repeats_min == self.repeats_max
                 else f"{self.repeats_min}-{self.repeats_max}"
             ),
+            "distinct_paragraphs": self.distinct_paragraphs,
             "cached": self.cached,
             "generated_seconds": self.generated_seconds,
             "how": (
@@ -93,7 +106,10 @@ class Corpus:
                 f"wrapped into lines of at most {LINE_WIDTH} characters, and a blank line after every "
                 f"{SENTENCES_PER_PARAGRAPH[0]}-{SENTENCES_PER_PARAGRAPH[1]} sentences (ours: the raw "
                 "text has no paragraph breaks; its glued sentences 'georganiseerd.Het' are kept); "
-                "documents repeated with distinct ids and different dates to reach the target"
+                "past the data set's documents, each written again per pass as a variant (distinct id "
+                f"and date; {SWAPPED_SENTENCES:.0%} of its sentences from another document, "
+                f"{REPLACED_WORDS:.0%} of its words of {REPLACEABLE_LENGTH}+ letters drawn anew by "
+                "their frequency in the data set) to reach the target"
             ),
         }
 
@@ -120,12 +136,13 @@ def split_sentences(text: str) -> list[tuple[str, str]]:
     return out
 
 
-def paragraphs_of(doc: Document) -> list[str]:
-    """The document's text in paragraphs of 2-5 sentences (seeded by the document id)."""
+def paragraphs_of(doc: Document, sentences: list[tuple[str, str]] | None = None) -> list[str]:
+    """The document's text in paragraphs of 2-5 sentences (seeded by the document id); with
+    `sentences`, those (a variant's) grouped the same way."""
     rng = random.Random(f"paragraphs:{doc.doc_id}")
     paragraphs, current, wanted = [], "", rng.randint(*SENTENCES_PER_PARAGRAPH)
     count = 0
-    for sep, sentence in split_sentences(doc.text):
+    for sep, sentence in sentences if sentences is not None else split_sentences(doc.text):
         current = f"{current}{sep}{sentence}" if current else sentence
         count += 1
         if count >= wanted:
@@ -134,6 +151,33 @@ def paragraphs_of(doc: Document) -> list[str]:
     if current:
         paragraphs.append(current)
     return paragraphs
+
+
+class Variants:
+    """Distinct text from the data set's own sentences and words (see the module's docstring)."""
+
+    # a whole lowercase word (not the tail of a capitalised one, nor part of a hyphenated one)
+    REPLACEABLE = re.compile(rf"(?<![\w-])[a-zà-ÿ]{{{REPLACEABLE_LENGTH},}}(?![\w-])")
+
+    def __init__(self, docs: list[Document]):
+        self.docs = docs
+        self.sentences = [split_sentences(d.text) for d in docs]
+        # every replaceable word as often as the data set has it: a draw follows its frequency
+        self.words = [w for d in docs for w in self.REPLACEABLE.findall(d.text)]
+
+    def sentences_of(self, index: int, repeat: int) -> list[tuple[str, str]]:
+        """Document `index`'s sentences in the variant of pass `repeat` (>= 2), seeded by both."""
+        rng = random.Random(f"variant:{self.docs[index].doc_id}:{repeat}")
+        partner = self.sentences[rng.randrange(len(self.docs))] or self.sentences[index]
+        out = []
+        for sep, sentence in self.sentences[index]:
+            if rng.random() < SWAPPED_SENTENCES:
+                sentence = partner[rng.randrange(len(partner))][1]
+            out.append((sep, self.REPLACEABLE.sub(lambda m: self._word(rng, m[0]), sentence)))
+        return out
+
+    def _word(self, rng: random.Random, word: str) -> str:
+        return self.words[rng.randrange(len(self.words))] if rng.random() < REPLACED_WORDS else word
 
 
 def dutch_date(day: date) -> str:
@@ -210,14 +254,22 @@ def build_corpus(
     repeats: dict[str, int] = {}
     total = letters = words = 0
     repeat = 0
+    variants: Variants | None = None
+    seen: set[int] = set()
+    repeated: set[int] = set()
     while total < target:
         repeat += 1
-        for doc in docs:
+        if repeat == 2:
+            variants = Variants(docs)
+        for index, doc in enumerate(docs):
             if total >= target:
                 break
             if doc.doc_id not in counts:
                 counts[doc.doc_id] = count_paragraphs(doc)
-            paragraphs = paragraphs_of(doc)
+            paragraphs = paragraphs_of(doc, variants.sentences_of(index, repeat) if variants else None)
+            for paragraph in paragraphs:
+                key = hash(paragraph)
+                (repeated if key in seen else seen).add(key)
             text = letter_text(paragraphs, letter_date(doc.doc_id, repeat))
             (directory / file_name(doc.doc_id, repeat)).write_text(text, encoding="utf-8")
             total += counts[doc.doc_id]
@@ -234,6 +286,7 @@ def build_corpus(
         "repeats_min": min(repeats.values()),
         "repeats_max": max(repeats.values()),
         "words": words,
+        "distinct_paragraphs": len(seen - repeated),
     }
     manifest_path.write_text(json.dumps({"key": key, "figures": figures}, indent=1))
     return Corpus(directory=directory, cached=False,

@@ -188,7 +188,8 @@ def benchmark(args: argparse.Namespace) -> dict:
     corp = bench_corpus.build_corpus(args.paragraphs, data_dir, log=log)
     figures["corpus"] = corp.describe()
     log(f"corpus: {corp.letters} letters, {corp.paragraphs} paragraphs (reader's count), "
-        f"{corp.documents_used} documents used {figures['corpus']['repeats_per_document']} times each"
+        f"{corp.documents_used} documents used {figures['corpus']['repeats_per_document']} times each, "
+        f"{corp.distinct_paragraphs} paragraphs of distinct text"
         + (" (cached)" if corp.cached else ""))
     index_dir = data_dir / f"index-{args.paragraphs}"
     figures["index"] = reused_index(index_dir, corp) if args.reuse_index else None
@@ -344,7 +345,8 @@ def table(f: dict) -> str:
     w2 = max(len(r[2]) for r in rows)
     head = [
         f"brieven benchmark: {ix['paragraphs']:,} paragraphs ({c['letters']:,} letters; "
-        f"{c['documents_used']:,} documents of the scale data, each used {c['repeats_per_document']}x)",
+        f"{c['documents_used']:,} documents of the scale data, each used {c['repeats_per_document']}x, "
+        f"{c.get('distinct_paragraphs', 0):,} paragraphs of text no other has)",
         f"machine: {m['cores']} cores ({m['cpu']}), {m['memory_gb']} GB, Python {m['python']}; "
         f"code {f['code']['commit']}" + (" + uncommitted changes" if f['code']['uncommitted_changes'] else "")
         + f" (source {f['code'].get('source_digest')})",

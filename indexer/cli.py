@@ -46,6 +46,7 @@ def _update_index(settings: Settings, **options) -> "IndexSummary":
         from indexer.store import update_opensearch
 
         options.pop("parallel", None)
+        options.pop("only", None)  # the cluster compares the corpus itself
         return update_opensearch(settings.opensearch(), settings.corpus_dir, **options)
     from indexer.store import update_index
 
@@ -138,14 +139,21 @@ def add(settings: Settings, files: tuple[Path, ...]):
     """
     from indexer.reading import add_to_corpus
 
-    report = add_to_corpus(list(files), settings.corpus_dir)
+    if settings.backend == "opensearch":
+        report = add_to_corpus(list(files), settings.corpus_dir)
+    else:
+        from indexer.store import indexed_content
+
+        with indexed_content(settings.index_dir) as indexed:
+            report = add_to_corpus(list(files), settings.corpus_dir, indexed)
     for name in report.copied:
         click.echo(f"toegevoegd: {name} aan {settings.corpus_dir}")
     for name, existing in report.duplicates:
         click.echo(f"{name} staat al in het corpus als {existing}: één keer geïndexeerd", err=True)
     for name, reason in report.refused:
         click.echo(f"niet toegevoegd: {name}: {reason}", err=True)
-    summary = _update_index(settings)
+    # only what was copied: the rest of the corpus is left to `brieven index` (or watch)
+    summary = _update_index(settings, only=report.copied)
     _report(summary, settings)
     if report.refused or summary.skipped:
         sys.exit(1)
@@ -188,13 +196,15 @@ def _report(summary: "IndexSummary", settings: Settings) -> None:
         click.echo(f"opmerking: {name}: {note}", err=True)
     for name, reason in summary.skipped:
         click.echo(f"overgeslagen: {name}: {reason}", err=True)
+    counted = summary.letters is not None  # `add` indexes its own letters without counting the rest
     how = ("opnieuw opgebouwd" + (f": {summary.rebuilt_because}" if summary.rebuilt_because else "")
            if summary.rebuilt else None) or (
-        f"{len(summary.added)} nieuw, {len(summary.changed)} gewijzigd, {len(summary.removed)} verwijderd, "
-        f"{summary.unchanged} ongewijzigd"
+        f"{len(summary.added)} nieuw, {len(summary.changed)} gewijzigd"
+        + (f", {len(summary.removed)} verwijderd, {summary.unchanged} ongewijzigd" if counted else "")
     )
-    letters, paragraphs = count(summary.letters, "brief", "brieven"), count(summary.paragraphs, "alinea", "alinea's")
-    click.echo(f"Geïndexeerd: {letters}, {paragraphs} in {summary.seconds:.1f} s "
+    paragraphs = count(summary.paragraphs, "alinea", "alinea's")
+    held = f"{count(summary.letters, 'brief', 'brieven')}, {paragraphs}" if counted else f"{paragraphs} in de index"
+    click.echo(f"Geïndexeerd: {held} in {summary.seconds:.1f} s "
                f"({how}; {len(summary.skipped)} overgeslagen) -> {_target(settings)}")
 
 

@@ -146,6 +146,34 @@ def test_letters_made_from_the_scale_data_read_as_letters():
     assert bench_corpus.letter_date("55-TEST", 1) != bench_corpus.letter_date("55-TEST", 2)
 
 
+def test_a_variant_is_new_text_in_the_data_sets_words_and_reads_as_many_paragraphs():
+    from indexer.reading import parse_letter
+
+    docs = [
+        bench_corpus.Document("55-A", "De minister antwoordt op de vragen.Het kabinet verhoogt de "
+                                      "begroting van defensie. De gemeenten krijgen meer middelen. "
+                                      "Het onderwijs wordt hervormd.De ziekenhuizen wachten."),
+        bench_corpus.Document("55-B", "Belastingen worden verlaagd voor werknemers. De landbouw "
+                                      "verduurzaamt. Gevangenissen zitten overvol."),
+    ]
+    variants = bench_corpus.Variants(docs)
+    words = {w for d in docs for w in d.text.replace(".", " ").split()}
+    seen = set()
+    for repeat in range(2, 12):
+        sentences = variants.sentences_of(0, repeat)
+        assert sentences == variants.sentences_of(0, repeat)  # seeded: the same every run
+        assert len(sentences) == len(bench_corpus.split_sentences(docs[0].text))
+        assert [sep for sep, _ in sentences] == [sep for sep, _ in bench_corpus.split_sentences(docs[0].text)]
+        text = " ".join(s for _, s in sentences)
+        assert {w for w in text.replace(".", " ").split()} <= words  # no word the data set lacks
+        paragraphs = bench_corpus.paragraphs_of(docs[0], sentences)
+        letter = parse_letter(bench_corpus.letter_text(paragraphs, bench_corpus.letter_date("55-A", repeat)), "v")
+        assert len(letter.paragraphs) == bench_corpus.count_paragraphs(docs[0])
+        seen.add(text)
+    original = " ".join(s for _, s in bench_corpus.split_sentences(docs[0].text))
+    assert len(seen - {original}) >= 8  # ten passes: nearly every one new text (a tiny document may come out as itself)
+
+
 def test_percentiles_are_nearest_rank():
     values = [i / 1000 for i in range(1, 101)]  # 1..100 ms
     assert percentile([v * 1000 for v in values], 50) == 50

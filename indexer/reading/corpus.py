@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -100,40 +101,43 @@ class AddReport:
     refused: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
 
 
-def add_to_corpus(files: list[Path], corpus_dir: Path) -> AddReport:
+def add_to_corpus(files: list[Path], corpus_dir: Path,
+                  indexed: Callable[[str], str | None] | None = None) -> AddReport:
     """Copy letters into the corpus (the originals stay where they are). Each file is read as
     a letter first, and copied only if it is one: a refused file never enters the corpus. A
     file whose content is already in the corpus, under any name, is reported and not copied
     again; a different letter under a name (or letter id) the corpus already uses is refused
-    rather than overwritten. Symbolic links are refused, like in the corpus itself."""
+    rather than overwritten. Symbolic links are refused, like in the corpus itself.
+
+    `indexed` (sha256 -> id of the indexed letter with that content, from the index:
+    indexer/store's `indexed_content`) answers for the letters of the corpus the index holds,
+    so the corpus is only listed for its ids; without it, the corpus letters of a size being
+    added are hashed (reading the size of 300,000 files takes most of a second)."""
     from indexer.reading.reader import read_letter  # the whole reader, only when adding
 
     report = AddReport()
     corpus_dir.mkdir(parents=True, exist_ok=True)
-    # A duplicate has the same size: only corpus letters of a size being added are hashed.
-    sizes = {f.lstat().st_size for f in files if f.is_file() and not f.is_symlink()}
-    letters = list_corpus(corpus_dir).names  # what the index reads: refused files do not count
-    ids = {letter_id_of_name(name): name for name in letters}
-    known = {}
-    same_size = []
-    for name in letters:
-        try:
-            if os.stat(os.path.join(corpus_dir, name), follow_symlinks=False).st_size in sizes:
-                same_size.append(name)
-        except OSError:
-            continue
-    for name in same_size:
-        try:
-            known[file_sha256(corpus_dir / name)] = name
-        except (OSError, LetterError):
-            continue
+    if indexed is None:
+        letters = list_corpus(corpus_dir).names  # what the index reads: refused files do not count
+        ids = {letter_id_of_name(name): name for name in letters}
+        known = _hashes_of_same_size(corpus_dir, letters, files)
+    else:
+        ids, known = letter_ids(corpus_dir), {}
+
+    def duplicate_of(digest: str) -> str | None:
+        if digest in known:
+            return known[digest]
+        lid = indexed(digest) if indexed is not None else None
+        return ids.get(lid) if lid is not None else None  # still in the corpus, under that name
+
     for source in files:
         reason = _refusal(source)
         if reason is None:
             try:
                 digest = file_sha256(source)
-                if digest in known:
-                    report.duplicates.append((str(source), known[digest]))
+                existing = duplicate_of(digest)
+                if existing is not None:
+                    report.duplicates.append((str(source), existing))
                     continue
                 reason = _taken(source, ids, corpus_dir)
                 if reason is None:
@@ -150,6 +154,36 @@ def add_to_corpus(files: list[Path], corpus_dir: Path) -> AddReport:
         ids[letter_id_of_name(source.name)] = source.name
         report.copied.append(source.name)
     return report
+
+
+def letter_ids(corpus_dir: Path) -> dict[str, str]:
+    """Letter id -> file name for the corpus's letter files (the first name of an id), without
+    list_corpus's checks of each name: a name that cannot be an id never has the id of a letter
+    that can, so these ids are the ones a new letter must not take."""
+    ids: dict[str, str] = {}
+    with os.scandir(corpus_dir) as entries:
+        for entry in entries:
+            name = entry.name
+            if is_letter_name(name) and not entry.is_symlink() and entry.is_file(follow_symlinks=False):
+                lid = letter_id_of_name(name)
+                if lid not in ids or name < ids[lid]:
+                    ids[lid] = name
+    return ids
+
+
+def _hashes_of_same_size(corpus_dir: Path, letters: list[str], files: list[Path]) -> dict[str, str]:
+    """sha256 -> name of the corpus letters with the size of a file being added (a duplicate
+    has the same size)."""
+    sizes = {f.lstat().st_size for f in files if f.is_file() and not f.is_symlink()}
+    known = {}
+    for name in letters:
+        try:
+            if os.stat(os.path.join(corpus_dir, name), follow_symlinks=False).st_size not in sizes:
+                continue
+            known[file_sha256(corpus_dir / name)] = name
+        except (OSError, LetterError):
+            continue
+    return known
 
 
 def _refusal(source: Path) -> str | None:

@@ -9,8 +9,8 @@ import enum
 import errno
 import hashlib
 import os
+import re
 import stat
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -101,19 +101,27 @@ def letter_id(path: Path) -> str:
     return path.name[: -len(path.suffix)] if path.suffix else path.name
 
 
+# Unicode's categories Cs (surrogates: bytes of a name that were not UTF-8) and Cc (control
+# characters), as character classes: listing a corpus checks every name, and a check of each
+# character by unicodedata.category took 11 s of `brieven add` with 300,000 letters.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_FORBIDDEN = re.compile(f"[{re.escape(FORBIDDEN_IN_IDS)}]")
+
+
 def id_problem(name: str) -> str | None:
     """Why the letter file `name` cannot give a letter id (with what to do), or None when it
     can. A letter's id is its file name without the extension, as it is, spaces and accents
     included, so that a letter is found by the name it was given."""
     lid = letter_id_of_name(name)
-    if any(unicodedata.category(c) == "Cs" for c in name):
+    if _SURROGATE.search(name):
         return "de naam is geen geldige UTF-8: geef het bestand een andere naam"
-    if any(unicodedata.category(c) == "Cc" for c in name):
+    if _CONTROL.search(name):
         return "de naam bevat een stuurteken (een tab, een regeleinde, ...): geef het bestand een andere naam"
     if not lid.strip():
         return "de naam heeft niets vóór de extensie: geef het bestand een andere naam"
-    bad = "".join(dict.fromkeys(c for c in lid if c in FORBIDDEN_IN_IDS))
-    if bad:
+    if _FORBIDDEN.search(lid):
+        bad = "".join(dict.fromkeys(c for c in lid if c in FORBIDDEN_IN_IDS))
         safe = "".join("-" if c in FORBIDDEN_IN_IDS else c for c in name)
         return (f"de naam bevat {' '.join(bad)}, wat een brief-id niet mag bevatten (die tekens betekenen iets in "
                 f"adressen en in `brieven show ID#N`): geef het bestand een andere naam, bijv. {safe!r}")

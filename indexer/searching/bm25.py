@@ -27,13 +27,13 @@ class BM25:
     B: float = BM25_B
     K1: float = BM25_K1
 
-    def scores(self, snapshot: Snapshot, field: str, term: str,
-               modifiers: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+    def scores(self, snapshot: Snapshot, field: str, term: str, modifiers: str | None = None,
+               positions: bool = False) -> tuple[np.ndarray, np.ndarray]:
         """The term's paragraphs (document numbers) and their scores, before any query boost.
         A field without lengths (topics, years) scores its raw frequencies. `modifiers`: the
         field that counts the term's occurrences as a compound's modifier; those count
-        MODIFIER_WEIGHT of an occurrence."""
-        postings = snapshot.postings(field, term)
+        MODIFIER_WEIGHT of an occurrence. `positions`: they will be asked for (a phrase's word)."""
+        postings = snapshot.postings(field, term, positions)
         docs, tf = postings.docs, postings.freqs.astype(np.float64)
         if modifiers and MODIFIER_WEIGHT != 1.0 and len(docs):
             less = snapshot.postings(modifiers, term)

@@ -39,8 +39,8 @@ def letter_page(found: Found, sort: Sort, page: int, page_size: int,
     firsts = dict(order[(page - 1) * page_size:])
     if not shown:
         return []
-    within = found.matching & np.isin(letters, shown)
-    count = int(np.count_nonzero(within))
+    within = found.hits[np.isin(letters[found.hits], shown)]
+    count = len(within)
     # the page's paragraphs by relevance whatever the sort: a letter's best come first
     ranked = found.evaluation.top(found.ranked or wq.Every(), within, count)
     best: dict[int, list[tuple[int, float]]] = {letter: [] for letter in shown}
@@ -50,7 +50,7 @@ def letter_page(found: Found, sort: Sort, page: int, page_size: int,
             kept.append((docnum, 0.0 if sort is not Sort.RELEVANCE else score))
     counts = np.bincount(letters[within], minlength=max(shown) + 1)
     return [LetterRanking(letter, int(counts[letter]), best[letter],
-                          0 if prints is None else similar_count(prints, found.matching, firsts[letter], letters))
+                          0 if prints is None else similar_count(prints, found.hits, firsts[letter], letters))
             for letter in shown]
 
 

@@ -13,6 +13,7 @@ every year's paragraphs read the whole archive for every search.
 """
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from datetime import date
@@ -23,7 +24,9 @@ from indexer.analysis import Taxonomy, analyze, spelling_key
 from indexer.reading import ministry_slug, parse_dossier
 from indexer.searching.expansion import Expander
 from indexer.searching.query import Filters
+from indexer.searching.letter_evidence import LetterParagraphs
 from indexer.searching.results import FacetValue
+from indexer.searching.sparse import common
 from indexer.store import Snapshot, decode_abbreviation
 
 LOOKUP_AT_MOST = 2000  # paragraphs tied on the date whose letter and number are looked up one by one
@@ -92,6 +95,8 @@ class IndexState:
         self.taxonomy = taxonomy
         self._order: np.ndarray | None = None  # see letter_order
         self._letters: np.ndarray | None = None  # see letters
+        self._letter_paragraphs: LetterParagraphs | None = None  # see letter_paragraphs
+        self._letter_topic_rows: ValueRows | None = None  # each letter's topics (letter_topic_counts)
         self._letters_in_order = False  # whether the letter numbers never go down (see letters)
         self._written: dict[str, tuple[str, int]] | None = None  # see written
 
@@ -112,25 +117,38 @@ class IndexState:
             return None
         return tuple(d for d in self.dossier_list if d == dossier or d.startswith(dossier + "-"))
 
-    def filter(self, filters: Filters, terms: list[TermFilter] = ()) -> np.ndarray | None:
-        """The paragraphs the filters allow (a boolean mask), or None when there are none."""
-        allowed = None
-        for term_filter in terms:
-            mask = np.zeros(self.size, bool)
-            for term in term_filter.terms:
-                mask[self.by_term[term_filter.field].get(term, _NONE)] = True
-            allowed = mask if allowed is None else allowed & mask
-        for docs in [self.topic_docs(slug) for slug in filters.topics] + (
-                [self.by_year.get(str(filters.year), _NONE)] if filters.year is not None else []):
-            mask = np.zeros(self.size, bool)
-            mask[docs] = True
-            allowed = mask if allowed is None else allowed & mask
-        if filters.date_from or filters.date_to:
+    def filter(self, filters: Filters, terms: list[TermFilter] = (),
+               hits: np.ndarray | None = None) -> np.ndarray | None:
+        """The paragraphs among `hits` (numbers, ascending; None: every live paragraph) that
+        the filters allow, ascending; None when there are no filters. The filters' paragraphs
+        are intersected smallest first, and a period is checked at the date of each paragraph
+        left: the cost follows the hits and the filters, not the archive."""
+        lists = [np.unique(np.concatenate([self.by_term[f.field].get(t, _NONE) for t in f.terms] or [_NONE]))
+                 for f in terms]
+        lists += [self.topic_docs(slug) for slug in filters.topics]
+        if filters.year is not None:
+            lists.append(self.by_year.get(str(filters.year), _NONE))
+        dated = bool(filters.date_from or filters.date_to)
+        if not lists and not dated:
+            return None
+        lists.sort(key=len)
+        if hits is None:
+            allowed = lists.pop(0) if lists else self.live_docs
+        else:
+            allowed = hits
+        for docs in lists:
+            allowed = common(allowed, docs)
+        if dated:
             low = filters.date_from.toordinal() if filters.date_from else 1
             high = filters.date_to.toordinal() if filters.date_to else date.max.toordinal()
-            mask = (self.days >= low) & (self.days <= high) & self.live
-            allowed = mask if allowed is None else allowed & mask
+            days = self.days[allowed]
+            allowed = allowed[(days >= low) & (days <= high)]
         return allowed
+
+    @functools.cached_property
+    def live_docs(self) -> np.ndarray:
+        """Every live paragraph's number, ascending: what a search without words matches."""
+        return np.flatnonzero(self.live)
 
     def topic_docs(self, slug: str) -> np.ndarray:
         """The paragraphs on a topic or any of its subtopics (a subtopic's paragraphs carry its
@@ -138,22 +156,31 @@ class IndexState:
         docs = [self.by_topic.get(s, _NONE) for s in self.taxonomy.with_descendants(slug)]
         return np.unique(np.concatenate(docs)) if len(docs) > 1 else docs[0]
 
-    def facets(self, matching: np.ndarray, taxonomy: Taxonomy, snapshot: Snapshot,
-               chosen: tuple[str, ...] = (), hits: np.ndarray | None = None) -> dict[str, list[FacetValue]]:
-        """Topic, year, ministry and dossier counts over all matching paragraphs, largest first
-        (years in order); `letter_topic` counts the letters of the matching paragraphs by their
-        letter's topics. Topics: the themes, and the subtopics of a `chosen` theme. `hits`: the
-        numbers of the matching paragraphs, when known."""
-        hits = np.flatnonzero(matching) if hits is None else hits
+    def facets(self, hits: np.ndarray, taxonomy: Taxonomy, snapshot: Snapshot,
+               chosen: tuple[str, ...] = ()) -> dict[str, list[FacetValue]]:
+        """Topic, year, ministry and dossier counts over all matching paragraphs (`hits`, their
+        numbers, ascending), largest first (years in order); `letter_topic` counts the letters
+        of the matching paragraphs by their letter's topics. Topics: the themes, and the
+        subtopics of a `chosen` theme."""
+        return {"topic": self.topic_facet(taxonomy, chosen, self.topic_rows.counts(hits)),
+                "letter_topic": self.topic_facet(taxonomy, chosen, self.letter_topic_counts(snapshot, hits)),
+                "year": self.year_counts(hits),
+                "ministry": self.ministry_counts(hits), "dossier": self._dossier_facet(hits, snapshot)}
+
+    def letter_topic_counts(self, snapshot: Snapshot, hits: np.ndarray) -> dict[str, int]:
+        """Letter topic -> letters with a matching paragraph (`hits`, ascending) that have it:
+        read from the rows of the hits' letters only (a letter's topics are on one paragraph)."""
         letter_of = self.letters(snapshot)
-        matched = np.zeros(int(letter_of.max()) + 1 if len(letter_of) else 0, bool)  # letters with a match
-        matched[letter_of[hits]] = True
-        letters = {slug: int(np.count_nonzero(matched[letter_of[docs]]))  # a letter's topics are on one paragraph
-                   for slug, docs in self.by_letter_topic.items()}
-        return {"topic": self.topic_facet(taxonomy, chosen, self.topic_rows.counts(matching, hits)),
-                "letter_topic": self.topic_facet(taxonomy, chosen, letters),
-                "year": self.year_counts(matching, hits),
-                "ministry": self.ministry_counts(matching, hits), "dossier": self._dossier_facet(hits, snapshot)}
+        found = letter_of[hits]
+        if self._letters_in_order:
+            matched = found[np.concatenate(([True], found[1:] != found[:-1]))] if len(found) else found
+        else:
+            matched = np.unique(found)
+        if self._letter_topic_rows is None:
+            count = int(letter_of.max()) + 1 if len(letter_of) else 0
+            self._letter_topic_rows = ValueRows(count, {slug: np.sort(letter_of[docs])
+                                                        for slug, docs in self.by_letter_topic.items()})
+        return self._letter_topic_rows.counts(matched)
 
     @staticmethod
     def topic_facet(taxonomy: Taxonomy, chosen: tuple[str, ...], counts: dict[str, int]) -> list[FacetValue]:
@@ -179,17 +206,15 @@ class IndexState:
         values.sort(key=lambda v: (-v[0].count, v[0].value))
         return [v for theme, subs in values for v in (theme, *subs)]
 
-    def year_counts(self, matching: np.ndarray, hits: np.ndarray | None = None) -> list[FacetValue]:
-        """Matching paragraphs per year, the years with any, in order."""
-        hits = np.flatnonzero(matching) if hits is None else hits
+    def year_counts(self, hits: np.ndarray) -> list[FacetValue]:
+        """Matching paragraphs (`hits`, ascending) per year, the years with any, in order."""
         counts = np.bincount(self.year_codes[hits], minlength=len(self.year_list) + 1)[1:]
         return [FacetValue(value=y, count=int(c)) for y, c in zip(self.year_list, counts) if c]
 
-    def ministry_counts(self, matching: np.ndarray, hits: np.ndarray | None = None) -> list[FacetValue]:
-        """Matching paragraphs per ministry, the largest first."""
-        hits = np.flatnonzero(matching) if hits is None else hits
+    def ministry_counts(self, hits: np.ndarray) -> list[FacetValue]:
+        """Matching paragraphs (`hits`, ascending) per ministry, the largest first."""
         ministries = [FacetValue(value=self.ministry_names[slug], slug=slug, count=count)
-                      for slug, count in self.ministry_rows.counts(matching, hits).items()]
+                      for slug, count in self.ministry_rows.counts(hits).items()]
         ministries.sort(key=lambda v: (-v.count, v.value))
         return ministries
 
@@ -269,14 +294,18 @@ class IndexState:
             self._letters = letters.astype(np.int64)
         return self._letters
 
-    def by_date(self, snapshot: Snapshot, matching: np.ndarray, k: int, newest_first: bool,
-                hits: np.ndarray | None = None) -> list[int]:
-        """The first k matching paragraphs by date (undated ones last either way), then by
-        letter and paragraph. Usually only the paragraphs that tie with the k-th on the date
+    def letter_paragraphs(self, snapshot: Snapshot) -> LetterParagraphs:
+        """Each paragraph's letter and each letter's paragraphs, worked out once per index state."""
+        if self._letter_paragraphs is None:
+            self._letter_paragraphs = LetterParagraphs.from_numbers(self.letters(snapshot))
+        return self._letter_paragraphs
+
+    def by_date(self, snapshot: Snapshot, hits: np.ndarray, k: int, newest_first: bool) -> list[int]:
+        """The first k matching paragraphs (`hits`) by date (undated ones last either way), then
+        by letter and paragraph. Usually only the paragraphs that tie with the k-th on the date
         are looked up for their letter and number; when thousands tie (a corpus of undated
-        letters), the order of all paragraphs is worked out once for this index state.
-        `hits`: the numbers of the matching paragraphs, when known."""
-        docs = np.flatnonzero(matching) if hits is None else hits
+        letters), the order of all paragraphs is worked out once for this index state."""
+        docs = hits
         days = self.days[docs]
         key = np.where(days == 0, np.iinfo(np.int64).max, -days if newest_first else days)
         if len(docs) > k:
@@ -319,10 +348,10 @@ class ValueRows:
         if len(all_docs):
             np.cumsum(np.bincount(all_docs, minlength=size), out=self.starts[1:])
 
-    def counts(self, matching: np.ndarray, hits: np.ndarray) -> dict[str, int]:
-        """value -> matching paragraphs with it, the values with any."""
+    def counts(self, hits: np.ndarray) -> dict[str, int]:
+        """value -> matching paragraphs (`hits`, ascending) with it, the values with any."""
         if len(self.codes) <= len(hits):
-            found = {v: int(np.count_nonzero(matching[self.postings[v]])) for v in self.values}
+            found = {v: len(common(self.postings[v], hits)) for v in self.values}
             return {v: n for v, n in found.items() if n}
         begin = self.starts[hits]
         lengths = self.starts[hits + 1] - begin

@@ -11,8 +11,12 @@ it where it adds to a paragraph that matches on its own (an AndMaybe).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from whoosh import query as wq
+
+from indexer.searching.sparse import Hits
 
 
 class LetterWide(wq.WrappingQuery):
@@ -36,15 +40,47 @@ class LetterWide(wq.WrappingQuery):
         return f"LetterWide({self.child!r}, boost={self.boost})"
 
 
-def spread(letters: np.ndarray, mask: np.ndarray, score: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per paragraph: does its letter have a paragraph in `mask`, and the best such score.
-    `letters` numbers each paragraph's letter (IndexState.letters)."""
-    docs = np.flatnonzero(mask)
-    if not len(docs):
-        return np.zeros(len(mask), bool), np.zeros(len(mask), np.float64)
-    count = int(letters.max()) + 1 if len(letters) else 0
-    best = np.zeros(count, np.float64)
-    np.maximum.at(best, letters[docs], score[docs])
-    has = np.zeros(count, bool)
-    has[letters[docs]] = True
-    return has[letters], best[letters]
+@dataclass(frozen=True)
+class LetterParagraphs:
+    """Each paragraph's letter (numbers 0, 1, ...; IndexState.letters), and each letter's
+    paragraphs, so that spreading a score to the letters of a few paragraphs reads only those
+    letters' paragraphs, never all of the archive's."""
+
+    of: np.ndarray  # int64, each paragraph's letter number
+    order: np.ndarray | None  # the paragraphs by letter (None: numbered letter by letter already)
+    starts: np.ndarray  # where each letter's paragraphs begin in that order, and where the last ends
+
+    @classmethod
+    def from_numbers(cls, of: np.ndarray) -> LetterParagraphs:
+        in_order = not len(of) or bool(np.all(of[1:] >= of[:-1]))
+        order = None if in_order else np.argsort(of, kind="stable")
+        count = int(of.max()) + 1 if len(of) else 0
+        starts = np.zeros(count + 1, np.int64)
+        np.cumsum(np.bincount(of, minlength=count), out=starts[1:])
+        return cls(of, order, starts)
+
+    def paragraphs(self, letters: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The paragraphs of these letters (distinct numbers, ascending), ascending, and for
+        each the place of its letter in `letters`."""
+        begin = self.starts[letters]
+        lengths = self.starts[letters + 1] - begin
+        total = int(lengths.sum())
+        rows = np.repeat(begin - (np.cumsum(lengths) - lengths), lengths) + np.arange(total)
+        which = np.repeat(np.arange(len(letters)), lengths)
+        if self.order is None:
+            return rows, which
+        docs = self.order[rows]
+        ascending = np.argsort(docs, kind="stable")
+        return docs[ascending], which[ascending]
+
+
+def spread(letters: LetterParagraphs, child: Hits) -> Hits:
+    """Every paragraph of each letter with a paragraph in `child`, scored with the best score
+    of `child` in that letter (at least 0)."""
+    if not len(child):
+        return child
+    found, inverse = np.unique(letters.of[child.docs], return_inverse=True)
+    best = np.zeros(len(found), np.float64)
+    np.maximum.at(best, inverse, child.scores)
+    docs, which = letters.paragraphs(found)
+    return Hits(docs, best[which])

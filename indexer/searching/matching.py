@@ -7,7 +7,6 @@ within the request's Budget (indexer/searching/budget.py): DeadlinePassed stops 
 from __future__ import annotations
 
 import dataclasses
-import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,6 +21,7 @@ from indexer.searching.feedback import with_feedback
 from indexer.searching.index_state import IndexState, TermFilter
 from indexer.searching.request import Sort
 from indexer.searching.snippets import Marks
+from indexer.searching.sparse import NO_DOCS
 from indexer.store import Snapshot
 
 HIGHLIGHT_FIELDS = ("text", "section")  # a match in either marks the word in the paragraph
@@ -36,8 +36,8 @@ class Found:
     evaluation: Evaluation
     ranked: wq.Query | None  # the query with its ranking bonuses (None: no words)
     positives: list  # the parts of the query whose words are marked
-    matching: np.ndarray  # bool per paragraph
-    unfiltered: np.ndarray  # bool per paragraph: what the query matches before the filters
+    hits: np.ndarray  # the numbers of the matching paragraphs, ascending
+    unfiltered: np.ndarray  # the same, before the filters: what the query matches
     filters: ql.Filters
     terms: list[TermFilter]  # the filters on terms (ministry, dossier)
 
@@ -45,33 +45,28 @@ class Found:
     def total(self) -> int:
         return len(self.hits)
 
-    @functools.cached_property
-    def hits(self) -> np.ndarray:
-        """The numbers of the matching paragraphs, in order: found once, so that counting the
-        letters, the facets and the date order work on the hits, not on the whole archive."""
-        return np.flatnonzero(self.matching)
-
     @property
     def total_letters(self) -> int:
         """How many letters the matching paragraphs belong to."""
         return self.state.count_letters(self.snapshot, self.hits)
 
     def without_year(self) -> np.ndarray:
-        """What the query and its other filters match, whatever the year: a year facet from
-        which another year can be chosen."""
+        """What the query and its other filters match, whatever the year (paragraph numbers,
+        ascending): a year facet from which another year can be chosen."""
         if self.filters.year is None:
-            return self.matching
-        allowed = self.state.filter(dataclasses.replace(self.filters, year=None), self.terms)
-        return self.unfiltered if allowed is None else self.unfiltered & allowed
+            return self.hits
+        everything = self.unfiltered is self.state.live_docs
+        allowed = self.state.filter(dataclasses.replace(self.filters, year=None), self.terms,
+                                    None if everything else self.unfiltered)
+        return self.unfiltered if allowed is None else allowed
 
     def order(self, sort: Sort, k: int) -> list[tuple[int, float]]:
         """The first k matching (document number, score) in the order asked for; scores are 0
         when sorted by date."""
         if sort is Sort.RELEVANCE:
-            return self.evaluation.top(self.ranked or wq.Every(), self.matching, k)
+            return self.evaluation.top(self.ranked or wq.Every(), self.hits, k)
         newest = sort is Sort.DATE_DESC
-        return [(n, 0.0) for n in self.state.by_date(self.snapshot, self.matching, k, newest_first=newest,
-                                                     hits=self.hits)]
+        return [(n, 0.0) for n in self.state.by_date(self.snapshot, self.hits, k, newest_first=newest)]
 
     def highlight_terms(self) -> Marks:
         return self.evaluation.words(self.positives, HIGHLIGHT_FIELDS)
@@ -83,23 +78,25 @@ def find(snapshot: Snapshot, state: IndexState, parsed: ql.ParsedQuery, filters:
     `terms`: the filters on a ministry or dossier, as terms of the index."""
     memo: dict = {}  # expansions shared by the ranked and the unranked form
     ranked, positives = Compiler(state.expander, snapshot, memo=memo, budget=budget).compile(parsed.node)
-    evaluation = Evaluation(snapshot, bm25, budget, letters=lambda: state.letters(snapshot))
-    allowed = state.filter(filters, terms)  # None: no filter
+    evaluation = Evaluation(snapshot, bm25, budget, letters=lambda: state.letter_paragraphs(snapshot))
+    evaluation.expect(ranked)  # its proximity's words: read with positions at the first reading
     if parsed.nothing_to_search or _empty_period(filters):
-        unfiltered = np.zeros(snapshot.size, bool)
+        unfiltered = NO_DOCS
     elif parsed.node is None:
-        unfiltered = snapshot.live
+        unfiltered = state.live_docs
     else:
         unranked, _ = Compiler(state.expander, snapshot, ranking=False, memo=memo,
                                budget=budget).compile(parsed.node)
         if unranked is None and not budget.too_short and not budget.left_out:
             notices.append(NOTHING_SEARCHABLE)
-        unfiltered = evaluation.matches(unranked) if unranked else np.zeros(snapshot.size, bool)
-    matching = unfiltered if allowed is None else unfiltered & allowed
-    if ranked is not None and matching.any():
-        ranked = with_feedback(evaluation, snapshot, ranked, matching,
+        unfiltered = evaluation.matches(unranked) if unranked else NO_DOCS
+    # without words, the filters' paragraphs are read by themselves, not checked one by one
+    allowed = state.filter(filters, terms, None if unfiltered is state.live_docs else unfiltered)
+    hits = unfiltered if allowed is None else allowed
+    if ranked is not None and len(hits):
+        ranked = with_feedback(evaluation, snapshot, ranked, hits,
                                set(evaluation.words(positives, HIGHLIGHT_FIELDS).terms))
-    return Found(snapshot, state, evaluation, ranked, positives, matching, unfiltered, filters, list(terms))
+    return Found(snapshot, state, evaluation, ranked, positives, hits, unfiltered, filters, list(terms))
 
 
 def _empty_period(filters: ql.Filters) -> bool:

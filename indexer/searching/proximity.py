@@ -14,20 +14,20 @@ from indexer.searching.budget import CHECK_EVERY
 from indexer.store import Snapshot
 
 
-def near_mask(snapshot: Snapshot, field: str, words: list[str], candidates: np.ndarray,
-              slop: int, ordered: bool, mindist: int,
-              check: Callable[[], None] = lambda: None) -> np.ndarray:
-    """A boolean mask over all paragraphs: True for each candidate (document numbers that have
-    every word) where the words stand within `slop` positions (a phrase: slop 1, ordered).
-    Candidates are decoded a chunk at a time, with `check` (the search's deadline) between."""
-    mask = np.zeros(snapshot.size, bool)
+def near_candidates(snapshot: Snapshot, field: str, words: list[str], candidates: np.ndarray,
+                    slop: int, ordered: bool, mindist: int,
+                    check: Callable[[], None] = lambda: None) -> np.ndarray:
+    """For each candidate (document numbers, ascending, that have every word): do the words
+    stand within `slop` positions (a phrase: slop 1, ordered)? Candidates are decoded a chunk at
+    a time, with `check` (the search's deadline) between."""
+    mask = np.zeros(len(candidates), bool)
     for start in range(0, len(candidates), CHECK_EVERY):
         check()
         chunk = candidates[start:start + CHECK_EVERY]
         columns = [snapshot.positions(field, w, chunk) for w in words]
-        for n, doc in enumerate(chunk):
+        for n in range(len(chunk)):
             if spans_meet([col[n] for col in columns], slop, ordered, mindist):
-                mask[doc] = True
+                mask[start + n] = True
     return mask
 
 

@@ -10,19 +10,19 @@ ROUNDING = 9  # decimals to which scores are compared
 
 
 def refine(docs: np.ndarray, low: np.ndarray, high: np.ndarray, k: int,
-           exact: Callable[[np.ndarray], np.ndarray], size: int) -> np.ndarray:
-    """Scores of `docs` good enough to pick the top k, from a lower and an upper bound of each:
-    the exact score (`exact(mask)` gives it for the paragraphs in a mask, indexed by document
-    number, `size` of them) is worked out only where the bounds differ and the upper one reaches the top k;
-    elsewhere the lower bound stands, which is exact for all but those that cannot reach the top
-    anyway."""
+           exact: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    """Scores of `docs` (ascending) good enough to pick the top k, from a lower and an upper
+    bound of each: the exact score (`exact(some)` gives it for some of the paragraphs, ascending,
+    aligned with them) is worked out only where the bounds differ and the upper one reaches the
+    top k; elsewhere the lower bound stands, which is exact for all but those that cannot reach
+    the top anyway."""
     threshold = kth_largest(np.round(low, ROUNDING), k)
     undecided = (high > low) & (np.round(high, ROUNDING) >= threshold)
     if not undecided.any():
         return low
-    restrict = np.zeros(size, bool)
-    restrict[docs[undecided]] = True
-    return np.where(undecided, exact(restrict)[docs], low)
+    scores = low.copy()
+    scores[undecided] = exact(docs[undecided])
+    return scores
 
 
 def kth_largest(values: np.ndarray, k: int) -> float:

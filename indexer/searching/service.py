@@ -150,7 +150,7 @@ class SearchService:
                 hits, letters = self._page(found, request)
             elif total:
                 notices.append(f"Pagina {request.page} bestaat niet; er zijn {last_page} pagina's met resultaten.")
-            facets = found.state.facets(found.matching, self.taxonomy, snapshot, tuple(filters.topics), found.hits)
+            facets = found.state.facets(found.hits, self.taxonomy, snapshot, tuple(filters.topics))
             years = found.state.year_counts(found.without_year()) if filters.year is not None else facets["year"]
         except DeadlinePassed:
             total, letters_total, hits, letters, facets, years, stopped = 0, 0, [], [], NO_FACETS, [], True
@@ -203,7 +203,7 @@ class SearchService:
         if request.group is Group.PARAGRAPH:  # near-identical paragraphs as one
             prints = found.snapshot.numeric_column("fingerprint")
             shown = ranked_distinct(lambda k: found.order(request.sort, k), prints, wanted, found.total)
-            return [hit(s.docnum, s.score, similar_count(prints, found.matching, s.docnum))
+            return [hit(s.docnum, s.score, similar_count(prints, found.hits, s.docnum))
                     for s in shown[start:]], []
         letters = []
         for ranking in letter_page(found, request.sort, request.page, request.page_size, request.collapse):

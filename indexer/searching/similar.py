@@ -63,14 +63,14 @@ def ranked_distinct(order: Callable[[int], list[tuple[int, float]]], prints: np.
         k = min(total, k * 4)
 
 
-def similar_count(prints: np.ndarray, matching: np.ndarray, docnum: int,
+def similar_count(prints: np.ndarray, hits: np.ndarray, docnum: int,
                   key: np.ndarray | None = None) -> int:
-    """How many other matching hits are near-identical to `docnum` (distinct keys: letters
-    when `key` numbers each paragraph's letter)."""
+    """How many other hits (paragraph numbers) are near-identical to `docnum` (distinct keys:
+    letters when `key` numbers each paragraph's letter)."""
     fp = int(prints[docnum])
     if not fp:
         return 0
-    docs = np.flatnonzero(matching & (prints != 0))
+    docs = hits[prints[hits] != 0]
     near = docs[differing_bits(prints[docs], fp) <= SIMILAR_BITS]
     if key is None:
         return int(len(near)) - 1

@@ -20,12 +20,12 @@ from indexer.store.opensearch_connection import ClusterUnavailable, IndexAbsent,
 from indexer.store.opensearch_indexing import documents_of, update_opensearch
 from indexer.store.locking import LOCK_TIMEOUT, IndexBusy, index_lock
 from indexer.store.snapshot import WhooshStore
-from indexer.store.updating import IndexSummary, indexed_letters, update_index
+from indexer.store.updating import IndexSummary, indexed_content, indexed_letters, update_index
 from indexer.store.watch import watch
 
 __all__ = [
     "IndexMissing", "open_index", "decode_abbreviation", "letter_documents", "tag_letter", "term_text",
     "Postings", "Snapshot", "Store", "LOCK_TIMEOUT", "IndexBusy", "index_lock", "WhooshStore",
-    "IndexSummary", "indexed_letters", "update_index", "watch",
+    "IndexSummary", "indexed_content", "indexed_letters", "update_index", "watch",
     "OpenSearchConfig", "ClusterUnavailable", "IndexAbsent", "update_opensearch", "documents_of", "guarded",
 ]

@@ -93,6 +93,7 @@ def letter_documents(letter: Letter, taxonomy: Taxonomy, stamp: str = "") -> Ite
             if letter.title:
                 doc["subject"] = letter.title
             doc["letter_file"] = f"{letter.id}\t{letter.sha256}\t{stamp}"
+            doc["letter_sha256"] = letter.sha256
             if letter_topics:  # once per letter: the letter facet counts letters, not paragraphs
                 doc["letter_topics"] = ",".join(letter_topics)
             # The letter's vocabulary for spelling suggestions, once per letter rather than per

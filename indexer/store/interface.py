@@ -38,7 +38,9 @@ class Snapshot(Protocol):
     doc_count: int  # live documents
 
     # -- postings and term statistics ------------------------------------------------------
-    def postings(self, field: str, term: str) -> Postings: ...
+    def postings(self, field: str, term: str, positions: bool = False) -> Postings:
+        """The term's postings; `positions`: its positions will be asked for too (a word of
+        a phrase), so read them now, in the same pass."""
 
     def positions(self, field: str, term: str, docs: np.ndarray) -> list[list[int]]:
         """The term's positions in each of `docs` (documents that have the term)."""

@@ -24,12 +24,12 @@ _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.flo
 
 @dataclass
 class SegmentPostings:
-    """One term in one segment: its paragraphs, frequencies and, in a field with positions,
-    each posting's encoded positions."""
+    """One term in one segment: its paragraphs, frequencies and, when they were asked for (a
+    field with positions, a word of a phrase), each posting's encoded positions."""
 
     docs: np.ndarray  # int32, ascending, segment-local
     freqs: np.ndarray  # float32
-    values: list | None = None  # encoded positions, one per posting (fields with positions)
+    values: list | None = None  # encoded positions, one per posting (None: not read)
 
     @property
     def cost(self) -> int:
@@ -41,7 +41,12 @@ class SegmentPostings:
 class PostingsCache:
     """Term postings per segment, shared by every index state of a service: a segment never
     changes once written (deletions are applied at search time), so adding a letter leaves
-    the cached postings of the other segments valid. Least recently used terms go first."""
+    the cached postings of the other segments valid. Least recently used terms go first.
+
+    Positions are kept only for the words they were asked for (the words of phrases and
+    proximity): as Python objects they cost about 64 bytes a posting against 8 for the rest,
+    so kept for every word of a field with positions they filled most of the cache. A term
+    cached without them is read again, with them, the first time a phrase needs them."""
 
     def __init__(self, budget_bytes: int = POSTINGS_CACHE_BYTES):
         self.budget = budget_bytes
@@ -49,21 +54,26 @@ class PostingsCache:
         self._used = 0
         self._lock = threading.Lock()
 
-    def get(self, leaf, field: str, btext: bytes) -> SegmentPostings:
+    def get(self, leaf, field: str, btext: bytes, positions: bool = False) -> SegmentPostings:
+        """The term's postings in this segment; with `positions`, their positions too (in a
+        field that has them)."""
+        positions = positions and leaf.schema[field].format.supports("positions")
         segment = leaf.segment()
         if segment is None:  # an empty index's reader: nothing to read or remember
-            return _read_postings(leaf, field, btext)
+            return _read_postings(leaf, field, btext, positions)
         key = (segment.segment_id(), field, btext)
         with self._lock:
             found = self._items.get(key)
-            if found is not None:
+            if found is not None and (found.values is not None or not positions):
                 self._items.move_to_end(key)
                 return found
-        postings = _read_postings(leaf, field, btext)
+        postings = _read_postings(leaf, field, btext, positions)
         with self._lock:
             old = self._items.pop(key, None)
             if old is not None:
                 self._used -= old.cost
+                if old.values is not None:  # read meanwhile with positions: keep those
+                    postings = old
             self._items[key] = postings
             self._used += postings.cost
             while self._used > self.budget and len(self._items) > 1:
@@ -72,10 +82,9 @@ class PostingsCache:
         return postings
 
 
-def _read_postings(leaf, field: str, btext: bytes) -> SegmentPostings:
-    # Positions come in the same unpickled block as the ids: keeping them costs memory, not
-    # time, and reading a common word again for a phrase would cost tens of milliseconds.
-    values = leaf.schema[field].format.supports("positions")
+def _read_postings(leaf, field: str, btext: bytes, values: bool) -> SegmentPostings:
+    # Positions come in the same unpickled block as the ids: keeping them costs memory (and
+    # about 5% of the time of reading), so only where a phrase will read them (`values`).
     try:  # one lookup, not a membership test and then another
         m = _all_postings(leaf, field, btext)
     except TermNotFound:

@@ -22,7 +22,7 @@ from indexer.store.fields import (
 )
 
 # Bump when the schema or the analysis changes in a way that needs `brieven index --rebuild`.
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 
 
 def build_schema() -> fields.Schema:
@@ -87,4 +87,7 @@ def build_schema() -> fields.Schema:
         # "<letter id>\t<sha256>\t<size:mtime>" on a letter's first paragraph: an update reads
         # every letter's file state from this field's list of terms, in one pass.
         letter_file=Identifier(),
+        # the letter file's sha256, on its first paragraph: `brieven add` finds a letter already
+        # indexed under another name by one lookup, instead of reading the size of every file
+        letter_sha256=Identifier(),
     )

@@ -21,6 +21,7 @@ def counted_from_the_hits(service: SearchService, request: SearchRequest) -> dic
         "year": Counter(str(h.date.year) for h in hits if h.date),
         "ministry": Counter(m for h in hits for m in h.ministries),
         "dossier": Counter(h.dossier for h in hits if h.dossier),
+        "letter_topic": Counter(t for letter in {h.letter_id: h for h in hits}.values() for t in letter.letter_topics),
     }
 
 
@@ -38,12 +39,14 @@ def test_facets_and_totals_are_those_of_the_hits(which, request):
                 for facet in ("year", "ministry", "dossier"):
                     got = {v.value: v.count for v in result.facets[facet]}
                     assert got == dict(expected[facet]), (query, facet)
-                # the topic facet: every theme of the hits, and the subtopics of a chosen theme
-                got = {v.value: v.count for v in result.facets["topic"]}
+                # the topic facets (of paragraphs, of letters): every theme of the hits, and the
+                # subtopics of a chosen theme
                 themes = {t.name for t in service.taxonomy.themes}
-                assert {t: n for t, n in expected["topic"].items() if t in themes} == \
-                       {t: n for t, n in got.items() if t in themes}, query
-                assert all(expected["topic"][t] == n for t, n in got.items()), query
+                for facet in ("topic", "letter_topic"):
+                    got = {v.value: v.count for v in result.facets[facet]}
+                    assert {t: n for t, n in expected[facet].items() if t in themes} == \
+                           {t: n for t, n in got.items() if t in themes}, (query, facet)
+                    assert all(expected[facet][t] == n for t, n in got.items()), (query, facet)
                 checked += bool(result.total)
         assert checked >= 10
     finally:

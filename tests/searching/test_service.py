@@ -200,6 +200,46 @@ def test_date_order_is_the_same_when_worked_out_for_the_whole_index(service, mon
         assert whole == one_by_one
 
 
+@pytest.mark.parametrize("which", ["index_dir", "kamerstuk_index"])
+def test_date_order_is_by_date_then_letter_id_then_paragraph(which, request):
+    from indexer.searching import SearchService
+
+    service = SearchService(request.getfixturevalue(which))
+    try:
+        for sort in (Sort.DATE_ASC, Sort.DATE_DESC):
+            for query in ("", "NAVO", "minister"):
+                hits = list(service.hits(SearchRequest(query, sort=sort)))
+                day = lambda h: -h.date.toordinal() if sort is Sort.DATE_DESC else h.date.toordinal()  # noqa: E731
+                expected = sorted(hits, key=lambda h: (h.date is None, day(h) if h.date else 0, h.letter_id, h.number))
+                assert [(h.letter_id, h.number) for h in hits] == [(h.letter_id, h.number) for h in expected]
+                first = search(service, query, sort=sort, page_size=7).hits
+                assert [(h.letter_id, h.number) for h in first] == [(h.letter_id, h.number) for h in expected[:7]]
+    finally:
+        service.close()
+
+
+def test_letters_of_one_date_are_ordered_by_id_whatever_order_they_were_indexed_in(tmp_path, corpus_dir):
+    import shutil
+
+    from indexer.searching import SearchService
+    from indexer.store import update_index
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    letter = sorted(corpus_dir.glob("*.txt"))[0]
+    for name in ("zz-eerst.txt", "aa-later.txt"):  # the same date; indexed in this order
+        shutil.copy(letter, corpus / name)
+        update_index(tmp_path / "index", corpus)
+    service = SearchService(tmp_path / "index")
+    try:
+        for sort in (Sort.DATE_ASC, Sort.DATE_DESC):
+            hits = search(service, "", sort=sort, page_size=100).hits
+            assert [(h.letter_id, h.number) for h in hits] == sorted((h.letter_id, h.number) for h in hits)
+            assert hits[0].letter_id == "aa-later"
+    finally:
+        service.close()
+
+
 def test_an_empty_index_answers_with_nothing(tmp_path):
     from indexer.store import update_index
     from indexer.searching import SearchService

@@ -135,6 +135,36 @@ def test_add_copies_letters_and_indexes_a_duplicate_once(tmp_path):
     assert result.exit_code == 1 and "geef het bestand een andere naam" in result.output
 
 
+def test_add_to_an_index_looks_up_duplicates_there_and_indexes_only_its_own_letters(tmp_path):
+    corpus = make_corpus(tmp_path / "corpus", SEEDS[:2])
+    index = tmp_path / "index"
+    update_index(index, corpus)
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    copy = inbox / "nog een kopie.txt"
+    copy.write_bytes(SEEDS[1].read_bytes())
+    by_hand = corpus / "met de hand.txt"  # put in the corpus without `add`: for `brieven index`
+    by_hand.write_text(NEW_LETTER.replace("Noordpool", "Zuidpool"), encoding="utf-8")
+    new = inbox / "noordpool.txt"
+    new.write_text(NEW_LETTER, encoding="utf-8")
+    runner = CliRunner()
+    args = ["--index", str(index), "--corpus", str(corpus), "add"]
+    result = runner.invoke(main, [*args, str(copy), str(new)])
+    assert result.exit_code == 0, result.output
+    assert f"staat al in het corpus als {SEEDS[1].name}" in result.output  # found by the index
+    assert not (corpus / copy.name).exists()
+    assert "(1 nieuw, 0 gewijzigd; 0 overgeslagen)" in result.output
+    service = SearchService(index)
+    assert [h.letter_id for h in service.search(SearchRequest("Spitsbergen")).hits] == ["noordpool"]
+    assert service.search(SearchRequest("Zuidpool")).total == 0  # not `add`'s letter
+    assert update_index(index, corpus).added == ["met de hand"]
+
+    # the index still knows a letter whose file left the corpus: its content may come back
+    (corpus / SEEDS[1].name).unlink()
+    result = runner.invoke(main, [*args, str(copy)])
+    assert result.exit_code == 0 and (corpus / copy.name).exists(), result.output
+
+
 def test_watch_indexes_arrivals_changes_and_removals(tmp_path):
     corpus = make_corpus(tmp_path / "corpus", SEEDS[:1])
     index = tmp_path / "index"

@@ -35,9 +35,9 @@ def test_a_snapshot_reads_what_whooshs_reader_reads(index_dir):
 def test_snapshots_of_one_state_share_the_key_and_derived_arrays(index_dir):
     store = WhooshStore(index_dir)
     with store.snapshot() as a:
-        key, lengths = a.key, a.field_lengths("text")
-    with store.snapshot() as b:
-        assert b.key == key and b.field_lengths("text") is lengths
+        key, lengths, ids = a.key, a.field_lengths("text"), a.column("letter_id")
+    with store.snapshot() as b:  # the same searcher again, with the column readers it opened
+        assert b.key == key and b.field_lengths("text") is lengths and b.column("letter_id") is ids
         assert np.array_equal(b.live, np.ones(b.size, bool))
     store.close()
 
@@ -49,6 +49,31 @@ def test_words_a_segment_lacks_count_against_the_cache_budget(index_dir):
         for n in range(500):
             assert len(cache.get(leaf, "text", f"onbekendwoord{n}".encode()).docs) == 0
     assert len(cache._items) <= 40
+
+
+def test_positions_are_kept_only_for_the_words_they_were_asked_for(index_dir):
+    """A word's postings are cached without positions; asked for them (a phrase), they are
+    read again, with them, and replace the cached ones; asked for them up front, once."""
+    store = WhooshStore(index_dir)
+    cache = store._postings
+    with store.snapshot() as snapshot, open_index(index_dir).searcher() as searcher:
+        reader = searcher.reader()
+        entries = lambda word: [v for (_, field, btext), v in cache._items.items()  # noqa: E731
+                                if field == "text" and btext == word.encode()]
+        docs = snapshot.postings("text", "rusland").docs
+        assert entries("rusland") and all(e.values is None for e in entries("rusland"))
+        used = cache._used
+        expected = []
+        m = reader.postings("text", "rusland")
+        while m.is_active():
+            expected.append(list(m.value_as("positions")))
+            m.next()
+        assert snapshot.positions("text", "rusland", docs) == expected
+        assert all(e.values is not None for e in entries("rusland")) and cache._used > used
+        assert np.array_equal(snapshot.postings("text", "rusland").docs, docs)  # from the cache, as it is
+        snapshot.postings("text", "navo", positions=True)
+        assert all(e.values is not None for e in entries("navo"))
+    store.close()
 
 
 def test_a_snapshot_keeps_reading_while_a_rebuild_swaps_the_index(tmp_path, corpus_dir):
@@ -94,7 +119,8 @@ def test_postings_of_many_blocks_are_whooshs_own(tmp_path, corpus_dir):
         for leaf, _ in searcher.reader().leaf_readers():
             for field in ("text", "section", "letter_id"):
                 for btext in leaf.lexicon(field):
-                    read = _read_postings(leaf, field, btext)
+                    positions = leaf.schema[field].format.supports("positions")
+                    read = _read_postings(leaf, field, btext, positions)
                     m = _all_postings(leaf, field, btext)
                     ids, weights, values = [], [], []
                     while m.is_active():
@@ -103,7 +129,6 @@ def test_postings_of_many_blocks_are_whooshs_own(tmp_path, corpus_dir):
                         values.append(m.value())
                         m.next()
                     assert read.docs.tolist() == ids and read.freqs.tolist() == weights, (field, btext)
-                    if read.values is not None:
-                        assert read.values == values
+                    assert read.values == (values if positions else None)
                     blocks += len(ids) > 128
         assert blocks > 20
