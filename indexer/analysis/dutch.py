@@ -18,6 +18,7 @@ from collections import Counter
 import re
 import tomllib
 import unicodedata
+from collections.abc import Iterable
 from itertools import chain
 from importlib import resources
 
@@ -27,6 +28,26 @@ from indexer.analysis.lexicon import is_word, zipf
 # Words with inner hyphens or apostrophes stay one token: "defensie-uitgaven", "China's".
 WORD_PATTERN = r"\w+(?:[-‐‑'’]\w+)*"
 _WORDS = re.compile(WORD_PATTERN)
+
+
+@functools.lru_cache(maxsize=1024)  # a letter's paragraphs: analysed, fingerprinted, then indexed
+def words(text: str) -> tuple[str, ...]:
+    """The words of `text` as written (WORD_PATTERN), found once for all that needs them."""
+    return tuple(_WORDS.findall(text))
+
+
+# Splitting a text into words and lowercasing each gives the words of the lowercased text, except
+# where lowercasing changes a character into two ("İ") or depends on what follows (a final "Σ"):
+# tests/analysis/test_shared_words.py checks that no other character does.
+LOWERCASE_IN_CONTEXT = "İΣ"
+_IN_CONTEXT = re.compile(f"[{LOWERCASE_IN_CONTEXT}]")
+
+
+def lowercase_words(text: str) -> Iterable[str]:
+    """The words of `text.lower()` in order, from the text's words (`words`) where that is the same."""
+    if _IN_CONTEXT.search(text):
+        return _WORDS.findall(text.lower())
+    return map(str.lower, words(text))
 
 
 class Mode(enum.StrEnum):
@@ -159,14 +180,17 @@ def modifiers(text: str) -> list[str]:
     text's own. A compound said again (an organisation's name, nine times in a letter) names
     the same thing again: its modifier has been said once."""
     out: list[str] = []
-    for word, times in Counter(_LONG_WORDS.findall(text.lower())).items():
-        if times > 1:  # only a compound said again counts; a compound is long or hyphenated
+    for word, times in Counter(lowercase_words(text)).items():
+        # only a compound said again counts; a compound is long or hyphenated
+        if times > 1 and (len(word) >= MIN_COMPOUND_CHARS or _JOINED.search(word)):
             out.extend(modifier_terms(word) * (times - 1))
     return out
 
 
 # the words that can be compounds: at least MIN_LENGTH letters (compounds.py), or hyphenated
-_LONG_WORDS = re.compile(r"\w+(?:[-‐‑'’]\w+)+|\w{8,}")
+# (or joined by an apostrophe)
+MIN_COMPOUND_CHARS = 8
+_JOINED = re.compile(r"[-‐‑'’]")
 
 
 @functools.lru_cache(maxsize=300_000)
@@ -238,7 +262,7 @@ def term_positions(text: str) -> dict[str, list[int]]:
     positions: dict[str, list[int]] = {}
     found = positions.get
     pos = 0
-    for terms in map(word_terms, _WORDS.findall(text)):
+    for terms in map(word_terms, words(text)):
         if not terms:
             continue  # a stopword leaves no gap, as in DutchWordFilter
         for term in terms:
@@ -253,7 +277,7 @@ def term_positions(text: str) -> dict[str, list[int]]:
 
 def surface_words(text: str) -> list[str]:
     """The distinct surface terms of `text`, as words_analyzer indexes them (in order)."""
-    forms = dict.fromkeys(_WORDS.findall(text))  # each written form analysed once
+    forms = dict.fromkeys(words(text))  # each written form analysed once
     return list(dict.fromkeys(chain.from_iterable(map(surface_terms, forms))))
 
 
@@ -263,7 +287,7 @@ def written_forms(text: str) -> list[str]:
     index keeps them per letter, so that a word can be shown and suggested the way the letters
     write it, while it is searched folded."""
     forms = []
-    for word in dict.fromkeys(_WORDS.findall(text)):
+    for word in dict.fromkeys(words(text)):
         if word.isascii() and "-" not in word:
             continue
         written = drop_possessive(normalize(word))

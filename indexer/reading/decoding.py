@@ -63,7 +63,11 @@ def _read_bytes(path: Path, limit: int) -> bytes:
                 raise LetterError(f"{path} is {size / 2**20:.0f} MB; een {what} is hoogstens "
                                   f"{limit // 2**20} MB: is dit echt één brief? "
                                   "Splits hem of haal hem uit het corpus.")
-            data = f.read(limit + 1)
+            # The size it has and a byte more, to notice growth: read(limit + 1) would allocate
+            # the whole limit (20 MB) for every letter of a few KB (25 µs of CPU instead of 6).
+            data = f.read(size + 1)
+            if len(data) > size:  # it grew since: read on, as far as the limit allows
+                data += f.read(limit + 1 - len(data))
     except OSError as e:
         raise LetterError(f"{path} kan niet worden gelezen: {e.strerror or e}. "
                           "Kijk of het bestand bestaat en of deze gebruiker het mag lezen.") from e

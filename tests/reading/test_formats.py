@@ -321,6 +321,36 @@ def test_an_oversized_file_is_refused_without_reading_it(tmp_path, monkeypatch, 
     fails(path, message, "is dit echt één brief?")
 
 
+def _size_taken_early(monkeypatch, reported: int) -> None:
+    """os.fstat reports `reported` bytes: the file grows after its size was taken."""
+    real = os.fstat
+
+    def fstat(fd):
+        fields = list(real(fd))
+        fields[6] = min(fields[6], reported)  # st_size
+        return os.stat_result(fields)
+
+    monkeypatch.setattr(os, "fstat", fstat)
+
+
+def test_a_file_that_grows_while_it_is_read_is_read_to_its_end(tmp_path, monkeypatch):
+    path = tmp_path / "brief.txt"
+    path.write_text("Den Haag, 3 maart 2021\n\nBetreft: Groei\n\n" + "Een zin over de groei. " * 60, encoding="utf-8")
+    whole = read_letter(path)
+    _size_taken_early(monkeypatch, 100)
+    assert read_letter(path).paragraphs == whole.paragraphs
+
+
+def test_a_file_that_grows_past_the_limit_while_it_is_read_is_refused(tmp_path, monkeypatch):
+    from indexer.reading import decoding
+
+    path = tmp_path / "brief.txt"
+    path.write_text("Den Haag, 3 maart 2021\n\n" + "Een zin over de groei. " * 60, encoding="utf-8")
+    monkeypatch.setattr(decoding, "MAX_TEXT_BYTES", 1000)
+    _size_taken_early(monkeypatch, 500)
+    fails(path, "groeide tijdens het lezen voorbij")
+
+
 def test_a_directory_is_not_a_letter(tmp_path):
     (tmp_path / "brief.txt").mkdir()
     fails(tmp_path / "brief.txt", "geen gewoon bestand")
