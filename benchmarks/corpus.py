@@ -12,7 +12,7 @@ breaks, no dates. Each document becomes a letter file as `brieven index` expects
 
 The blank lines are ours (the raw text has no paragraphs); the dates are ours too, spread
 uniformly over 2015-2024. To reach a number of paragraphs, the documents are used in order, and
-past the 6,059 documents (about 60,000 paragraphs) each further pass writes every document again
+past the 6,059 documents (about 20,000 paragraphs) each further pass writes every document again
 as a *variant*, with a distinct id (`r02-<doc>`, ...) and another date: about a third of its
 sentences swapped for sentences of another document, and about one word in eight of five
 letters or more replaced by a word drawn from the whole data set by its frequency. A plain copy
