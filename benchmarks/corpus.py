@@ -268,8 +268,8 @@ def build_corpus(
                 counts[doc.doc_id] = count_paragraphs(doc)
             paragraphs = paragraphs_of(doc, variants.sentences_of(index, repeat) if variants else None)
             for paragraph in paragraphs:
-                key = hash(paragraph)
-                (repeated if key in seen else seen).add(key)
+                digest = hash(paragraph)
+                (repeated if digest in seen else seen).add(digest)
             text = letter_text(paragraphs, letter_date(doc.doc_id, repeat))
             (directory / file_name(doc.doc_id, repeat)).write_text(text, encoding="utf-8")
             total += counts[doc.doc_id]

@@ -174,6 +174,15 @@ def test_a_variant_is_new_text_in_the_data_sets_words_and_reads_as_many_paragrap
     assert len(seen - {original}) >= 8  # ten passes: nearly every one new text (a tiny document may come out as itself)
 
 
+@needs_scale_data
+def test_a_generated_corpus_is_reused_while_its_key_holds(tmp_path):
+    first = bench_corpus.build_corpus(300, tmp_path)
+    again = bench_corpus.build_corpus(300, tmp_path)
+    assert not first.cached and again.cached
+    assert (again.paragraphs, again.letters, again.distinct_paragraphs) == \
+        (first.paragraphs, first.letters, first.distinct_paragraphs)
+
+
 def test_percentiles_are_nearest_rank():
     values = [i / 1000 for i in range(1, 101)]  # 1..100 ms
     assert percentile([v * 1000 for v in values], 50) == 50
