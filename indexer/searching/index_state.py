@@ -357,12 +357,22 @@ class ValueRows:
         self.postings = postings
         docs = [postings[v] for v in self.values]
         all_docs = np.concatenate(docs) if docs else _NONE
-        codes = np.repeat(np.arange(len(docs), dtype=np.int32), [len(d) for d in docs])
-        self.codes = codes[np.argsort(all_docs, kind="stable")]  # by paragraph, in order
         # where each paragraph's row begins (built only when some paragraph has a value)
         self.starts = np.zeros(size + 1 if len(all_docs) else 1, np.int32 if len(all_docs) < 2**31 else np.int64)
         if len(all_docs):
             np.cumsum(np.bincount(all_docs, minlength=size), out=self.starts[1:])
+        if all(len(d) < 2 or (d[1:] > d[:-1]).all() for d in docs):
+            # each value's paragraphs into the next free place of their rows, value by value:
+            # the rows come out in value order without sorting every posting (an argsort took
+            # 0.15 s of each new index state at 1,000,000 paragraphs)
+            self.codes = np.empty(len(all_docs), np.int32)
+            free = self.starts[:-1].copy()
+            for code, d in enumerate(docs):
+                self.codes[free[d]] = code
+                free[d] += 1
+        else:  # a value with a paragraph twice: sort
+            codes = np.repeat(np.arange(len(docs), dtype=np.int32), [len(d) for d in docs])
+            self.codes = codes[np.argsort(all_docs, kind="stable")]  # by paragraph, in order
 
     def counts(self, hits: np.ndarray) -> dict[str, int]:
         """value -> matching paragraphs (`hits`, ascending) with it, the values with any."""
