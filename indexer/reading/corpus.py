@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -122,7 +123,7 @@ def add_to_corpus(files: list[Path], corpus_dir: Path,
         ids = {letter_id_of_name(name): name for name in letters}
         known = _hashes_of_same_size(corpus_dir, letters, files)
     else:
-        ids, known = letter_ids(corpus_dir), {}
+        ids, known = LetterIds(corpus_dir), {}
 
     def duplicate_of(digest: str) -> str | None:
         if digest in known:
@@ -156,19 +157,42 @@ def add_to_corpus(files: list[Path], corpus_dir: Path,
     return report
 
 
-def letter_ids(corpus_dir: Path) -> dict[str, str]:
-    """Letter id -> file name for the corpus's letter files (the first name of an id), without
-    list_corpus's checks of each name: a name that cannot be an id never has the id of a letter
-    that can, so these ids are the ones a new letter must not take."""
-    ids: dict[str, str] = {}
-    with os.scandir(corpus_dir) as entries:
-        for entry in entries:
-            name = entry.name
-            if is_letter_name(name) and not entry.is_symlink() and entry.is_file(follow_symlinks=False):
-                lid = letter_id_of_name(name)
-                if lid not in ids or name < ids[lid]:
-                    ids[lid] = name
-    return ids
+class LetterIds:
+    """Letter id -> the corpus's (first) file name with that id, looked up by the few names an
+    id can have (`<id>.txt`, `<id>.PDF`, ...) rather than by listing the corpus (0.3 s with
+    300,000 letters). A name that cannot be an id never has the id of a letter that can, so
+    these are the ids a new letter must not take."""
+
+    def __init__(self, corpus_dir: Path):
+        self.corpus_dir = corpus_dir
+        self._found: dict[str, str | None] = {}
+
+    def get(self, lid: str) -> str | None:
+        if lid not in self._found:
+            names = [name for name in _names_of_id(lid) if _regular(self.corpus_dir / name)]
+            self._found[lid] = min(names) if names else None
+        return self._found[lid]
+
+    def __setitem__(self, lid: str, name: str) -> None:
+        self._found[lid] = name
+
+
+def _names_of_id(lid: str) -> list[str]:
+    """Every file name with this letter id: the id and a letter suffix in any case."""
+    names = []
+    for suffix in LETTER_SUFFIXES:
+        variants = [""]
+        for ch in suffix:
+            variants = [v + c for v in variants for c in dict.fromkeys((ch.lower(), ch.upper()))]
+        names.extend(lid + v for v in variants)
+    return [n for n in names if is_letter_name(n)]
+
+
+def _regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 def _hashes_of_same_size(corpus_dir: Path, letters: list[str], files: list[Path]) -> dict[str, str]:
@@ -197,7 +221,7 @@ def _refusal(source: Path) -> str | None:
     return id_problem(source.name)
 
 
-def _taken(source: Path, ids: dict[str, str], corpus_dir: Path) -> str | None:
+def _taken(source: Path, ids: "dict[str, str] | LetterIds", corpus_dir: Path) -> str | None:
     """Why a letter new to the corpus cannot have its name there, or None."""
     existing = ids.get(letter_id_of_name(source.name))
     if existing == source.name or os.path.lexists(corpus_dir / source.name):

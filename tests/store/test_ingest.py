@@ -164,6 +164,14 @@ def test_add_to_an_index_looks_up_duplicates_there_and_indexes_only_its_own_lett
     result = runner.invoke(main, [*args, str(copy)])
     assert result.exit_code == 0 and (corpus / copy.name).exists(), result.output
 
+    # a different letter with the id of one in the corpus, whatever the case of its extension
+    (corpus / "memo.PDF").write_bytes(b"%PDF-1.4 niet echt")
+    clash = inbox / "memo.txt"
+    clash.write_text(NEW_LETTER.replace("Noordpool", "Memo"), encoding="utf-8")
+    result = runner.invoke(main, [*args, str(clash)])
+    assert result.exit_code == 1 and "het corpus heeft al een brief met het id 'memo' (memo.PDF)" in result.output
+    assert not (corpus / clash.name).exists()
+
 
 def test_watch_indexes_arrivals_changes_and_removals(tmp_path):
     corpus = make_corpus(tmp_path / "corpus", SEEDS[:1])
