@@ -112,8 +112,9 @@ def add_to_corpus(files: list[Path], corpus_dir: Path,
 
     `indexed` (sha256 -> id of the indexed letter with that content, from the index:
     indexer/store's `indexed_content`) answers for the letters of the corpus the index holds,
-    so the corpus is only listed for its ids; without it, the corpus letters of a size being
-    added are hashed (reading the size of 300,000 files takes most of a second)."""
+    and a new letter's id is checked by the few names it can have (LetterIds), so the corpus is
+    not listed; without it, the corpus is listed and its letters of a size being added are
+    hashed (reading the size of 300,000 files takes most of a second)."""
     from indexer.reading.reader import read_letter  # the whole reader, only when adding
 
     report = AddReport()

@@ -205,19 +205,11 @@ def _update(index_dir: Path, corpus_dir: Path, names: list[str], taxonomy: Taxon
     if progress:
         for name in unchanged_names:
             progress(name, 0)
-    try:
-        writer = ix.writer(timeout=LOCK_TIMEOUT, compound=False)
-    except LockError as error:  # only a writer outside brieven's own lock gets here
-        raise IndexBusy(f"Iets anders schrijft in {index_dir}: probeer het later opnieuw.") from error
+    writer = _writer(ix, index_dir)
     try:
         live = set(indexed)  # the letters in the index once this update is committed
         for letter, stamp in _read_all(changed_files, summary, progress):
-            if letter.id in indexed:
-                writer.delete_by_term("letter_id", letter.id)
-                summary.changed.append(letter.id)
-            else:
-                summary.added.append(letter.id)
-            _add_letter(writer, letter, taxonomy, stamp)
+            _put_letter(writer, letter, stamp, letter.id in indexed, summary, taxonomy)
             (live.add if letter.paragraphs else live.discard)(letter.id)
         # A letter whose file is gone, or now unreadable, leaves the index only when its file
         # is gone: an unreadable new version keeps the old one searchable.
@@ -231,7 +223,7 @@ def _update(index_dir: Path, corpus_dir: Path, names: list[str], taxonomy: Taxon
     except BaseException:
         writer.cancel()
         raise
-    _merge_small_segments(ix)
+    _merge_small_segments(ix, index_dir)
     return summary
 
 
@@ -243,32 +235,42 @@ def _update_files(index_dir: Path, corpus_dir: Path, names: Sequence[str], taxon
     with ix.searcher() as searcher:
         indexed = {lid for lid in map(letter_id_of_name, names)
                    if searcher.document_number(letter_id=lid) is not None}
-    try:
-        writer = ix.writer(timeout=LOCK_TIMEOUT, compound=False)
-    except LockError as error:
-        raise IndexBusy(f"Iets anders schrijft in {index_dir}: probeer het later opnieuw.") from error
+    writer = _writer(ix, index_dir)
     try:
         for letter, stamp in _read_all([corpus_dir / name for name in names], summary, progress):
-            if letter.id in indexed:
-                writer.delete_by_term("letter_id", letter.id)
-                summary.changed.append(letter.id)
-            else:
-                summary.added.append(letter.id)
-            _add_letter(writer, letter, taxonomy, stamp)
+            _put_letter(writer, letter, stamp, letter.id in indexed, summary, taxonomy)
         writer.commit(mergetype=merging.no_merge)
     except BaseException:
         writer.cancel()
         raise
-    _merge_small_segments(ix)
+    _merge_small_segments(ix, index_dir)
     return summary
 
 
-def _merge_small_segments(ix) -> None:
+def _writer(ix, index_dir: Path) -> IndexWriter:
+    try:
+        return ix.writer(timeout=LOCK_TIMEOUT, compound=False)
+    except LockError as error:  # only a writer outside brieven's own lock gets here
+        raise IndexBusy(f"Iets anders schrijft in {index_dir}: probeer het later opnieuw.") from error
+
+
+def _put_letter(writer: IndexWriter, letter: Letter, stamp: str, replaces: bool, summary: IndexSummary,
+                taxonomy: Taxonomy) -> None:
+    """Add a letter (in place of its indexed version, when `replaces`) and say so in the summary."""
+    if replaces:
+        writer.delete_by_term("letter_id", letter.id)
+        summary.changed.append(letter.id)
+    else:
+        summary.added.append(letter.id)
+    _add_letter(writer, letter, taxonomy, stamp)
+
+
+def _merge_small_segments(ix, index_dir: Path) -> None:
     """A commit of its own that merges a full tier of small segments (indexer/store/merging.py).
     Interrupted, it leaves the index as the update committed it."""
     if not merging.segments_to_merge(ix._segments()):
         return
-    writer = ix.writer(timeout=LOCK_TIMEOUT, compound=False)
+    writer = _writer(ix, index_dir)
     try:
         writer.commit(mergetype=merging.tiered)
     except BaseException:
