@@ -5,7 +5,7 @@ while the workers only indexed, and its `commit(optimize=True)` then re-read and
 segments into one, in one process. Here each forked worker reads its share of the files,
 indexes them into segments of its own (Whoosh SegmentWriters without the index lock, as
 whoosh/multiproc.py does), and sends back the segments' descriptions; the parent only waits,
-passes progress on, and commits the segments together in one new TOC. No merge: searching
+passes progress on (sent in batches), and commits the segments together in one new TOC. No merge: searching
 several segments is fine, and `brieven add` later adds segments the same way.
 
 Workers are forked (they inherit the open index and the loaded data), and die with the parent
@@ -19,6 +19,7 @@ import gc
 import multiprocessing
 import multiprocessing.connection
 import shutil
+import time
 import traceback
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -34,6 +35,10 @@ from indexer.store.segment_writer import BulkSegmentWriter
 # paragraphs).
 FREEZE_EVERY = 256
 YOUNG_COLLECTION_THRESHOLD = 10_000
+# A worker reports the files it has read in batches, at most this often (and at the end): one
+# message per file (30,000 at 100k paragraphs) kept the parent waking for each, and with both
+# cores busy a worker waited about 6 s of a 60 s build for the parent to empty the pipe.
+REPORT_EVERY = 0.2  # seconds
 
 # index_files(writer, files, progress) -> a picklable result (the worker's summary); progress is
 # called with each file's name and its paragraphs
@@ -121,9 +126,10 @@ def _collect(workers, progress) -> list[tuple[list, Any]]:
                     process.join()
                     raise WorkerFailed(f"indexing worker {n + 1} died (exit code {process.exitcode})") from None
                 continue
-            if kind == "file":
+            if kind == "files":
                 if progress:
-                    progress(*payload)
+                    for name, paragraphs in payload[0]:
+                        progress(name, paragraphs)
             elif kind == "done":
                 outcomes[n] = (payload[0], payload[1])
             else:
@@ -134,16 +140,40 @@ def _collect(workers, progress) -> list[tuple[list, Any]]:
 def _work(ix: FileIndex, files: Sequence[Path], index_files: IndexFiles, send, limitmb: int) -> None:
     """In a worker: index `files` into new segments and send back their descriptions."""
     try:
+        report = _BatchedProgress(send)
         with bulk_collection():
             writer = SegmentRoller(ix, limitmb)
-            result = index_files(writer, files, lambda name, paragraphs: send.send(("file", name, paragraphs)))
+            result = index_files(writer, files, report)
             segments = writer.finish()
+        report.flush()
         send.send(("done", segments, result))
     except BaseException:
         send.send(("error", traceback.format_exc()))
         raise
     finally:
         send.close()
+
+
+class _BatchedProgress:
+    """A worker's progress callback: collects (file name, paragraphs) and sends them to the
+    parent as one message every REPORT_EVERY seconds."""
+
+    def __init__(self, send) -> None:
+        self.send = send
+        self.pending: list[tuple[str, int]] = []
+        self.sent_at = time.monotonic()
+
+    def __call__(self, name: str, paragraphs: int) -> None:
+        self.pending.append((name, paragraphs))
+        now = time.monotonic()
+        if now - self.sent_at >= REPORT_EVERY:
+            self.sent_at = now
+            self.flush()
+
+    def flush(self) -> None:
+        if self.pending:
+            self.send.send(("files", self.pending))
+            self.pending = []
 
 
 @contextlib.contextmanager

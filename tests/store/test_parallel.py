@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from whoosh import index as whoosh_index
 
+import indexer.store.parallel
 import indexer.store.updating
 from indexer.store import open_index, update_index
 from indexer.store.parallel import FREEZE_EVERY, SegmentRoller, WorkerFailed, bulk_collection, split_by_size
@@ -77,6 +78,19 @@ def test_parallel_rebuild_with_more_workers_than_letters(corpus, tmp_path, monke
     # and an update afterwards sees it whole
     again = update_index(tmp_path / "index", corpus)
     assert again.unchanged == 1 and again.added == [] and again.paragraphs == summary.paragraphs
+
+
+@pytest.mark.parametrize("report_every", [0.0, 3600.0])
+def test_parallel_progress_reports_every_file_once(corpus, tmp_path, monkeypatch, report_every):
+    """The workers send their files in batches (REPORT_EVERY: 0 sends each file at once, an hour
+    only what is left at the end): the caller still hears of each file once, with its paragraphs."""
+    serial: list[tuple[str, int]] = []
+    update_index(tmp_path / "serial", corpus, rebuild=True, progress=lambda *a: serial.append(a))
+    monkeypatch.setattr(indexer.store.parallel, "REPORT_EVERY", report_every)
+    monkeypatch.setattr(indexer.store.updating, "PARALLEL_PROCS", 2)
+    heard: list[tuple[str, int]] = []
+    update_index(tmp_path / "parallel", corpus, rebuild=True, parallel=True, progress=lambda *a: heard.append(a))
+    assert sorted(heard) == sorted(serial) and len(serial) == 7 and sum(p for _, p in serial) > 0
 
 
 def test_shares_keep_the_file_order_and_balance_the_bytes(tmp_path):
