@@ -33,7 +33,22 @@ _WORDS = re.compile(WORD_PATTERN)
 @functools.lru_cache(maxsize=1024)  # a letter's paragraphs: analysed, fingerprinted, then indexed
 def words(text: str) -> tuple[str, ...]:
     """The words of `text` as written (WORD_PATTERN), found once for all that needs them."""
-    return tuple(_WORDS.findall(text))
+    known = _JOINED_WORDS.pop(text, None)
+    return known if known is not None else tuple(_WORDS.findall(text))
+
+
+# The text `joined` made last, with its words: what `words` then gives for it without a search.
+_JOINED_WORDS: dict[str, tuple[str, ...]] = {}
+
+
+def joined(texts: list[str]) -> str:
+    """The texts (a letter's paragraphs) as one, a line break between them. Its words are the
+    texts' words in turn (no word runs across a line break, and WORD_PATTERN looks neither
+    behind nor ahead), so they are taken from the texts' cached words rather than searched again."""
+    text = "\n".join(texts)
+    _JOINED_WORDS.clear()
+    _JOINED_WORDS[text] = tuple(chain.from_iterable(map(words, texts)))
+    return text
 
 
 # Splitting a text into words and lowercasing each gives the words of the lowercased text, except
@@ -287,9 +302,9 @@ def written_forms(text: str) -> list[str]:
     index keeps them per letter, so that a word can be shown and suggested the way the letters
     write it, while it is searched folded."""
     forms = []
-    for word in dict.fromkeys(words(text)):
-        if word.isascii() and "-" not in word:
-            continue
+    # only words with a hyphen or a character past ASCII can change: picked out in C (most
+    # words of a letter are plain ASCII)
+    for word in filter(_MAYBE_WRITTEN.search, dict.fromkeys(words(text))):
         written = drop_possessive(normalize(word))
         if (1 < len(written) <= MAX_WRITTEN_CHARS and written.replace("-", "").isalpha()
                 and ("-" in written or fold(written) != written.lower())):
@@ -297,6 +312,7 @@ def written_forms(text: str) -> list[str]:
     return list(dict.fromkeys(forms))
 
 
+_MAYBE_WRITTEN = re.compile("[-\x80-\U0010ffff]")
 MAX_WRITTEN_CHARS = 40  # longer "words" are OCR debris or chains of hyphenated numbers
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from indexer.reading import dates
@@ -18,7 +19,9 @@ def sidecar_path(path: Path) -> Path:
 def load_sidecar(path: Path) -> dict | None:
     """The letter's sidecar metadata, checked; None when there is none."""
     meta_path = sidecar_path(path)
-    if not meta_path.exists() and not meta_path.is_symlink():
+    try:  # one system call for "there is one, or a symbolic link" (which open_regular refuses)
+        os.lstat(meta_path)
+    except (FileNotFoundError, NotADirectoryError):
         return None
     fix = f"verbeter of verwijder {meta_path}"
     try:

@@ -16,6 +16,7 @@ from indexer.analysis import (
     elisions,
     fingerprints,
     initialled,
+    joined,
     modifiers,
     name_runs,
     written_forms,
@@ -100,7 +101,7 @@ def letter_documents(letter: Letter, taxonomy: Taxonomy, stamp: str = "") -> Ite
             # paragraph (a fifth fewer postings): the suggester ranks a word by the number of
             # letters that have it, and needs to know whether the index has it at all, not
             # which paragraph has it.
-            doc["words"] = "\n".join(q.text for q in letter.paragraphs)
+            doc["words"] = joined(texts)
             written = written_forms(doc["words"])
             if written:
                 doc["written"] = ",".join(written)

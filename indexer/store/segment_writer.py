@@ -137,7 +137,8 @@ class BulkSegmentWriter(SegmentWriter):
                                        in vformat.word_values(value, field.analyzer, mode="index"))
                     perdoc.add_vector_items(name, field, items)
                 stored = fields.get(f"_stored_{name}", value) if special else value
-                perdoc.add_field(name, field, stored if field.stored else None, length)
+                if length or field.stored:  # else Whoosh's add_field does nothing
+                    perdoc.add_field(name, field, stored if field.stored else None, length)
                 column = field.column_type
                 if column and stored is not None:
                     perdoc.add_column_value(name, column, field.to_column_value(stored))

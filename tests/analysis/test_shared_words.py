@@ -10,7 +10,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from indexer.analysis import WORD_PATTERN, fingerprint, modifier_terms, modifiers, stopwords
-from indexer.analysis.dutch import LOWERCASE_IN_CONTEXT, lowercase_words
+from indexer.analysis.dutch import (
+    LOWERCASE_IN_CONTEXT,
+    MAX_WRITTEN_CHARS,
+    drop_possessive,
+    fold,
+    joined,
+    lowercase_words,
+    normalize,
+    words,
+    written_forms,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 WORDS = re.compile(WORD_PATTERN)
@@ -81,3 +91,31 @@ def test_any_text_gives_the_words_fingerprint_and_modifiers_of_the_plain_definit
 def test_a_paragraph_of_more_words_than_a_counter_lane_holds_gets_the_same_fingerprint():
     text = " ".join(f"w{n}" for n in range(33_000))
     assert fingerprint(text) == reference_fingerprint(text)
+
+
+@given(st.lists(st.lists(ALPHABET, min_size=0, max_size=40).map("".join), min_size=1, max_size=5))
+def test_a_joined_letter_has_the_words_a_search_of_its_text_finds(texts):
+    text = joined(texts)
+    assert text == "\n".join(texts)
+    assert words(text) == tuple(WORDS.findall(text))
+    assert written_forms(text) == reference_written_forms(text)
+
+
+def reference_written_forms(text: str) -> list[str]:
+    """written_forms as first written: every distinct word checked in Python."""
+    forms = []
+    for word in dict.fromkeys(WORDS.findall(text)):
+        if word.isascii() and "-" not in word:
+            continue
+        written = drop_possessive(normalize(word))
+        if (1 < len(written) <= MAX_WRITTEN_CHARS and written.replace("-", "").isalpha()
+                and ("-" in written or fold(written) != written.lower())):
+            forms.append(written)
+    return list(dict.fromkeys(forms))
+
+
+def test_the_letters_paragraphs_have_the_written_forms_of_the_plain_definition():
+    texts = paragraphs()
+    assert sum(bool(written_forms(t)) for t in texts) > 20
+    for text in texts:
+        assert written_forms(text) == reference_written_forms(text)
