@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
 from indexer.analysis import is_common_word, is_word
@@ -78,10 +78,19 @@ def letter_vocabulary(lines: Iterable[str]) -> Counter[str]:
 class Dehyphenator:
     """Decides line-end hyphens for one letter, remembering its decisions."""
 
-    def __init__(self, own_words: Counter[str], vocabulary: Collection[str] | None = None):
-        self.own_words = own_words
+    def __init__(self, own_words: Counter[str] | Callable[[], Counter[str]],
+                 vocabulary: Collection[str] | None = None):
+        # the letter's own word counts, or how to count them: most letters never ask (no
+        # hyphen to decide), and counting a letter's words took 2% of a build
+        self._own_words = own_words
         self.vocabulary = vocabulary or ()
         self.decisions: list[HyphenDecision] = []
+
+    @property
+    def own_words(self) -> Counter[str]:
+        if not isinstance(self._own_words, Counter):
+            self._own_words = self._own_words()
+        return self._own_words
 
     def _seen(self, word: str) -> bool:
         w = word.lower()

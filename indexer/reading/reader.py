@@ -10,6 +10,7 @@ they found into the letter's metadata. Nothing here knows of the index.
 """
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Collection
 from dataclasses import replace
@@ -73,7 +74,7 @@ def parse_letter(
     pages, notes = layout.take_footnotes(layout.split_pages("\n".join(raw_lines)))
     lines, meta = take_front_matter(layout.page_lines(pages), header.dossier if header else None,
                                     dated=header is not None and header.date is not None)
-    dehyphenator = Dehyphenator(letter_vocabulary(text.split("\n")), vocabulary)
+    dehyphenator = Dehyphenator(functools.partial(letter_vocabulary, text.split("\n")), vocabulary)
     header_notes = header.notes if header else []
     flattened = header is not None and layout.flattened(raw_lines)
     repaired = dehyphenator.repair_inline([line.text for line in lines] + header_notes, flattened)
