@@ -145,3 +145,13 @@ def test_a_commit_that_could_merge_is_refused_and_the_index_is_untouched(seed_do
     with again.searcher() as searcher:
         assert searcher.doc_count() == 20
         assert searcher.document(doc_id=seed_documents[0]["doc_id"]) is not None
+
+
+def test_stored_fields_pickled_with_a_newer_protocol_read_back_the_same(seed_documents, tmp_path):
+    whoosh_ix, theirs = _one_segment(tmp_path / "whoosh", seed_documents, _whoosh_writer)
+    bulk_ix, ours = _one_segment(tmp_path / "bulk", seed_documents, _bulk_writer)
+    with whoosh_ix.searcher() as a, bulk_ix.searcher() as b:
+        expected = list(a.reader().iter_docs())
+        assert any("date" in fields for _, fields in expected)  # a datetime: a call under protocol 2
+        assert list(b.reader().iter_docs()) == expected
+    assert len(ours["_stored.col"]) < len(theirs["_stored.col"])
