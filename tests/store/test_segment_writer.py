@@ -148,3 +148,27 @@ def test_a_commit_that_could_merge_is_refused_and_the_index_is_untouched(seed_do
     with again.searcher() as searcher:
         assert searcher.doc_count() == 20
         assert searcher.document(doc_id=seed_documents[0]["doc_id"]) is not None
+
+
+@pytest.mark.parametrize("compression", [0, 1])
+def test_brievens_postings_reader_reads_arrays_and_whooshs_tuples_alike(seed_documents, tmp_path, compression):
+    from indexer.store.postings import PostingsCache
+
+    whoosh_ix, _ = _one_segment(tmp_path / "whoosh", seed_documents, _whoosh_writer)
+    bulk_ix, ours = _one_segment(tmp_path / "bulk", seed_documents,
+                                 lambda ix: _bulk_writer(ix, compression=compression))
+    if not compression:
+        assert b"_array_reconstructor" in ours["pst"] and b"PackedValues" in ours["pst"]
+    with whoosh_ix.searcher() as theirs, bulk_ix.searcher() as searcher:
+        [(their_leaf, _)] = theirs.reader().leaf_readers()
+        [(our_leaf, _)] = searcher.reader().leaf_readers()
+        compared = 0
+        for field, btext in their_leaf.all_terms():
+            positions = field == "text"
+            expected = PostingsCache().get(their_leaf, field, btext, positions)
+            found = PostingsCache().get(our_leaf, field, btext, positions)
+            assert found.docs.tolist() == expected.docs.tolist(), (field, btext)
+            assert found.freqs.tolist() == expected.freqs.tolist(), (field, btext)
+            assert found.values == expected.values, (field, btext)
+            compared += len(found.docs) > BLOCK
+        assert compared > 10  # terms of several blocks, some of them arrays
