@@ -67,6 +67,9 @@ class Evaluation:
         self._terms: dict[tuple, Hits] = {}
         self._positional: set[tuple[str, str]] = set()  # (field, word) of phrases and proximity
         self._parts: dict = {}
+        # (field, words, slop, ordered, mindist) -> where the words meet (unboosted): the same
+        # phrase recurs with other boosts (a compound's expansions in the ranked and unranked query)
+        self._near_found: dict[tuple, Hits] = {}
         self._expansions: dict = {}
 
     def expect(self, *queries) -> None:
@@ -182,14 +185,21 @@ class Evaluation:
         if not self.snapshot.has_positions(field):
             raise ValueError(f"{field!r} has no positions: no phrases or proximity in it")
         words = [_str(w) for w in words]
+        key = (field, tuple(words), slop, ordered, mindist)
+        found = self._near_found.get(key) if proximity is Proximity.EXACT else None
+        if found is not None:
+            return (found if restrict is None else sparse.within(found, restrict)).boosted(boost)
         together = sparse.intersection([self.term(field, w) for w in words])
         if proximity is Proximity.EVERYWHERE or not len(together):
             return together.boosted(boost)
         if restrict is not None:
             together = sparse.within(together, restrict)
         near = near_candidates(self.snapshot, field, words, together.docs, slop, ordered, mindist,
-                         self.budget.check)
-        return Hits(together.docs[near], together.scores[near]).boosted(boost)
+                               self.budget.check)
+        found = Hits(together.docs[near], together.scores[near])
+        if restrict is None:
+            self._near_found[key] = found
+        return found.boosted(boost)
 
     # -- expansions and highlighting --------------------------------------------------------
     def expand(self, q) -> list[str]:
