@@ -88,7 +88,9 @@ class Evaluation:
     def scores(self, q, proximity: Proximity = Proximity.EXACT,
                restrict: np.ndarray | None = None) -> Hits:
         """The paragraphs the query matches (deleted ones too) with their scores; with
-        `restrict` (paragraph numbers, ascending), proximity is worked out only for those."""
+        `restrict` (paragraph numbers, ascending), only those of them, each part's scores
+        summed as they would be for all (the exact pass of `top` then costs what its few
+        paragraphs do, not another pass over every paragraph that matches)."""
         return self._eval(q, proximity, restrict)
 
     def top(self, q, within: np.ndarray, k: int) -> list[tuple[int, float]]:
@@ -123,13 +125,13 @@ class Evaluation:
     def _eval(self, q, proximity: Proximity, restrict: np.ndarray | None = None) -> Hits:
         self.budget.check()
         if type(q) is wq.Term:
-            return self.term(q.fieldname, q.text).boosted(q.boost)
+            return _restricted(self.term(q.fieldname, q.text), restrict).boosted(q.boost)
         if has_proximity(q):
             return self._node(q, proximity, restrict)
         found = self._parts.get(q)
         if found is None:
-            found = self._parts[q] = self._node(q, proximity, restrict)
-        return found
+            found = self._parts[q] = self._node(q, proximity, None)
+        return _restricted(found, restrict)
 
     def _node(self, q, proximity: Proximity, restrict) -> Hits:
         kind = type(q)
@@ -158,11 +160,11 @@ class Evaluation:
             return Hits(docs, np.full(len(docs), float(q.boost)))
         if q is wq.NullQuery:
             return sparse.nothing()
-        if kind is LetterWide:
-            child = children(q.child)[0]
+        if kind is LetterWide:  # a letter's paragraphs share its score: all of them, then restricted
+            child = self._eval(q.child, proximity)
             if self.letters is not None:
                 child = spread(self.letters(), child)
-            return child.boosted(q.boost)
+            return _restricted(child, restrict).boosted(q.boost)
         if isinstance(q, wq.MultiTerm):  # prefix, fuzzy: an Or of the words they expand to
             words = [wq.Term(q.field(), w) for w in self.expand(q)]
             return self._union(words, proximity, restrict).boosted(q.boost if len(words) > 1 else 1.0)
@@ -188,12 +190,10 @@ class Evaluation:
         key = (field, tuple(words), slop, ordered, mindist)
         found = self._near_found.get(key) if proximity is Proximity.EXACT else None
         if found is not None:
-            return (found if restrict is None else sparse.within(found, restrict)).boosted(boost)
-        together = sparse.intersection([self.term(field, w) for w in words])
+            return _restricted(found, restrict).boosted(boost)
+        together = sparse.intersection([_restricted(self.term(field, w), restrict) for w in words])
         if proximity is Proximity.EVERYWHERE or not len(together):
             return together.boosted(boost)
-        if restrict is not None:
-            together = sparse.within(together, restrict)
         near = near_candidates(self.snapshot, field, words, together.docs, slop, ordered, mindist,
                                self.budget.check)
         found = Hits(together.docs[near], together.scores[near])
@@ -262,6 +262,19 @@ def positional_words(q) -> set[tuple[str, str]]:
     for c in (q.children() if hasattr(q, "children") else ()):
         found |= positional_words(c)
     return found
+
+
+def _restricted(hits: Hits, restrict: np.ndarray | None) -> Hits:
+    """The hits among `restrict` (ascending numbers; None: all), looked up one by one in
+    `hits`: restrict is the short one."""
+    if restrict is None:
+        return hits
+    if not len(hits):
+        return hits
+    where = np.searchsorted(hits.docs, restrict)
+    where[where == len(hits.docs)] = 0
+    found = hits.docs[where] == restrict
+    return Hits(restrict[found], hits.scores[where[found]])
 
 
 def _str(word) -> str:
