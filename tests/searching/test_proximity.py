@@ -35,3 +35,36 @@ def test_the_same_paragraphs_as_whooshs_span_near(index_dir, words, slop, ordere
         expected = sorted(searcher.docs_for_query(q))
         assert Evaluation(snapshot).matches(q).tolist() == expected
     store.close()
+
+
+@pytest.mark.parametrize("text", ["dialoog Rusland", "hybride dreiging NAVO", "Rusland Oekraine veiligheid",
+                                  '"artikel 5" NAVO bondgenoten', "letterwide"])
+def test_the_top_from_bounds_equals_the_top_with_proximity_decided_everywhere(service, index_dir, text):
+    """top() works proximity out only where the bounds leave it open, and the upper bound only
+    where a proximity part's words all are: the same pages, to the last bit of every score, as
+    scoring every paragraph exactly. "letterwide": a proximity part under a letter-wide part,
+    which scores a paragraph by the others of its letter too (the bounds then take every paragraph)."""
+    from indexer.searching import query as ql
+    from indexer.searching.compiler import Compiler
+    from indexer.searching.engine import Proximity
+    from indexer.searching.letter_evidence import LetterWide
+    from indexer.searching.ranking import best_first
+
+    store = WhooshStore(index_dir)
+    with store.snapshot() as snapshot:
+        state = service._index_state(snapshot)
+        compile = lambda t, ranking: Compiler(state.expander, snapshot, ranking=ranking).compile(  # noqa: E731
+            ql.parse(t).node)[0]
+        if text == "letterwide":
+            near = wq.SpanNear2([wq.Term("text", "navo"), wq.Term("text", "bondgenot")], slop=4, ordered=False)
+            ranked = wq.Or([compile("NAVO bondgenoten", True), LetterWide(near, boost=0.5)])
+            unranked = compile("NAVO bondgenoten", False)
+        else:
+            ranked, unranked = compile(text, True), compile(text, False)
+        evaluation = Evaluation(snapshot, letters=lambda: state.letter_paragraphs(snapshot))
+        matching = evaluation.matches(unranked)
+        everything = evaluation.scores(ranked, Proximity.EXACT).at(matching)
+        assert len(matching) > 10
+        for k in (1, 5, 20, len(matching)):
+            assert evaluation.top(ranked, matching, k) == best_first(matching, everything, k)
+    store.close()
