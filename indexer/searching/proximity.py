@@ -1,11 +1,12 @@
 """Phrases and proximity: do a paragraph's words stand within so many positions of each other?
 
 Positions are decoded only for the candidate paragraphs a caller names (those with all the
-words), since decoding is the costly part, and all of a chunk's at once. Where the words must
-stand in order (phrases) or are two, the test is a few array operations over all candidates of
-a chunk: a phrase over 18,000 paragraphs at 1,000,000 spent more time in `spans_meet`, one
-paragraph at a time, than in reading its postings. Other cases (the proximity bonus of three or
-more words, in any order) go through `spans_meet`, which is the definition.
+words), since decoding is the costly part, and all of a chunk's at once (indexer/store/
+positions.py). Where the words must stand in order (phrases) or are two, the test is a few array
+operations over all candidates of a chunk. Posting by posting and paragraph by paragraph, the
+phrases of '"federale overheid"' (18,000 candidates and more, at 1,000,000 paragraphs) took 335
+of the search's 753 ms (profiled), now 43. Other cases (the proximity bonus of three or more
+words, in any order) go through `spans_meet`, which is the definition.
 """
 from __future__ import annotations
 
