@@ -17,6 +17,7 @@ import os
 import threading
 import time
 import weakref
+from operator import itemgetter
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
@@ -180,8 +181,8 @@ class WhooshSnapshot:
             if begin == end:
                 continue
             p = self._cache.get(leaf, field, btext, positions=True)
-            where = np.searchsorted(p.docs, docs[begin:end] - base)
-            values.extend(map(p.values.__getitem__, where.tolist()))
+            where = np.searchsorted(p.docs, docs[begin:end] - base).tolist()
+            values.extend(itemgetter(*where)(p.values) if len(where) > 1 else [p.values[where[0]]])
         return decode_many(values, decode)
 
     def has_positions(self, field: str) -> bool:
