@@ -32,13 +32,39 @@ class PackedValues:
 
     __slots__ = ("data", "ends")
 
-    def __init__(self, data: bytes, ends: array) -> None:
+    def __init__(self, data: bytes, ends) -> None:
         self.data = data
-        self.ends = ends  # array("I"): where each value ends in `data`
+        self.ends = ends  # where each value ends in `data`: array("I") in a block, else numpy
 
     @classmethod
     def pack(cls, values) -> PackedValues:
         return cls(b"".join(values), array("I", accumulate(map(len, values))))
+
+    @classmethod
+    def join(cls, parts: list) -> PackedValues:
+        """The values of several blocks (PackedValues, or Whoosh's tuples of bytes) as one,
+        with `ends` as a numpy array: a term's values kept without an object per posting."""
+        data, ends, offset = [], [], 0
+        for part in parts:
+            if isinstance(part, PackedValues):
+                part_ends = np.asarray(part.ends, np.int64)
+                data.append(part.data)
+            else:
+                part = [value or b"" for value in part]  # None: a format without values
+                part_ends = np.cumsum(np.fromiter(map(len, part), np.int64, count=len(part)))
+                data.append(b"".join(part))
+            ends.append(part_ends + offset)
+            offset += len(data[-1])
+        return cls(b"".join(data), np.concatenate(ends) if ends else np.zeros(0, np.int64))
+
+    def take(self, where) -> list[bytes]:
+        """The values at these indices (ascending or not), as bytes."""
+        where = np.asarray(where, np.int64)
+        ends = np.asarray(self.ends, np.int64)
+        stops = ends[where]
+        starts = np.where(where > 0, ends[where - 1], 0)
+        data = self.data
+        return [data[s:e] for s, e in zip(starts.tolist(), stops.tolist())]
 
     def __len__(self) -> int:
         return len(self.ends)

@@ -17,7 +17,6 @@ import os
 import threading
 import time
 import weakref
-from operator import itemgetter
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
@@ -182,7 +181,7 @@ class WhooshSnapshot:
                 continue
             p = self._cache.get(leaf, field, btext, positions=True)
             where = np.searchsorted(p.docs, docs[begin:end] - base).tolist()
-            values.extend(itemgetter(*where)(p.values) if len(where) > 1 else [p.values[where[0]]])
+            values.extend(p.values.take(where))
         return decode_many(values, decode)
 
     def has_positions(self, field: str) -> bool:
