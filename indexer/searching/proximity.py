@@ -1,7 +1,12 @@
 """Phrases and proximity: do a paragraph's words stand within so many positions of each other?
 
 Positions are decoded only for the candidate paragraphs a caller names (those with all the
-words), since decoding is the costly part.
+words), since decoding is the costly part, and all of a chunk's at once (indexer/store/
+positions.py). Where the words must stand in order (phrases) or are two, the test is a few array
+operations over all candidates of a chunk. Posting by posting and paragraph by paragraph, the
+phrases of '"federale overheid"' (18,000 candidates and more, at 1,000,000 paragraphs) took 335
+of the search's 753 ms (profiled), now 43. Other cases (the proximity bonus of three or more
+words, in any order) go through `spans_meet`, which is the definition.
 """
 from __future__ import annotations
 
@@ -11,7 +16,16 @@ from collections.abc import Callable
 import numpy as np
 
 from indexer.searching.budget import CHECK_EVERY
-from indexer.store import Snapshot
+from indexer.store import Snapshot, TermPositions
+
+# Positions of the n-th candidate of a chunk become n * _STRIDE + position: one sorted array of
+# keys per word, in which a search for "position p +- d" cannot reach another paragraph.
+_STRIDE = 1 << 40
+_MAX_SLOP = 1 << 30  # wider slops (never asked for in practice) are tested by spans_meet
+# candidates decoded and tested together: a few ms of work between two looks at the deadline
+# (decoding costs some 50 microseconds a word and chunk, and 0.15 more a posting; spans_meet,
+# where it is still used, a few microseconds a candidate)
+CHUNK = 8 * CHECK_EVERY
 
 
 def near_candidates(snapshot: Snapshot, field: str, words: list[str], candidates: np.ndarray,
@@ -21,14 +35,45 @@ def near_candidates(snapshot: Snapshot, field: str, words: list[str], candidates
     stand within `slop` positions (a phrase: slop 1, ordered)? Candidates are decoded a chunk at
     a time, with `check` (the search's deadline) between."""
     mask = np.zeros(len(candidates), bool)
-    for start in range(0, len(candidates), CHECK_EVERY):
+    for start in range(0, len(candidates), CHUNK):
         check()
-        chunk = candidates[start:start + CHECK_EVERY]
-        columns = [snapshot.positions(field, w, chunk) for w in words]
-        for n in range(len(chunk)):
-            if spans_meet([col[n] for col in columns], slop, ordered, mindist):
-                mask[start + n] = True
+        chunk = candidates[start:start + CHUNK]
+        decoded = {w: snapshot.positions(field, w, chunk) for w in dict.fromkeys(words)}
+        mask[start:start + len(chunk)] = words_meet([decoded[w] for w in words], len(chunk),
+                                                    slop, ordered, mindist)
     return mask
+
+
+def words_meet(found: list[TermPositions], n: int, slop: int, ordered: bool, mindist: int) -> np.ndarray:
+    """For each of n paragraphs (the words' positions in them, in the words' order): does
+    `spans_meet` hold? In arrays where the spans reduce to positions: words in order, at least
+    `mindist` apart (the span so far then only ends where its last word stands), or two words."""
+    if len(found) == 1:
+        return found[0].counts > 0
+    if slop > _MAX_SLOP or not (ordered and mindist >= 1 or len(found) == 2):
+        return np.array([spans_meet(list(ps), slop, ordered, mindist)
+                         for ps in zip(*(f.lists() for f in found))], bool)
+    ends = _keys(found[0])
+    for following in found[1:]:
+        keys = _keys(following)
+        # a position p of the next word grows a span that ends at q when q lies in
+        # p - slop .. p - mindist (and, in any order, p + mindist .. p + slop)
+        grows = _any_within(ends, keys - slop, keys - mindist)
+        if not ordered:
+            grows |= _any_within(ends, keys + mindist, keys + slop)
+        ends = keys[grows]
+    mask = np.zeros(n, bool)
+    mask[ends // _STRIDE] = True
+    return mask
+
+
+def _keys(positions: TermPositions) -> np.ndarray:
+    return positions.rows() * _STRIDE + positions.values
+
+
+def _any_within(sorted_keys: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    """For each low[i]..high[i] (inclusive): does a key lie within?"""
+    return np.searchsorted(sorted_keys, high, "right") > np.searchsorted(sorted_keys, low, "left")
 
 
 def spans_meet(positions: list[list[int]], slop: int, ordered: bool, mindist: int) -> bool:

@@ -40,9 +40,16 @@ def match_spans(text: str, marks: Marks) -> list[tuple[int, int, str]]:
         at: dict[int, dict[str, tuple[int, int]]] = defaultdict(dict)  # position -> term -> span
         for term, position, start, end in tokens:
             at[position][term] = (start, end)
+        # where each term stands (positions in the order of `at`): a phrase is looked for only
+        # where its first word is (some 40 phrases of a compound's expansions, each tried at
+        # every position of 11 paragraphs, took 30 ms)
+        where: dict[str, list[int]] = defaultdict(list)
+        for position, terms in at.items():
+            for term in terms:
+                where[term].append(position)
         for phrase in marks.phrases:
-            for position in list(at):
-                if all(t in at.get(position + i, ()) for i, t in enumerate(phrase)):
+            for position in where.get(phrase[0], ()):
+                if all(t in at.get(position + i, ()) for i, t in enumerate(phrase[1:], 1)):
                     for i, t in enumerate(phrase):
                         spans.setdefault(at[position + i][t], t)
     return [(s, e, t) for (s, e), t in sorted(spans.items())]

@@ -9,13 +9,13 @@ the embedded Whoosh index. A second backend implements `interface`.
 
 Exports: update_index, IndexSummary, open_index, IndexMissing, IndexBusy, index_lock,
 LOCK_TIMEOUT, indexed_letters, letter_documents, tag_letter, decode_abbreviation, term_text, watch;
-Store, Snapshot, Postings, WhooshStore; OpenSearch (`opensearch_*`: the cluster's address and
+Store, Snapshot, Postings, TermPositions, WhooshStore; OpenSearch (`opensearch_*`: the cluster's address and
 errors, the mapping with our analysed terms, indexing in bulk behind an alias):
 OpenSearchConfig, ClusterUnavailable, IndexAbsent, update_opensearch, documents_of, guarded.
 """
 from indexer.store.directory import IndexMissing, open_index
 from indexer.store.documents import decode_abbreviation, letter_documents, tag_letter, term_text
-from indexer.store.interface import Postings, Snapshot, Store
+from indexer.store.interface import Postings, Snapshot, Store, TermPositions
 from indexer.store.opensearch_connection import ClusterUnavailable, IndexAbsent, OpenSearchConfig, guarded
 from indexer.store.opensearch_indexing import documents_of, update_opensearch
 from indexer.store.locking import LOCK_TIMEOUT, IndexBusy, index_lock
@@ -25,7 +25,7 @@ from indexer.store.watch import watch
 
 __all__ = [
     "IndexMissing", "open_index", "decode_abbreviation", "letter_documents", "tag_letter", "term_text",
-    "Postings", "Snapshot", "Store", "LOCK_TIMEOUT", "IndexBusy", "index_lock", "WhooshStore",
+    "Postings", "Snapshot", "Store", "TermPositions", "LOCK_TIMEOUT", "IndexBusy", "index_lock", "WhooshStore",
     "IndexSummary", "indexed_content", "indexed_letters", "update_index", "watch",
     "OpenSearchConfig", "ClusterUnavailable", "IndexAbsent", "update_opensearch", "documents_of", "guarded",
 ]

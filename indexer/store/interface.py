@@ -29,6 +29,24 @@ class Postings:
     freqs: np.ndarray  # float32 term frequencies (the weight BM25 reads)
 
 
+@dataclass(frozen=True)
+class TermPositions:
+    """One term's positions in several documents, flat: the first `counts[0]` values are the
+    positions (ascending) in the first document, and so on."""
+
+    counts: np.ndarray  # int64, positions per document
+    values: np.ndarray  # int64
+
+    def lists(self) -> list[list[int]]:
+        ends = np.cumsum(self.counts).tolist()
+        flat = self.values.tolist()
+        return [flat[a:b] for a, b in zip([0] + ends[:-1], ends)]
+
+    def rows(self) -> np.ndarray:
+        """For each position, the number (0, 1, ...) of its document among these."""
+        return np.repeat(np.arange(len(self.counts)), self.counts)
+
+
 class Snapshot(Protocol):
     """One state of an index, read consistently: its content never changes while it is held."""
 
@@ -42,7 +60,7 @@ class Snapshot(Protocol):
         """The term's postings; `positions`: its positions will be asked for too (a word of
         a phrase), so read them now, in the same pass."""
 
-    def positions(self, field: str, term: str, docs: np.ndarray) -> list[list[int]]:
+    def positions(self, field: str, term: str, docs: np.ndarray) -> TermPositions:
         """The term's positions in each of `docs` (documents that have the term)."""
 
     def has_positions(self, field: str) -> bool: ...

@@ -9,17 +9,25 @@ it holds only while Whoosh-Reloaded stays pinned at 2.7.5.
 """
 from __future__ import annotations
 
+import io
+import pickle
+import struct
 import threading
+import zlib
 from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
+from indexer.store.blocks import PackedValues, block_arrays
+
 POSTINGS_CACHE_BYTES = 96 * 2**20  # term postings kept across searches, all segments together
 LEXICONS_KEPT = 1024  # segment-fields whose list of terms is kept (fields asked for whole: facets, names)
+_BLOCK_LENGTH = struct.Struct("!i")
 _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 
 
@@ -30,13 +38,16 @@ class SegmentPostings:
 
     docs: np.ndarray  # int32, ascending, segment-local
     freqs: np.ndarray  # float32
-    values: list | None = None  # encoded positions, one per posting (None: not read)
+    # encoded positions, one per posting (None: not read), in one bytes object: a cached list
+    # of bytes per posting was ~64 bytes a posting, and the garbage collector walked them all
+    values: PackedValues | None = None
 
     @property
     def cost(self) -> int:
         """Bytes, roughly (measured: within 1.4x); an entry costs ~600 bytes even when empty
         (a word one segment lacks is remembered too)."""
-        return 600 + 8 * len(self.docs) + (64 * len(self.values) if self.values is not None else 0)
+        values = 16 * len(self.values) if self.values is not None else 0
+        return 600 + 8 * len(self.docs) + values
 
 
 class PostingsCache:
@@ -106,61 +117,70 @@ class PostingsCache:
 
 
 def _read_postings(leaf, field: str, btext: bytes, values: bool) -> SegmentPostings:
-    # Positions come in the same unpickled block as the ids: keeping them costs memory (and
-    # about 5% of the time of reading), so only where a phrase will read them (`values`).
+    # Positions come in the same block as the ids: keeping them costs memory, so only where a
+    # phrase will read them (`values`).
+    terms = getattr(leaf, "_terms", None)
     try:  # one lookup, not a membership test and then another
-        m = _all_postings(leaf, field, btext)
+        if not (hasattr(terms, "term_info") and hasattr(terms, "_postfile")):
+            return _read_matcher(leaf, field, btext, values)
+        info = terms.term_info(field, btext)
     except TermNotFound:
-        return SegmentPostings(np.zeros(0, np.int32), np.zeros(0, np.float32), [] if values else None)
+        return SegmentPostings(np.zeros(0, np.int32), np.zeros(0, np.float32),
+                               PackedValues.join([]) if values else None)
+    if info.is_inlined():  # a term with a posting or two keeps them in its term info
+        ids, weights, vals = info.inlined_postings()
+        return SegmentPostings(np.array(ids, np.int32), np.array(weights, np.float32),
+                               PackedValues.join([vals]) if values else None)
+    offset, length = info.extent()
+    if isinstance(length, tuple):  # Whoosh 2.7.5 unpacks it as a 1-tuple
+        length = length[0]
+    return _read_blocks(terms._postfile.get(offset, length), values)
+
+
+def _read_blocks(raw: bytes, values: bool) -> SegmentPostings:
+    """A term's postings in a segment, read in one piece, block by block: a length (negative for
+    the last block), the pickled block statistics, then the data tuple, compressed when it said
+    so (as Whoosh's W3LeafMatcher reads them, without its seek and read per item). Blocks of
+    arrays (indexer/store/blocks.py) become numpy arrays without a Python object per posting."""
+    if raw[:4] != WHOOSH3_HEADER_MAGIC:
+        raise ValueError("not a W3 postings list")
+    stream = io.BytesIO(raw)
+    ids: list[np.ndarray] = []
+    freqs: list[np.ndarray] = []
+    vals: list | None = [] if values else None
+    position, end = 4, len(raw)
+    while position < end:
+        size = abs(_BLOCK_LENGTH.unpack_from(raw, position)[0])
+        stream.seek(position + 4)
+        n, _, _, compression, _, _ = pickle.load(stream)
+        data = raw[stream.tell():position + 4 + size]
+        block = pickle.loads(zlib.decompress(data) if compression else data)
+        block_ids, block_freqs = block_arrays(block, n)
+        ids.append(block_ids)
+        freqs.append(block_freqs)
+        if vals is not None:
+            vals.append(block[2] if block[2] is not None else (b"",) * n)
+        position += 4 + size
+    packed = PackedValues.join(vals) if vals is not None else None
+    if not ids:
+        return SegmentPostings(np.zeros(0, np.int32), np.zeros(0, np.float32), packed)
+    return SegmentPostings(np.concatenate(ids).astype(np.int32), np.concatenate(freqs), packed)
+
+
+def _read_matcher(leaf, field: str, btext: bytes, values: bool) -> SegmentPostings:
+    """Any other reader's postings, one at a time through its matcher."""
+    m = _all_postings(leaf, field, btext)
     ids: list = []
     freqs: list = []
     vals: list | None = [] if values else None
-    if hasattr(m, "_read_data") and hasattr(m, "_next_block") and hasattr(m, "_byteids"):
-        return _read_blocks(m, vals)
-    else:  # any other matcher (e.g. a term whose postings are inlined in the term info)
-        while m.is_active():
-            ids.append(m.id())
-            freqs.append(m.weight())
-            if vals is not None:
-                vals.append(m.value())
-            m.next()
-    return SegmentPostings(np.array(ids, np.int32), np.array(freqs, np.float32), vals)
-
-
-def _read_blocks(m, vals: list | None) -> SegmentPostings:
-    """Whoosh's own block format, a block (up to 1024 postings from brieven's segment writer, 128
-    from Whoosh's own) at a time, as its unpickled tuples: the ids, stored as differences from
-    the one before (from 0 in each block), are
-    added up by numpy for all blocks at once, where Whoosh's matcher added them up one by one
-    in Python (half the time of reading a common word's postings)."""
-    deltas: list = []
-    lengths: list[int] = []
-    freqs: list = []
     while m.is_active():
-        if m._data is None:
-            m._read_data()
-        block_ids, weights, _ = m._data
-        n = m._blocklength
-        deltas.extend(block_ids)
-        lengths.append(n)
-        if weights is None:
-            freqs.extend([1.0] * n)
-        elif isinstance(weights, float):
-            freqs.extend([weights] * n)
-        else:
-            freqs.extend(weights)
+        ids.append(m.id())
+        freqs.append(m.weight())
         if vals is not None:
-            m._read_values()
-            vals.extend(m._values)
-        m._next_block()
-    ids = np.array(deltas, np.int64)
-    if not m._byteids and len(ids):
-        ends = np.cumsum(lengths)
-        total = np.cumsum(ids)
-        # each block restarts from 0: take off what the blocks before it added up to
-        before = np.concatenate(([0], total[ends[:-1] - 1]))
-        ids = total - np.repeat(before, lengths)
-    return SegmentPostings(ids.astype(np.int32), np.array(freqs, np.float32), vals)
+            vals.append(m.value())
+        m.next()
+    return SegmentPostings(np.array(ids, np.int32), np.array(freqs, np.float32),
+                           PackedValues.join([vals]) if vals is not None else None)
 
 
 def _all_postings(leaf, field: str, btext: bytes):

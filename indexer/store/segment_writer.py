@@ -15,16 +15,17 @@ info and each block say which was taken):
   rather than in a block of its own in the postings file;
 - a block is compressed only when its pickle is long enough for zlib to gain anything, and at
   zlib's fastest level (1, not 3: 0.4 s less per 10k paragraphs, 0.5% larger).
-- a block's postings and an inlined term's are pickled with protocol 4 (3 for the small
-  inlined ones, which a frame header would lengthen), not Whoosh's 2: under protocol 2 every
-  encoded value (a paragraph's positions of the term) is pickled as a call of _codecs.encode
-  on a str, and read back by calling it. At 100k paragraphs the text field's blocks took 10 µs
-  per paragraph to pickle and 12 to compress under 2, 3 and 7 under 4, and 4.1 instead of
-  6.8 MB of compressed blocks per 20,000 paragraphs; reading a block's positions (phrases)
-  unpickles in 2.3 instead of 7.8 µs per paragraph. Any unpickler reads the same tuples.
+- a block of fewer than `arrays_from` postings (larger ones hold arrays: indexer/store/blocks.py)
+  and an inlined term's postings are pickled with protocol 4 (3 for the small inlined ones,
+  which a frame header would lengthen), not Whoosh's 2: under protocol 2 every encoded value
+  (a paragraph's positions of the term) is pickled as a call of _codecs.encode on a str, and
+  read back by calling it. Measured before blocks of arrays, at 100k paragraphs the text
+  field's blocks took 10 µs per paragraph to pickle and 12 to compress under 2, 3 and 7 under
+  4 (4.1 instead of 6.8 MB compressed per 20,000 paragraphs); reading a block's positions
+  unpickled in 2.3 instead of 7.8 µs per paragraph. Any unpickler reads the same tuples.
   So are a paragraph's stored fields (under 2 its date is a call of _codecs.encode too): 4.3
   instead of 5.2 µs to pickle, 25 instead of 28 to compress, 562 instead of 630 bytes.
-With `inline_limit=1, compress_from=0, compression=3, protocol=2` the files hold what Whoosh's
+With `inline_limit=1, compress_from=0, compression=3, arrays_from=None, protocol=2` the files hold what Whoosh's
 writer writes: byte for byte on the seed letters; on larger inputs a block's pickle can differ where
 one position value object (indexer/store/fields.py shares them) occurs twice in a block and
 pickle writes it once, which unpickles to the same block. tests/store/test_segment_writer.py checks
@@ -53,6 +54,8 @@ from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
+from indexer.store.blocks import block_data
+
 _TERM_INFO = W3TermInfo._struct  # flags, weight, doc freq, min/max length byte, max weight, first/last id
 _LENGTH = Struct("!i")
 _KEY_VALUE_LENGTHS = Struct("!ii")  # as whoosh.filedb.filetables writes them
@@ -69,7 +72,7 @@ class BulkSegmentWriter(SegmentWriter):
     start a new segment when it is large (see indexer/store/parallel.py)."""
 
     def __init__(self, ix, inline_limit: int = 2, compress_from: int = 256, compression: int = 1,
-                 blocklimit: int = 1024, protocol: int = 4) -> None:
+                 blocklimit: int = 1024, arrays_from: int | None = 64, protocol: int = 4) -> None:
         for name, field in ix.schema.items():
             if field.separate_spelling():
                 raise ValueError(f"field {name!r} keeps separate spelling words, "
@@ -87,6 +90,10 @@ class BulkSegmentWriter(SegmentWriter):
         # 1024, finding the matches took 3.9 instead of 4.7-4.8 ms of CPU per query of the mix at
         # 100k paragraphs, and the index is 4% smaller (178 MB instead of 186).
         self.blocklimit = blocklimit
+        # Blocks of at least this many postings hold arrays (indexer/store/blocks.py) rather than
+        # Whoosh's tuples of Python objects (None: never). A pickled array costs about 30 bytes
+        # more than a tuple, and a tuple of a few items unpickles fast enough.
+        self.arrays_from = arrays_from
         self.pending_bytes = 0
         # field name -> term bytes -> [(docnum, weight, value bytes), ...] in docnum order
         self._postings: dict[str, dict[bytes, list]] = defaultdict(lambda: defaultdict(list))
@@ -239,6 +246,7 @@ class _Postings:
         self.compress_from = settings.compress_from
         self.compression = settings.compression
         self.blocklimit = settings.blocklimit
+        self.arrays_from = settings.arrays_from
         self.protocol = settings.protocol
         self.inline_protocol = min(settings.protocol, 3)  # no frame header (11 bytes) on a small pickle
 
@@ -285,7 +293,10 @@ class _Postings:
             else:
                 mini_values = b"".join(v for v in values[begin:end] if v)
             deltas = tuple(map(sub, block_ids, (0,) + block_ids[:-1]))  # from 0 in each block
-            data = dumps((deltas, mini_weights, mini_values), self.protocol)
+            if self.arrays_from is not None and n >= self.arrays_from:
+                data = block_data(deltas, mini_weights, mini_values)
+            else:
+                data = dumps((deltas, mini_weights, mini_values), self.protocol)
             comp = self.compression if len(data) >= self.compress_from else 0
             if comp:
                 data = zlib.compress(data, comp)

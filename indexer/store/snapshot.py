@@ -26,8 +26,9 @@ from whoosh import query as wq
 from whoosh.reading import TermNotFound
 
 from indexer.store.documents import term_text
-from indexer.store.interface import Postings
+from indexer.store.interface import Postings, TermPositions
 from indexer.store.directory import open_index
+from indexer.store.positions import decode_many
 from indexer.store.postings import POSTINGS_CACHE_BYTES, PostingsCache, leaf_lengths, numeric_column
 
 SWAP_WAIT = 1.0  # seconds a reader waits for the index directory a rebuild is swapping in
@@ -164,23 +165,24 @@ class WhooshSnapshot:
             freqs.append(p.freqs)
         return Postings(np.concatenate(docs), np.concatenate(freqs))
 
-    def positions(self, field: str, term: str, docs: np.ndarray) -> list[list[int]]:
+    def positions(self, field: str, term: str, docs: np.ndarray) -> TermPositions:
         """The term's positions in each of `docs` (ascending, each with the term): only these
-        postings are looked up and decoded, segment by segment, however many the term has."""
+        postings are looked up, segment by segment, however many the term has, and decoded
+        together (indexer/store/positions.py)."""
         btext = self._btext(field, term)
         if btext is None or not self.has_positions(field):
             raise ValueError(f"{field!r} has no positions: no phrases or proximity in it")
         decode = self.schema[field].format.decode_positions
         bases = np.array([base for _, base in self.leaves] + [self.size], np.int64)
         bounds = np.searchsorted(docs, bases)
-        out: list[list[int]] = []
+        values: list[bytes] = []
         for (leaf, base), begin, end in zip(self.leaves, bounds[:-1], bounds[1:]):
             if begin == end:
                 continue
             p = self._cache.get(leaf, field, btext, positions=True)
-            where = np.searchsorted(p.docs, docs[begin:end] - base)
-            out.extend(decode(p.values[i]) for i in where.tolist())
-        return out
+            where = np.searchsorted(p.docs, docs[begin:end] - base).tolist()
+            values.extend(p.values.take(where))
+        return decode_many(values, decode)
 
     def has_positions(self, field: str) -> bool:
         return field in self.schema and bool(self.schema[field].format) \

@@ -1,4 +1,5 @@
-"""The bulk segment writer writes segments Whoosh reads exactly as its own."""
+"""The bulk segment writer writes segments Whoosh reads exactly as its own (and, with Whoosh's
+settings and its tuples rather than arrays in the blocks, byte for byte as Whoosh writes them)."""
 from pathlib import Path
 
 import pytest
@@ -47,7 +48,7 @@ def _whoosh_writer(ix):
 
 
 def _bulk_writer(ix, **settings):
-    return BulkSegmentWriter(ix, blocklimit=BLOCK, **settings)
+    return BulkSegmentWriter(ix, blocklimit=BLOCK, **{"arrays_from": BLOCK // 2, **settings})
 
 
 def _postings(ix, blocks: bool = True) -> dict:
@@ -73,7 +74,8 @@ def _postings(ix, blocks: bool = True) -> dict:
 def test_with_whooshs_settings_the_files_are_whooshs_byte_for_byte(seed_documents, tmp_path):
     _, theirs = _one_segment(tmp_path / "whoosh", seed_documents, _whoosh_writer)
     _, ours = _one_segment(tmp_path / "bulk", seed_documents,
-                           lambda ix: _bulk_writer(ix, inline_limit=1, compress_from=0, compression=3, protocol=2))
+                           lambda ix: _bulk_writer(ix, inline_limit=1, compress_from=0, compression=3,
+                                                        arrays_from=None, protocol=2))
     assert sorted(ours) == sorted(theirs)
     assert {"pst", "trm", "_stored.col", "_text_len.col"} <= set(ours)  # (no field keeps vectors since schema 11)
     for name in theirs:
@@ -86,7 +88,8 @@ def test_whooshs_special_keys_are_honoured(seed_documents, tmp_path):
         {**seed_documents[3], "_text_boost": 0.5, "_stored_title": "Een andere titel"}] + seed_documents[4:8]
     _, theirs = _one_segment(tmp_path / "whoosh", special, _whoosh_writer)
     _, ours = _one_segment(tmp_path / "bulk", special,
-                           lambda ix: _bulk_writer(ix, inline_limit=1, compress_from=0, compression=3, protocol=2))
+                           lambda ix: _bulk_writer(ix, inline_limit=1, compress_from=0, compression=3,
+                                                        arrays_from=None, protocol=2))
     assert ours == theirs
 
 
@@ -155,3 +158,28 @@ def test_stored_fields_pickled_with_a_newer_protocol_read_back_the_same(seed_doc
         assert any("date" in fields for _, fields in expected)  # a datetime: a call under protocol 2
         assert list(b.reader().iter_docs()) == expected
     assert len(ours["_stored.col"]) < len(theirs["_stored.col"])
+
+
+@pytest.mark.parametrize("compression", [0, 1])
+def test_brievens_postings_reader_reads_arrays_and_whooshs_tuples_alike(seed_documents, tmp_path, compression):
+    from indexer.store.postings import PostingsCache
+
+    whoosh_ix, _ = _one_segment(tmp_path / "whoosh", seed_documents, _whoosh_writer)
+    bulk_ix, ours = _one_segment(tmp_path / "bulk", seed_documents,
+                                 lambda ix: _bulk_writer(ix, compression=compression))
+    if not compression:
+        assert b"_array_reconstructor" in ours["pst"] and b"PackedValues" in ours["pst"]
+    # what Whoosh's own matchers read from its own segment: (id, weight, value) per posting
+    expected = {key: postings for key, (_, postings) in _postings(whoosh_ix, blocks=False).items()}
+    compared = 0
+    for ix in (whoosh_ix, bulk_ix):  # Whoosh's tuples, then our arrays
+        with ix.searcher() as searcher:
+            [(leaf, _)] = searcher.reader().leaf_readers()
+            for (field, btext), postings in expected.items():
+                found = PostingsCache().get(leaf, field, btext, positions=field == "text")
+                assert found.docs.tolist() == [p[0] for p in postings], (field, btext)
+                assert found.freqs.tolist() == [p[1] for p in postings], (field, btext)
+                if field == "text":
+                    assert list(found.values) == [p[2] for p in postings], (field, btext)
+                compared += len(postings) > BLOCK
+    assert compared > 20  # terms of several blocks, some of them arrays

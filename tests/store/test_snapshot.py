@@ -15,7 +15,7 @@ def test_a_snapshot_reads_what_whooshs_reader_reads(index_dir):
         assert postings.docs.tolist() == list(reader.postings("text", "rusland").all_ids())
         assert len(postings.docs) == snapshot.doc_frequency("text", "rusland") > 0
         first = int(postings.docs[0])
-        assert snapshot.positions("text", "rusland", postings.docs[:1]) == [
+        assert snapshot.positions("text", "rusland", postings.docs[:1]).lists() == [
             list(reader.postings("text", "rusland").value_as("positions"))]
         assert snapshot.stored(first) == searcher.stored_fields(first)
         assert snapshot.field_lengths("text")[first] == reader.doc_field_length(first, "text")
@@ -68,7 +68,7 @@ def test_positions_are_kept_only_for_the_words_they_were_asked_for(index_dir):
         while m.is_active():
             expected.append(list(m.value_as("positions")))
             m.next()
-        assert snapshot.positions("text", "rusland", docs) == expected
+        assert snapshot.positions("text", "rusland", docs).lists() == expected
         assert all(e.values is not None for e in entries("rusland")) and cache._used > used
         assert np.array_equal(snapshot.postings("text", "rusland").docs, docs)  # from the cache, as it is
         snapshot.postings("text", "navo", positions=True)
