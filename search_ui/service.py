@@ -5,6 +5,7 @@ on disk is seen by the next request without a restart.
 """
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 from flask import Flask, current_app
@@ -37,5 +38,8 @@ def page_size() -> int:
 
 def prepare(app: Flask) -> None:
     """Open the app's index and read what every search needs, before the first request (each
-    server process does this for itself)."""
+    server process does this for itself). What it read lives as long as the process, so it is
+    moved out of the garbage collector's sight (gc.freeze): at 1,000,000 paragraphs a full
+    collection walked it for 45 ms, in the middle of whichever search triggered it."""
     app.extensions[EXTENSION_KEY].prepare()
+    gc.freeze()

@@ -92,6 +92,7 @@ class SearchService:
         try:
             with self.store.snapshot() as snapshot:
                 self._index_state(snapshot)
+                snapshot.open_stored()
         except BrievenError:
             pass  # no index yet: the first request says so
 

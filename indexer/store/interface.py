@@ -94,6 +94,10 @@ class Snapshot(Protocol):
     # -- stored data and columns -----------------------------------------------------------
     def stored(self, docnum: int) -> dict: ...
 
+    def open_stored(self) -> None:
+        """Get ready to read any document's stored fields (a server does this before its first
+        request, which would otherwise wait for it)."""
+
     def documents(self, field: str, value: str) -> list[int]:
         """The live documents whose identifier field has this value, in order."""
 

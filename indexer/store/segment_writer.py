@@ -294,10 +294,11 @@ class _Postings:
                 mini_values = b"".join(v for v in values[begin:end] if v)
             deltas = tuple(map(sub, block_ids, (0,) + block_ids[:-1]))  # from 0 in each block
             if self.arrays_from is not None and n >= self.arrays_from:
-                data = block_data(deltas, mini_weights, mini_values)
+                data = block_data(deltas, mini_weights, mini_values)  # its parts compressed
+                comp = 0
             else:
                 data = dumps((deltas, mini_weights, mini_values), self.protocol)
-            comp = self.compression if len(data) >= self.compress_from else 0
+                comp = self.compression if len(data) >= self.compress_from else 0
             if comp:
                 data = zlib.compress(data, comp)
             info = dumps((n, block_ids[-1], max(weights[begin:end]), comp,

@@ -299,3 +299,40 @@ def test_completions_follow_a_new_letter_while_the_old_ones_answer(tmp_path):
         time.sleep(0.05)
     assert [c.text for c in service.complete("zeespiegelst")] == ["zeespiegelstijging"]
     service.close()
+
+
+def test_a_prepared_service_has_its_stored_fields_open_before_the_first_search(corpus_dir, tmp_path, monkeypatch):
+    import shutil
+
+    from whoosh.codec import whoosh3
+
+    from indexer.searching import SearchService
+    from indexer.store import update_index
+
+    letters = sorted(corpus_dir.glob("*.txt"))
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for letter in letters[:-1]:
+        shutil.copy(letter, corpus)
+    update_index(tmp_path / "index", corpus)
+    shutil.copy(letters[-1], corpus)
+    update_index(tmp_path / "index", corpus)  # a second segment
+
+    opened = []  # each time a segment's stored fields are opened
+    original = whoosh3.W3PerDocReader._cached_reader
+
+    def cached_reader(self, fieldname, column):
+        if fieldname == "_stored" and fieldname not in self._readers:
+            opened.append(self)
+        return original(self, fieldname, column)
+
+    monkeypatch.setattr(whoosh3.W3PerDocReader, "_cached_reader", cached_reader)
+    prepared = SearchService(tmp_path / "index")
+    try:
+        prepared.prepare()
+        assert opened
+        opened.clear()
+        result = search(prepared, "Rusland", page_size=100)
+        assert len({h.letter_id for h in result.hits}) == len(letters) and not opened
+    finally:
+        prepared.close()

@@ -168,7 +168,7 @@ def test_brievens_postings_reader_reads_arrays_and_whooshs_tuples_alike(seed_doc
     bulk_ix, ours = _one_segment(tmp_path / "bulk", seed_documents,
                                  lambda ix: _bulk_writer(ix, compression=compression))
     if not compression:
-        assert b"_array_reconstructor" in ours["pst"] and b"PackedValues" in ours["pst"]
+        assert b"_array_reconstructor" in ours["pst"] and b"_inflatable_values" in ours["pst"]
     # what Whoosh's own matchers read from its own segment: (id, weight, value) per posting
     expected = {key: postings for key, (_, postings) in _postings(whoosh_ix, blocks=False).items()}
     compared = 0
