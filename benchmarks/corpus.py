@@ -30,6 +30,7 @@ half-written corpus is regenerated.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 import re
@@ -212,8 +213,10 @@ def count_paragraphs(doc: Document) -> int:
 
 
 def _source_key(path: Path) -> str:
-    stat = path.stat()
-    return f"{path.name}:{stat.st_size}:{int(stat.st_mtime)}"
+    """The source's name and content digest: a copy of the same data (a new checkout, a
+    restored file with a new modification time) keeps the cached corpora valid."""
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    return f"{path.name}:sha256:{digest}"
 
 
 def corpus_dir_for(target: int, data_dir: Path = DATA_DIR) -> Path:
