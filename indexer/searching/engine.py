@@ -121,7 +121,7 @@ class Evaluation:
         touched = np.zeros(len(docs), bool)
         for near in _near_parts(q):
             together = self._together(near.qs[0].fieldname, [_str(c.text) for c in near.qs], None)
-            where, inside = _lookup(docs, together.docs)
+            where, inside = sparse.locate(docs, together.docs)
             touched[where[inside]] = True
         high = low.copy()
         some = docs[touched]
@@ -143,13 +143,13 @@ class Evaluation:
     def _eval(self, q, proximity: Proximity, restrict: np.ndarray | None = None) -> Hits:
         self.budget.check()
         if type(q) is wq.Term:
-            return _restricted(self.term(q.fieldname, q.text), restrict).boosted(q.boost)
+            return sparse.within(self.term(q.fieldname, q.text), restrict).boosted(q.boost)
         if has_proximity(q):
             return self._node(q, proximity, restrict)
         found = self._parts.get(q)
         if found is None:
             found = self._parts[q] = self._node(q, proximity, None)
-        return _restricted(found, restrict)
+        return sparse.within(found, restrict)
 
     def _node(self, q, proximity: Proximity, restrict) -> Hits:
         kind = type(q)
@@ -182,7 +182,7 @@ class Evaluation:
             child = self._eval(q.child, proximity)
             if self.letters is not None:
                 child = spread(self.letters(), child)
-            return _restricted(child, restrict).boosted(q.boost)
+            return sparse.within(child, restrict).boosted(q.boost)
         if isinstance(q, wq.MultiTerm):  # prefix, fuzzy: an Or of the words they expand to
             words = [wq.Term(q.field(), w) for w in self.expand(q)]
             return self._union(words, proximity, restrict).boosted(q.boost if len(words) > 1 else 1.0)
@@ -208,7 +208,7 @@ class Evaluation:
         key = (field, tuple(words), slop, ordered, mindist)
         found = self._near_found.get(key) if proximity is Proximity.EXACT else None
         if found is not None:
-            return _restricted(found, restrict).boosted(boost)
+            return sparse.within(found, restrict).boosted(boost)
         together = self._together(field, words, restrict)
         if proximity is Proximity.EVERYWHERE or not len(together):
             return together.boosted(boost)
@@ -221,7 +221,7 @@ class Evaluation:
 
     def _together(self, field: str, words: list[str], restrict) -> Hits:
         """The paragraphs (among `restrict`) with all the words, scored as their sum."""
-        return sparse.intersection([_restricted(self.term(field, w), restrict) for w in words])
+        return sparse.intersection([sparse.within(self.term(field, w), restrict) for w in words])
 
     # -- expansions and highlighting --------------------------------------------------------
     def expand(self, q) -> list[str]:
@@ -284,22 +284,6 @@ def positional_words(q) -> set[tuple[str, str]]:
     for c in (q.children() if hasattr(q, "children") else ()):
         found |= positional_words(c)
     return found
-
-
-def _restricted(hits: Hits, restrict: np.ndarray | None) -> Hits:
-    """The hits among `restrict` (ascending numbers; None: all), looked up one by one in
-    `hits`: restrict is the short one."""
-    if restrict is None or not len(hits):
-        return hits
-    where, found = _lookup(hits.docs, restrict)
-    return Hits(restrict[found], hits.scores[where[found]])
-
-
-def _lookup(sorted_docs: np.ndarray, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Where each of `docs` stands in `sorted_docs` (not empty), and whether it is there."""
-    where = np.searchsorted(sorted_docs, docs)
-    where[where == len(sorted_docs)] = 0
-    return where, sorted_docs[where] == docs
 
 
 def _near_parts(q) -> list:

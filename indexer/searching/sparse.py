@@ -33,7 +33,7 @@ class Hits:
     def at(self, docs: np.ndarray) -> np.ndarray:
         """The scores of these paragraphs (ascending numbers), 0 where they are not in the set."""
         out = np.zeros(len(docs), np.float64)
-        where, found = _find(self.docs, docs)
+        where, found = locate(self.docs, docs)
         out[found] = self.scores[where[found]]
         return out
 
@@ -75,7 +75,7 @@ def intersection(parts: list[Hits]) -> Hits:
 
 def and_not(a: Hits, excluded: np.ndarray) -> Hits:
     """The paragraphs of `a` not among `excluded` (ascending numbers), scores kept."""
-    _, found = _find(excluded, a.docs)
+    _, found = locate(excluded, a.docs)
     keep = ~found
     return Hits(a.docs[keep], a.scores[keep])
 
@@ -87,17 +87,20 @@ def and_maybe(a: Hits, b: Hits) -> Hits:
     return Hits(a.docs, a.scores + b.at(a.docs))
 
 
-def within(a: Hits, docs: np.ndarray) -> Hits:
-    """The paragraphs of `a` that are among `docs` (ascending numbers)."""
-    _, found = _find(docs, a.docs)
-    return Hits(a.docs[found], a.scores[found])
+def within(a: Hits, docs: np.ndarray | None) -> Hits:
+    """The paragraphs of `a` that are among `docs` (ascending numbers; None: all of them), each
+    of `docs` looked up in `a`: `docs` is the short one (a few paragraphs still to be scored)."""
+    if docs is None or not len(a):
+        return a
+    where, found = locate(a.docs, docs)
+    return Hits(docs[found], a.scores[where[found]])
 
 
 def common(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """The numbers in both ascending arrays: each of the shorter looked up in the longer."""
     if len(a) > len(b):
         a, b = b, a
-    _, found = _find(b, a)
+    _, found = locate(b, a)
     return a[found]
 
 
@@ -106,7 +109,7 @@ def live(docs: np.ndarray, alive: np.ndarray) -> np.ndarray:
     return docs[alive[docs]]
 
 
-def _find(sorted_docs: np.ndarray, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def locate(sorted_docs: np.ndarray, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Where each of `docs` stands in `sorted_docs`, and whether it is there."""
     if not len(sorted_docs):
         return np.zeros(len(docs), np.intp), np.zeros(len(docs), bool)

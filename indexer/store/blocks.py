@@ -16,7 +16,7 @@ PackedValues a sequence of bytes), so Whoosh merges and searches these segments 
 `indexer/store/postings.py` turns them into numpy arrays with `np.frombuffer`. On the 1M
 benchmark index the postings take 5-6 bytes a posting instead of 9.
 
-Blocks Whoosh wrote itself (a merge during `brieven add`) keep its tuples: `arrays` reads both.
+Blocks Whoosh wrote itself (a merge during `brieven add`) keep its tuples: `block_arrays` reads both.
 Unpickling a block imports `Deflated`, `PackedValues` and `_inflatable_values` from this
 module by name: they must stay here.
 """
@@ -188,8 +188,6 @@ def block_arrays(data: tuple, n: int) -> tuple[np.ndarray, np.ndarray]:
         freqs = np.full(n, weights, np.float32)
     elif isinstance(weights, Deflated):
         freqs = np.frombuffer(weights.raw(), np.float32)
-    elif isinstance(weights, array):
-        freqs = np.frombuffer(weights, np.float32)
     else:
         freqs = np.array(weights, np.float32)
     return ids, freqs

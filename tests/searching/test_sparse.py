@@ -32,6 +32,13 @@ def test_and_not_drops_the_excluded_paragraphs_and_keeps_the_scores():
     assert as_dict(sparse.and_not(a, np.array([0, 4, 8]))) == {1: 1.0, 7: 1.5}
 
 
+def test_within_keeps_the_paragraphs_among_the_ones_asked_for_with_their_scores():
+    a = hits({1: 1.0, 4: 2.0, 7: 1.5})
+    assert as_dict(sparse.within(a, np.array([0, 4, 7, 8]))) == {4: 2.0, 7: 1.5}
+    assert sparse.within(a, None) is a
+    assert len(sparse.within(hits({}), np.array([4]))) == 0
+
+
 def test_and_maybe_adds_the_second_score_only_where_the_first_matches():
     a, b = hits({1: 1.0, 4: 2.0}), hits({4: 0.5, 9: 3.0})
     assert as_dict(sparse.and_maybe(a, b)) == {1: 1.0, 4: 2.5}
