@@ -1,13 +1,19 @@
 """Serving the app: gunicorn with a process per core, Flask's development server for --debug.
 
 One Python process answers on one core at a time (the GIL): a search is mostly numpy and
-Python, so threads alone leave a second core idle. gunicorn runs `workers` processes, each
-listening on a socket of its own on the same port (SO_REUSEPORT: the kernel spreads new
-connections over them); each has its own search service (searchers, index state, caches) over
-the same index files, read-only, and each notices a changed index on its next request, as one
-process does. The app is made once, before the workers are forked (the
+Python, so threads alone leave a second core idle. gunicorn runs `workers` processes, which
+take connections from one listening socket; each has its own search service (searchers, index
+state, caches) over the same index files, read-only, and each notices a changed index on its
+next request, as one process does. The app is made once, before the workers are forked (the
 modules it loads are shared copy-on-write); each worker then opens the index and reads what
 every search needs before it takes its first request.
+
+With several workers, each answer closes its connection, so that every request is taken by a
+worker that is free at that moment: a kept-alive connection stays with the worker that took it,
+and 20 clients on kept-alive connections left one worker with twice the other's share (the
+last requests then waited on one core while the other idled). A worker busy with a search is
+slow to accept (its accepting thread waits for the GIL), so the free one takes the connection.
+One worker keeps connections alive: there is nothing to balance.
 
 Where gunicorn cannot run (no fork: Windows) waitress serves in one process.
 """
@@ -32,7 +38,7 @@ SERVER_THREADS = 8
 # connection: a thread is given to a connection once its first bytes arrive, and a client that
 # then stalls must not hold it (gunicorn leaves that to a proxy in front; the socket does it here).
 STALLED_SECONDS = 10
-KEEPALIVE_SECONDS = 5  # an idle kept-alive connection is closed after this long
+KEEPALIVE_SECONDS = 5  # with one worker, an idle kept-alive connection is closed after this long
 
 
 class PortInUse(BrievenError):
@@ -69,7 +75,7 @@ def serve(app: Flask, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, debug:
         print(f"{line} (1 proces, Ctrl-C stopt)", flush=True)
         waitress.serve(app, sockets=[listener], ident="brieven", threads=SERVER_THREADS)
         return
-    listener.close()  # the port is free: each worker binds its own socket to it
+    listener.close()  # the port is free: gunicorn binds it for its workers
     processes = "1 proces" if workers == 1 else f"{workers} processen"
     print(f"{line} ({processes}, Ctrl-C stopt)", flush=True)
     _run_gunicorn(app, host, port, workers, access_log, warm)
@@ -121,10 +127,9 @@ def _warm_up(worker, warm: Callable[[Flask], None]) -> None:
 
 def _run_gunicorn(app: Flask, host: str, port: int, workers: int, access_log: str | None,
                   warm: Callable[[Flask], None] | None) -> None:
-    """gunicorn's arbiter over the app already made, until stopped. Each worker listens on a
-    socket of its own (SO_REUSEPORT), and the kernel spreads new connections over them: with
-    one shared socket, whichever worker woke first took a burst of connections, and clients
-    that keep their connection open (browsers do) stayed on one core."""
+    """gunicorn's arbiter over the app already made, until stopped. The workers share one
+    listening socket and, when there are several, close each connection after its answer (see
+    the module's docstring)."""
     from gunicorn.app.base import BaseApplication
 
     def post_fork(arbiter, worker) -> None:
@@ -133,12 +138,11 @@ def _run_gunicorn(app: Flask, host: str, port: int, workers: int, access_log: st
 
     options = {
         "bind": [f"[{host}]:{port}" if ":" in host else f"{host}:{port}"],
-        "reuse_port": True,
         "post_fork": post_fork,
         "workers": workers,
         "worker_class": "gthread",
         "threads": SERVER_THREADS,
-        "keepalive": KEEPALIVE_SECONDS,
+        "keepalive": KEEPALIVE_SECONDS if workers == 1 else 0,  # 0: close after each answer
         "graceful_timeout": 10,
         "preload_app": True,  # the app is made: the workers share its loaded modules
         "proc_name": "brieven",

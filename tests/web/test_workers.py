@@ -109,3 +109,49 @@ def test_a_port_in_use_is_said_in_dutch(tmp_path, index_dir):
     assert proc.returncode == 1
     assert f"Kan niet luisteren op 127.0.0.1:{port}" in proc.stderr and "--port" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_two_workers_share_the_requests_of_clients_that_keep_their_connection(tmp_path):
+    """Clients that would keep their connection (HTTP/1.1, as browsers) are told to close it
+    after each answer, so that each request goes to a worker that is free: 6 clients sending
+    at once have their requests answered by both workers, about equally. One worker keeps
+    connections alive."""
+    corpus, index, log = tmp_path / "corpus", tmp_path / "index", tmp_path / "access.log"
+    corpus.mkdir()
+    for seed in SEEDS[:3]:
+        shutil.copy(seed, corpus / seed.name)
+    assert subprocess.run(cli(index, corpus, "index"), env=cli_env(), capture_output=True).returncode == 0
+    with Server(index, corpus, workers=2, options=("--access-log", str(log))) as server:
+        workers = process_tree(server.proc.pid)[1:]
+        closing: list[str | None] = []
+
+        def client(number: int) -> None:
+            connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+            for n in range(25):  # one connection object: http.client reconnects when told to close
+                connection.request("GET", f"/api/search?q=rusland+navo&share={number * 100 + n}")
+                response = connection.getresponse()
+                response.read()
+                closing.append(response.getheader("Connection"))
+            connection.close()
+
+        clients = [threading.Thread(target=client, args=(c,)) for c in range(6)]
+        for thread in clients:
+            thread.start()
+        for thread in clients:
+            thread.join(120)
+        time.sleep(0.5)  # a worker writes its log line just after the answer
+        assert len(closing) == 150 and set(closing) == {"close"}
+        by_pid = answering_pids(log, "share")
+        assert len(by_pid) == 150
+        shares = [sum(pid == worker for pid in by_pid.values()) for worker in workers]
+        assert min(shares) >= 150 // 4, shares
+
+    with Server(index, corpus, workers=1) as server:
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+        connection.request("GET", "/api/search?q=rusland")
+        response = connection.getresponse()
+        response.read()
+        assert response.status == 200 and response.getheader("Connection") != "close"
+        connection.request("GET", "/api/search?q=navo")  # on the same connection
+        assert connection.getresponse().status == 200
+        connection.close()
