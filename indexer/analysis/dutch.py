@@ -322,6 +322,18 @@ def spelling_key(text: str) -> str:
     return " ".join(fold(normalize(text)).replace("-", "").replace("'", "").split())
 
 
+def marked_words(text: str, wanted: frozenset[str] | set[str]) -> list[tuple[int, int, str]]:
+    """(start, end, term) of each word of `text` indexed under one of the `wanted` terms (its
+    first such term), in order: what highlighting needs when it marks no phrase, without
+    building every term's position as `analyze_positions` does (a third of the time)."""
+    out = []
+    for m in _WORDS.finditer(text):
+        terms = word_terms(m.group())
+        if terms and not wanted.isdisjoint(terms):
+            out.append((m.start(), m.end(), next(t for t in terms if t in wanted)))
+    return out
+
+
 def analyze_positions(text: str, mode: Mode | str = Mode.INDEX) -> list[tuple[str, int, int, int]]:
     """(term, position, startchar, endchar) for every term: for phrases and highlighting. A
     stopword leaves no gap in the positions, so a phrase matches across it."""

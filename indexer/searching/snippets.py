@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from html import escape
 
-from indexer.analysis import analyze_positions
+from indexer.analysis import analyze_positions, marked_words
 
 SNIPPET_CHARS = 320
 
@@ -31,6 +31,8 @@ class Marks:
 def match_spans(text: str, marks: Marks) -> list[tuple[int, int, str]]:
     """(start, end, term) of every word of `text` indexed under one of the terms, and of the
     words of every place where a phrase's terms follow each other."""
+    if not marks.phrases:
+        return marked_words(text, marks.terms)
     tokens = analyze_positions(text)
     spans: dict[tuple[int, int], str] = {}
     for term, _, start, end in tokens:

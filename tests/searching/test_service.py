@@ -336,3 +336,23 @@ def test_a_prepared_service_has_its_stored_fields_open_before_the_first_search(c
         assert len({h.letter_id for h in result.hits}) == len(letters) and not opened
     finally:
         prepared.close()
+
+
+def test_marking_words_only_agrees_with_the_general_marking_over_the_seed_letters():
+    """Without a phrase, highlighting takes a shorter path (analysis.marked_words); it marks the
+    same words with the same terms as the general path (a phrase that can never match sends
+    the marking down the general one)."""
+    from pathlib import Path
+
+    from indexer.analysis import analyze
+    from indexer.reading import read_letter
+    from indexer.searching.snippets import Marks, match_spans
+
+    texts = [p.text for path in sorted((Path(__file__).parents[2] / "corpus").glob("*.txt"))
+             for p in read_letter(path).paragraphs]
+    never = frozenset({("zzxq", "qqzx")})
+    for query in ("rusland navo", "defensie-uitgaven bondgenoten", "Oekraïne steun", "nucleaire dreiging"):
+        wanted = frozenset(analyze(query))
+        marked = [match_spans(text, Marks(wanted)) for text in texts]
+        assert marked == [match_spans(text, Marks(wanted, never)) for text in texts]
+        assert sum(map(len, marked)) > 10
