@@ -1,13 +1,14 @@
 """Many clients at once: throughput and latency of a running server under concurrent load.
 
-N clients, each on its own keep-alive connection (as a browser), send the 50 queries of the
-mix (benchmarks/queries.py) one after another without pause, each client starting at another
-place in the mix. Every request is one the server has not answered before: each client writes
-the query's text with its own number of spaces before and after it (the query language skips
-them, so the work is the same: a check in tests/test_benchmarks.py), so the result cache never
-answers. Afterwards every client repeats its first round
-exactly: those are answered from the result cache of the worker holding its connection, and
-are reported apart.
+N clients, each on a connection of its own that it would keep alive (as a browser; it
+reconnects when the server closes it, as `brieven serve` with several workers does after each
+answer), send the 50 queries of the mix (benchmarks/queries.py) one after another without
+pause, each client starting at another place in the mix. Every request is one the server has
+not answered before: each client writes the query's text with its own number of spaces before
+and after it (the query language skips them, so the work is the same: a check in
+tests/test_benchmarks.py), so the result cache never answers. Afterwards every client repeats
+its first round exactly, reported apart: a worker answers a repeat from its result cache when
+it answered the request before and the cache still holds it.
 
 Throughput is requests answered per second of wall time; latency is from sending a request to
 having read its body. The clients are threads of the benchmark's process, on the same machine
@@ -144,9 +145,9 @@ def measure_load(server: Server, queries: list[dict], clients: int, rounds: int 
     return {
         "clients": clients,
         "rounds": rounds,
-        "what": "each client on a keep-alive connection sends the 50-query mix without pause, every "
+        "what": "each client on a connection it would keep alive sends the 50-query mix without pause, every "
                 "request new to the server (spaces around the query: the same work); "
-                "then its first round again (answered from a result cache)",
+                "then its first round again (from a worker's result cache where it holds the answer)",
         "new": new,
         "repeated": repeated,
         "server_processes": len(pids),
