@@ -54,9 +54,25 @@ def union(parts: list[Hits]) -> Hits:
         return nothing()
     if len(parts) == 1:
         return parts[0]
-    docs, inverse = np.unique(np.concatenate([p.docs for p in parts]), return_inverse=True)
+    docs, inverse = _distinct(np.concatenate([p.docs for p in parts]))
     scores = np.bincount(inverse, weights=np.concatenate([p.scores for p in parts]), minlength=len(docs))
     return Hits(docs, scores)
+
+
+def _distinct(joined: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct numbers of `joined` (ascending), and where each of `joined` is among them:
+    np.unique(return_inverse=True), but with a stable sort, which finds the ascending runs the
+    parts are made of (np.unique's quicksort sorts from scratch: at 1,000,000 paragraphs five
+    common words' 1,000,000 numbers took 75 instead of 39 ms). The sums do not depend on it:
+    bincount adds in the order of `joined`."""
+    order = np.argsort(joined, kind="stable")
+    ordered = joined[order]
+    first = np.empty(len(ordered), bool)
+    first[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    inverse = np.empty(len(ordered), np.intp)
+    inverse[order] = np.cumsum(first) - 1
+    return ordered[first], inverse
 
 
 def intersection(parts: list[Hits]) -> Hits:
