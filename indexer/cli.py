@@ -352,12 +352,13 @@ def serve(settings: Settings, host: str, port: int, debug: bool, base_url: str |
     """
     from search_ui import create_app
     from search_ui.serve import serve as run_server
-    from search_ui.service import prepare
+    from search_ui.service import analyse_common_words, prepare
 
     settings = settings.with_base_url(base_url)
     app = create_app({"INDEX_DIR": settings.index_dir, "PAGE_SIZE": settings.page_size,
                       "BASE_URL": settings.base_url,
                       "OPENSEARCH": settings.opensearch() if settings.backend == "opensearch" else None})
+    analyse_common_words()  # once, before the workers are forked: they share it
     # it says where it listens, once
     run_server(app, host=host, port=port, debug=debug, workers=workers, access_log=access_log, warm=prepare)
 

@@ -6,7 +6,7 @@ splitting (`compounds`), the Dutch word list that is evidence for both and for d
 (`lexicon`), the topic taxonomy (`topics`: themes and subtopics of government policy) and
 the tagging of paragraphs and letters by the evidence for each topic (`evidence`). It knows nothing of Whoosh: the index wraps it.
 
-Exports: analyze, analyze_positions, marked_words, term_positions, word_terms, surface_terms, surface_words,
+Exports: analyze, analyse_common_words, analyze_positions, marked_words, term_positions, word_terms, surface_terms, surface_words,
 written_forms, joined, spelling_key, fingerprint, differing_bits, initialled_names, acronyms, aliases, fingerprints, initialled, name_runs,
 fold, stem, stopwords, query_compound_parts, modifier_terms, modifiers, elisions, WORD_PATTERN; split_compound; is_word,
 is_common_word, zipf; Taxonomy, Topic, TaxonomyError, load_taxonomy; Tagger, Tagging, LetterContext.
@@ -17,6 +17,7 @@ from indexer.analysis.names import acronyms, aliases, initialled, names as initi
 from indexer.analysis.dutch import (
     WORD_PATTERN,
     analyze,
+    analyse_common_words,
     analyze_positions,
     marked_words,
     elisions,
@@ -39,7 +40,7 @@ from indexer.analysis.topics import Taxonomy, TaxonomyError, Topic, load_taxonom
 from indexer.analysis.evidence import LetterContext, Tagger, Tagging
 
 __all__ = [
-    "split_compound", "fingerprint", "differing_bits", "initialled_names", "acronyms", "aliases", "fingerprints", "initialled", "name_runs", "WORD_PATTERN", "analyze", "analyze_positions", "marked_words", "fold", "joined",
+    "split_compound", "fingerprint", "differing_bits", "initialled_names", "acronyms", "aliases", "fingerprints", "initialled", "name_runs", "WORD_PATTERN", "analyze", "analyse_common_words", "analyze_positions", "marked_words", "fold", "joined",
     "query_compound_parts", "elisions", "modifier_terms", "modifiers", "stem", "stopwords", "surface_terms", "surface_words",
     "term_positions", "word_terms", "written_forms", "spelling_key", "is_common_word", "is_word", "zipf", "Taxonomy",
     "TaxonomyError", "Topic", "load_taxonomy", "LetterContext", "Tagger", "Tagging",

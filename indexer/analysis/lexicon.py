@@ -9,6 +9,7 @@ string up in the frequency dict directly.
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import marshal
 import math
 import os
@@ -85,3 +86,9 @@ def is_word(word: str) -> bool:
 def is_common_word(word: str, min_zipf: float = COMMON_ZIPF) -> bool:
     """True for a word frequent enough to be a word in its own right, not a split-off fragment."""
     return zipf(word) >= min_zipf
+
+
+def common_words(count: int) -> list[str]:
+    """The `count` most common words of the list, most common first (wordfreq lists them in
+    that order)."""
+    return list(itertools.islice(_frequencies(), count))
