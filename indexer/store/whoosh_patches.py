@@ -7,8 +7,11 @@ patches.
 """
 from __future__ import annotations
 
+import os
+
 from whoosh import collectors
 from whoosh.codec import whoosh3
+from whoosh.filedb.structfile import StructFile
 
 _MISSING = object()
 
@@ -107,3 +110,31 @@ def _has_column(self, fieldname):
 
 whoosh3.W3PerDocReader.__init__ = _open_columns_at_once
 whoosh3.W3PerDocReader.has_column = _has_column
+
+
+class _PositionalFile(StructFile):
+    """A StructFile whose get() is one os.pread: no seek, no read through a buffer, and no
+    shared file position."""
+
+    def get(self, position, length):
+        return os.pread(self._fd, length, position)
+
+
+_terms_reader_init = whoosh3.W3TermsReader.__init__
+
+
+def _terms_reader_with_pread(self, codec, dbfile, length, postfile):
+    """W3TermsReader.__init__, then its term index read with os.pread.
+
+    Looking a word up in a segment's term index (a hash table on disk) takes about eight small
+    reads, each a seek and a buffered read through three Python layers; a search at 1,000,000
+    paragraphs in 16 segments made some 1,700 of them per query (a sixth of finding the
+    matches, profiled). Everything after the index's header is read with get() and the get_*
+    methods built on it, never with read(), so the file position is not needed."""
+    _terms_reader_init(self, codec, dbfile, length, postfile)
+    if type(dbfile) is StructFile and dbfile.is_real:
+        dbfile._fd = dbfile.fileno()
+        dbfile.__class__ = _PositionalFile
+
+
+whoosh3.W3TermsReader.__init__ = _terms_reader_with_pread

@@ -61,3 +61,40 @@ def test_a_missing_length_column_is_looked_up_once_per_segment(monkeypatch):
     assert [reader.doc_field_length(n, "topics", 7) for n in range(5)] == [7] * 5  # unscored: no lengths
     assert looked_up == ["_topics_len"]
     assert all(reader.doc_field_length(n, "text") for n in range(5))
+
+
+def test_a_term_index_on_disk_reads_the_same_with_pread(tmp_path):
+    """A segment's term index is read with os.pread (no seek, no buffer): every term's info,
+    frequency and weight, and the words with a prefix, are what Whoosh's own reads give, in
+    an index of several segments on disk, also when two lookups interleave."""
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.filedb.structfile import StructFile
+
+    from indexer.store.whoosh_patches import _PositionalFile
+
+    rng = random.Random(3)
+    schema = fields.Schema(text=fields.TEXT(phrase=False), topics=fields.KEYWORD(commas=True))
+    ix = FileStorage(str(tmp_path)).create_index(schema)
+    for _ in range(3):
+        writer = ix.writer(compound=False)  # as brieven writes: a file per part of a segment
+        for _ in range(200):
+            writer.add_document(text=" ".join(rng.choice(WORDS) + rng.choice("abc") for _ in range(20)),
+                                topics=",".join(t for t in TOPICS if rng.random() < 0.4))
+        writer.commit(merge=False)
+
+    def read_all(reader):
+        out = []
+        for leaf, _ in reader.leaf_readers():
+            terms = leaf._terms
+            out.append((sorted(leaf.all_terms()), list(leaf.expand_prefix("text", "w1")),
+                        [(t, terms.term_info(*t).doc_frequency(), terms.frequency(*t), terms.doc_frequency(*t))
+                         for t in leaf.all_terms()]))
+        return out
+
+    with ix.reader() as reader:
+        assert all(type(leaf._terms._tindex.dbfile) is _PositionalFile for leaf, _ in reader.leaf_readers())
+        patched = read_all(reader)
+        for leaf, _ in reader.leaf_readers():  # Whoosh's own reads, on the same files
+            leaf._terms._tindex.dbfile.__class__ = StructFile
+        assert read_all(reader) == patched
+    assert len(patched) == 3 and all(len(words) > 30 and prefixed for words, prefixed, _ in patched)
