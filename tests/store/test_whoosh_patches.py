@@ -64,16 +64,17 @@ def test_a_missing_length_column_is_looked_up_once_per_segment(monkeypatch):
 
 
 def test_a_term_index_on_disk_reads_the_same_with_pread(tmp_path):
-    """A segment's term index is read with os.pread (no seek, no buffer): every term's info,
-    frequency and weight, and the words with a prefix, are what Whoosh's own reads give, in
-    an index of several segments on disk, also when two lookups interleave."""
+    """A segment's term index, postings and column files are read with os.pread (no seek, no
+    buffer): every term's info, frequency and postings, the words with a prefix, and every
+    paragraph's stored fields are what Whoosh's own reads give, in an index of several
+    segments on disk."""
     from whoosh.filedb.filestore import FileStorage
     from whoosh.filedb.structfile import StructFile
 
     from indexer.store.whoosh_patches import _PositionalFile
 
     rng = random.Random(3)
-    schema = fields.Schema(text=fields.TEXT(phrase=False), topics=fields.KEYWORD(commas=True))
+    schema = fields.Schema(text=fields.TEXT(phrase=False, stored=True), topics=fields.KEYWORD(commas=True))
     ix = FileStorage(str(tmp_path)).create_index(schema)
     for _ in range(3):
         writer = ix.writer(compound=False)  # as brieven writes: a file per part of a segment
@@ -87,14 +88,20 @@ def test_a_term_index_on_disk_reads_the_same_with_pread(tmp_path):
         for leaf, _ in reader.leaf_readers():
             terms = leaf._terms
             out.append((sorted(leaf.all_terms()), list(leaf.expand_prefix("text", "w1")),
-                        [(t, terms.term_info(*t).doc_frequency(), terms.frequency(*t), terms.doc_frequency(*t))
-                         for t in leaf.all_terms()]))
+                        [(t, terms.term_info(*t).doc_frequency(), terms.frequency(*t), terms.doc_frequency(*t),
+                          list(leaf.postings(*t).all_items())) for t in leaf.all_terms()],
+                        [leaf.stored_fields(n) for n in range(leaf.doc_count_all())]))
         return out
 
+    def files(leaf):
+        return [leaf._terms._tindex.dbfile, leaf._terms._postfile, leaf._perdoc._colfiles["_stored"][0]]
+
     with ix.reader() as reader:
-        assert all(type(leaf._terms._tindex.dbfile) is _PositionalFile for leaf, _ in reader.leaf_readers())
+        assert all(type(f) is _PositionalFile for leaf, _ in reader.leaf_readers() for f in files(leaf))
         patched = read_all(reader)
         for leaf, _ in reader.leaf_readers():  # Whoosh's own reads, on the same files
-            leaf._terms._tindex.dbfile.__class__ = StructFile
+            for f in files(leaf):
+                f.__class__ = StructFile
         assert read_all(reader) == patched
-    assert len(patched) == 3 and all(len(words) > 30 and prefixed for words, prefixed, _ in patched)
+    assert len(patched) == 3 and all(len(words) > 30 and prefixed and len(stored) == 200 and stored[0]["text"]
+                                     for words, prefixed, _, stored in patched)
