@@ -183,6 +183,15 @@ class IndexState:
                 "year": self.year_counts(hits),
                 "ministry": self.ministry_counts(hits), "dossier": self._dossier_facet(hits, snapshot)}
 
+    def prepare(self, snapshot: Snapshot) -> None:
+        """Work out now what searches would work out on first use (a server does this before
+        its first request): each paragraph's letter, each letter's paragraphs and topics, and
+        the written forms of words, which the first spelling suggestion needs (0.6 s at
+        1,000,000 paragraphs on a slow day: one user's search would have waited for it)."""
+        self.letter_paragraphs(snapshot)
+        self.letter_topic_counts(snapshot, _NONE)
+        self.written(snapshot)
+
     def letter_topic_counts(self, snapshot: Snapshot, hits: np.ndarray) -> dict[str, int]:
         """Letter topic -> letters with a matching paragraph (`hits`, ascending) that have it:
         read from the rows of the hits' letters only (a letter's topics are on one paragraph)."""

@@ -91,8 +91,9 @@ class SearchService:
         before its first request, so that no user waits for it); without an index, nothing."""
         try:
             with self.store.snapshot() as snapshot:
-                self._index_state(snapshot)
+                self._index_state(snapshot).prepare(snapshot)
                 snapshot.open_stored()
+                snapshot.open_lengths()
         except BrievenError:
             pass  # no index yet: the first request says so
 

@@ -98,6 +98,10 @@ class Snapshot(Protocol):
         """Get ready to read any document's stored fields (a server does this before its first
         request, which would otherwise wait for it)."""
 
+    def open_lengths(self) -> None:
+        """Read every scorable field's lengths now (as open_stored: before a server's first
+        request; the first search in a field would read them)."""
+
     def documents(self, field: str, value: str) -> list[int]:
         """The live documents whose identifier field has this value, in order."""
 

@@ -278,6 +278,12 @@ class WhooshSnapshot:
             if leaf.doc_count_all():
                 self.stored(base)
 
+    def open_lengths(self) -> None:
+        # a field's lengths are read on its first search: at 1,000,000 paragraphs ~9 ms a field
+        for name, field in self.schema.items():
+            if field.scorable:
+                self.field_lengths(name)
+
     def documents(self, field: str, value: str) -> list[int]:
         return sorted(self.searcher.docs_for_query(wq.Term(field, value)))
 

@@ -302,12 +302,15 @@ def test_completions_follow_a_new_letter_while_the_old_ones_answer(tmp_path):
 
 
 def test_a_prepared_service_has_its_stored_fields_open_before_the_first_search(corpus_dir, tmp_path, monkeypatch):
+    """What a server reads before its first request (SearchService.prepare): each segment's
+    stored fields, every scored field's lengths and the written forms of words, which the
+    first searches, one with a spelling suggestion among them, then do not read again."""
     import shutil
 
     from whoosh.codec import whoosh3
 
     from indexer.searching import SearchService
-    from indexer.store import update_index
+    from indexer.store import snapshot as snapshots, update_index
 
     letters = sorted(corpus_dir.glob("*.txt"))
     corpus = tmp_path / "corpus"
@@ -327,13 +330,20 @@ def test_a_prepared_service_has_its_stored_fields_open_before_the_first_search(c
         return original(self, fieldname, column)
 
     monkeypatch.setattr(whoosh3.W3PerDocReader, "_cached_reader", cached_reader)
+    lengths_read, listed = [], []  # fields whose lengths are read; fields whose words are listed
+    leaf_lengths, frequencies_starting = snapshots.leaf_lengths, snapshots.WhooshSnapshot.frequencies_starting
+    monkeypatch.setattr(snapshots, "leaf_lengths", lambda leaf, field: lengths_read.append(field) or leaf_lengths(leaf, field))
+    monkeypatch.setattr(snapshots.WhooshSnapshot, "frequencies_starting",
+                        lambda self, field, prefix: listed.append(field) or frequencies_starting(self, field, prefix))
     prepared = SearchService(tmp_path / "index")
     try:
         prepared.prepare()
-        assert opened
-        opened.clear()
+        assert opened and {"text", "section", "subject"} <= set(lengths_read) and "written" in listed
+        opened.clear(), lengths_read.clear(), listed.clear()
         result = search(prepared, "Rusland", page_size=100)
-        assert len({h.letter_id for h in result.hits}) == len(letters) and not opened
+        assert len({h.letter_id for h in result.hits}) == len(letters)
+        assert search(prepared, "Oekrajne").suggestion  # "Bedoelde u Oekraïne?"
+        assert not opened and not lengths_read and "written" not in listed
     finally:
         prepared.close()
 
