@@ -47,6 +47,31 @@ class TermFilter:
 ACRONYMS_FROM_NAMES = True
 
 
+# A long form that few letters give for an abbreviation, beside one that many give, is left out:
+# the same abbreviation defined once in passing with other words before it ("gezond
+# Vreemdelingenzaken (DVZ)" in one letter, "Dienst Vreemdelingenzaken (DVZ)" in 1,620) would
+# otherwise make every way of writing the abbreviation search them all, each as a phrase.
+ABBREVIATION_SHARE = 0.2  # of the letters that give its commonest long form (same terms)
+
+
+def attested_abbreviations(snapshot: Snapshot) -> list[tuple[str, str]]:
+    """(abbreviation, long form) as the letters define them, in order, without the long forms
+    that fewer than ABBREVIATION_SHARE as many letters give as the abbreviation's commonest
+    (long forms with the same terms count together, "Dienst" and "dienst" alike). An
+    abbreviation defined once keeps what it was defined as."""
+    defined = [(decode_abbreviation(term), letters)
+               for term, letters in sorted(snapshot.frequencies_starting("abbreviations", "").items())]
+    per_form: dict[tuple[str, tuple[str, ...]], int] = {}
+    for (abbreviation, long_form), letters in defined:
+        key = (abbreviation, tuple(analyze(long_form, mode="query")))
+        per_form[key] = per_form.get(key, 0) + letters
+    most: dict[str, int] = {}
+    for (abbreviation, _), letters in per_form.items():
+        most[abbreviation] = max(most.get(abbreviation, 0), letters)
+    return [(abbreviation, long_form) for (abbreviation, long_form), _ in defined
+            if per_form[(abbreviation, tuple(analyze(long_form, mode="query")))] >= ABBREVIATION_SHARE * most[abbreviation]]
+
+
 def acronyms_from_names(snapshot: Snapshot, defined: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """(acronym, name) for each acronym the letters use but never define, whose initials only one
     name in the letters has ("NRR": the NAVO-Rusland Raad)."""
@@ -105,7 +130,7 @@ class IndexState:
                                .get("ministries_by_slug", {}).get(slug, slug)
                                for slug in self.by_term["ministries"]}
         self._dossier_titles: dict[str, str | None] = {}
-        self.abbreviations = [decode_abbreviation(t) for t in snapshot.terms("abbreviations")]
+        self.abbreviations = attested_abbreviations(snapshot)
         self.acronyms = acronyms_from_names(snapshot, self.abbreviations) if ACRONYMS_FROM_NAMES else []
         self.expander = _expander(synonyms, tuple(self.abbreviations + self.acronyms), taxonomy)
         self.taxonomy = taxonomy

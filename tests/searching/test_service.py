@@ -366,3 +366,36 @@ def test_marking_words_only_agrees_with_the_general_marking_over_the_seed_letter
         marked = [match_spans(text, Marks(wanted)) for text in texts]
         assert marked == [match_spans(text, Marks(wanted, never)) for text in texts]
         assert sum(map(len, marked)) > 10
+
+
+def test_a_long_form_that_few_letters_give_for_an_abbreviation_is_no_way_of_writing_it(tmp_path):
+    """Six letters define DVZ as the Dienst Vreemdelingenzaken; one, in passing, with another
+    word before it. Searching the Dienst finds the letters that write it or DVZ, not a letter
+    that only writes that other long form; an abbreviation only one letter defines keeps its
+    long form (the IND)."""
+    from indexer.searching import SearchService
+    from indexer.store import update_index
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    head = "Aan de Voorzitter van de Tweede Kamer der Staten-Generaal\n\nDen Haag, {d} maart 2023\n\n"
+    for n in range(6):
+        (corpus / f"dienst-{n}.txt").write_text(head.format(d=n + 1) + f"De Dienst Vreemdelingenzaken (DVZ) "
+                                                 f"behandelde dit jaar {n + 7} dossiers over gezinshereniging.\n")
+    (corpus / "terloops.txt").write_text(head.format(d=9) + "Het drastisch Vreemdelingenzaken (DVZ) kwam ter sprake "
+                                         "in het overleg over de begroting.\n")
+    (corpus / "ind.txt").write_text(head.format(d=10) + "De Immigratie- en Naturalisatiedienst (IND) "
+                                    "beslist over de aanvragen.\n")
+    (corpus / "afkorting.txt").write_text(head.format(d=11) + "Volgens de DVZ is de wachttijd korter geworden.\n")
+    (corpus / "los.txt").write_text(head.format(d=12) + "Het drastisch Vreemdelingenzaken werd niet genoemd.\n")
+    update_index(tmp_path / "index", corpus)
+    service = SearchService(tmp_path / "index")
+    try:
+        with service.store.snapshot() as snapshot:
+            defined = service._index_state(snapshot).abbreviations
+        assert ("DVZ", "Dienst Vreemdelingenzaken") in defined and ("IND", "Immigratie- en Naturalisatiedienst") in defined
+        assert not [long for abbr, long in defined if abbr == "DVZ" and long != "Dienst Vreemdelingenzaken"]
+        found = {h.letter_id for h in search(service, '"Dienst Vreemdelingenzaken"', page_size=20).hits}
+        assert found == {f"dienst-{n}" for n in range(6)} | {"afkorting", "terloops"}
+    finally:
+        service.close()
