@@ -165,7 +165,7 @@ def proc_status(pid: int) -> dict[str, int]:
 
 
 class Server:
-    """`brieven serve` on a free port, as a subprocess, queried over one keep-alive connection.
+    """`brieven serve` on a free port, as a subprocess, queried over one connection, kept alive while the server keeps it.
     `workers`: its processes (None: brieven's default, one per core); `options`: more of its
     options (`--access-log FILE`)."""
 

@@ -243,7 +243,7 @@ def benchmark(args: argparse.Namespace) -> dict:
                 "warmup_searches": args.warmup,
                 "page_size": 10,
                 "what": "GET /api/search, page 1 with highlighted snippets and facet counts over all "
-                        "hits, one keep-alive connection, times from request sent to body read",
+                        "hits, one client connection (with several workers the server closes it after each answer), times from request sent to body read",
                 **http,
             }
             figures["server"] = {
