@@ -49,12 +49,18 @@ def answering_pids(log: Path, marker: str) -> dict[str, int]:
     return found
 
 
-def test_two_workers_answer_see_a_new_letter_and_speak_dutch(tmp_path):
+def three_seeds_indexed(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """A corpus of three seed letters and its index (`brieven index`), and where an access log goes."""
     corpus, index, log = tmp_path / "corpus", tmp_path / "index", tmp_path / "access.log"
     corpus.mkdir()
     for seed in SEEDS[:3]:
         shutil.copy(seed, corpus / seed.name)
     assert subprocess.run(cli(index, corpus, "index"), env=cli_env(), capture_output=True).returncode == 0
+    return corpus, index, log
+
+
+def test_two_workers_answer_see_a_new_letter_and_speak_dutch(tmp_path):
+    corpus, index, log = three_seeds_indexed(tmp_path)
     with Server(index, corpus, workers=2, options=("--access-log", str(log))) as server:
         workers = process_tree(server.proc.pid)[1:]
         assert len(workers) == 2  # the main process supervises two workers
@@ -116,11 +122,7 @@ def test_two_workers_share_the_requests_of_clients_that_keep_their_connection(tm
     after each answer, so that each request goes to a worker that is free: 6 clients sending
     at once have their requests answered by both workers, about equally. One worker keeps
     connections alive."""
-    corpus, index, log = tmp_path / "corpus", tmp_path / "index", tmp_path / "access.log"
-    corpus.mkdir()
-    for seed in SEEDS[:3]:
-        shutil.copy(seed, corpus / seed.name)
-    assert subprocess.run(cli(index, corpus, "index"), env=cli_env(), capture_output=True).returncode == 0
+    corpus, index, log = three_seeds_indexed(tmp_path)
     with Server(index, corpus, workers=2, options=("--access-log", str(log))) as server:
         workers = process_tree(server.proc.pid)[1:]
         closing: list[str | None] = []
