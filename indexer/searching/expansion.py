@@ -77,5 +77,28 @@ class Expander:
         return self._topics.get(term, set())
 
 
+# A long form that few letters give for an abbreviation, beside one that many give, is left out:
+# the same abbreviation defined once in passing with other words before it ("dossier
+# Vreemdelingenzaken (DVZ)" in one letter, "Dienst Vreemdelingenzaken" in 1,620) would otherwise
+# make every way of writing the abbreviation search them all, each as a phrase.
+ABBREVIATION_SHARE = 0.2  # of the letters that give its commonest long form (same terms)
+
+
+def attested(definitions: Iterable[tuple[str, str, int]]) -> list[tuple[str, str]]:
+    """(abbreviation, long form) of the definitions (abbreviation, long form, letters that give
+    it), in their order, without the long forms that fewer than ABBREVIATION_SHARE as many
+    letters give as the abbreviation's commonest (long forms with the same terms count
+    together, "Dienst" and "dienst" alike). An abbreviation defined once keeps its long form."""
+    defined = [(abbreviation, long_form, _terms(long_form), letters) for abbreviation, long_form, letters in definitions]
+    per_form: dict[tuple[str, Terms], int] = {}
+    for abbreviation, _, terms, letters in defined:
+        per_form[(abbreviation, terms)] = per_form.get((abbreviation, terms), 0) + letters
+    most: dict[str, int] = {}
+    for (abbreviation, _), letters in per_form.items():
+        most[abbreviation] = max(most.get(abbreviation, 0), letters)
+    return [(abbreviation, long_form) for abbreviation, long_form, terms, _ in defined
+            if per_form[(abbreviation, terms)] >= ABBREVIATION_SHARE * most[abbreviation]]
+
+
 def _terms(text: str) -> Terms:
     return tuple(analyze(text, mode="query"))

@@ -22,7 +22,7 @@ import numpy as np
 
 from indexer.analysis import Taxonomy, analyze, spelling_key
 from indexer.reading import ministry_slug, parse_dossier
-from indexer.searching.expansion import Expander
+from indexer.searching.expansion import Expander, attested
 from indexer.searching.query import Filters
 from indexer.searching.letter_evidence import LetterParagraphs
 from indexer.searching.results import FacetValue
@@ -47,29 +47,11 @@ class TermFilter:
 ACRONYMS_FROM_NAMES = True
 
 
-# A long form that few letters give for an abbreviation, beside one that many give, is left out:
-# the same abbreviation defined once in passing with other words before it ("gezond
-# Vreemdelingenzaken (DVZ)" in one letter, "Dienst Vreemdelingenzaken (DVZ)" in 1,620) would
-# otherwise make every way of writing the abbreviation search them all, each as a phrase.
-ABBREVIATION_SHARE = 0.2  # of the letters that give its commonest long form (same terms)
-
-
 def attested_abbreviations(snapshot: Snapshot) -> list[tuple[str, str]]:
-    """(abbreviation, long form) as the letters define them, in order, without the long forms
-    that fewer than ABBREVIATION_SHARE as many letters give as the abbreviation's commonest
-    (long forms with the same terms count together, "Dienst" and "dienst" alike). An
-    abbreviation defined once keeps what it was defined as."""
-    defined = [(decode_abbreviation(term), letters)
-               for term, letters in sorted(snapshot.frequencies_starting("abbreviations", "").items())]
-    per_form: dict[tuple[str, tuple[str, ...]], int] = {}
-    for (abbreviation, long_form), letters in defined:
-        key = (abbreviation, tuple(analyze(long_form, mode="query")))
-        per_form[key] = per_form.get(key, 0) + letters
-    most: dict[str, int] = {}
-    for (abbreviation, _), letters in per_form.items():
-        most[abbreviation] = max(most.get(abbreviation, 0), letters)
-    return [(abbreviation, long_form) for (abbreviation, long_form), _ in defined
-            if per_form[(abbreviation, tuple(analyze(long_form, mode="query")))] >= ABBREVIATION_SHARE * most[abbreviation]]
+    """(abbreviation, long form) as the letters define them, in order, without those defined
+    in passing (expansion.attested); each definition counted in letters."""
+    return attested((*decode_abbreviation(term), letters)
+                    for term, letters in sorted(snapshot.frequencies_starting("abbreviations", "").items()))
 
 
 def acronyms_from_names(snapshot: Snapshot, defined: list[tuple[str, str]]) -> list[tuple[str, str]]:

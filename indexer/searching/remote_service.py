@@ -29,7 +29,7 @@ from indexer.reading import Kind, Signatory, parse_dossier
 from indexer.searching import query as ql
 from indexer.searching.budget import SEARCH_SECONDS, Budget, deadline_notice
 from indexer.searching.completion import COMPLETIONS, Completion, Completions, LatestCompletions
-from indexer.searching.expansion import Expander, synonym_groups
+from indexer.searching.expansion import Expander, attested, synonym_groups
 from indexer.searching.filters import merge_filters, term_filters
 from indexer.searching.grouping import HITS_PER_LETTER
 from indexer.searching.index_state import DOSSIER_FACET_SIZE, IndexState
@@ -96,7 +96,9 @@ class OpenSearchService:
             response = self._search({"size": 0, "track_total_hits": True, "aggs": aggs})
             buckets = {f: {b["key"]: b["doc_count"] for b in response["aggregations"][f]["buckets"]} for f in fields}
             # in the order of the terms, as the embedded index lists them
-            abbreviations = [tuple(term.split("\t", 1)) for term in sorted(buckets["abbreviations"]) if "\t" in term]
+            # without long forms defined in passing (expansion.attested): the buckets count letters
+            abbreviations = attested((*term.split("\t", 1), letters)
+                                     for term, letters in sorted(buckets["abbreviations"].items()) if "\t" in term)
             expander = Expander(self.synonyms, abbreviations, self.taxonomy)
             current = RemoteState(key, buckets, expander, response["hits"]["total"]["value"])
             current.abbreviations = abbreviations

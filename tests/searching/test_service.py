@@ -399,3 +399,16 @@ def test_a_long_form_that_few_letters_give_for_an_abbreviation_is_no_way_of_writ
         assert found == {f"dienst-{n}" for n in range(6)} | {"afkorting", "terloops"}
     finally:
         service.close()
+
+
+def test_the_long_forms_an_abbreviation_keeps():
+    """The rule both backends apply to the definitions the letters give (expansion.attested):
+    a long form given by fewer than a fifth as many letters as the commonest is left out;
+    spellings with the same terms count together; one definition is kept."""
+    from indexer.searching.expansion import attested
+
+    defined = [("DVZ", "dienst Vreemdelingenzaken", 12), ("DVZ", "Dienst Vreemdelingenzaken", 3),
+               ("DVZ", "dossier Vreemdelingenzaken", 2), ("DVZ", "Directie Vreemdelingenzaken", 4),
+               ("IND", "Immigratie- en Naturalisatiedienst", 1)]
+    assert attested(defined) == [("DVZ", "dienst Vreemdelingenzaken"), ("DVZ", "Dienst Vreemdelingenzaken"),
+                                 ("DVZ", "Directie Vreemdelingenzaken"), ("IND", "Immigratie- en Naturalisatiedienst")]
