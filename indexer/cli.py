@@ -352,13 +352,16 @@ def serve(settings: Settings, host: str, port: int, debug: bool, base_url: str |
     """
     from search_ui import create_app
     from search_ui.serve import serve as run_server
-    from search_ui.service import analyse_common_words, prepare
+    from indexer.analysis import analyse_common_words
+    from search_ui.service import prepare
 
     settings = settings.with_base_url(base_url)
     app = create_app({"INDEX_DIR": settings.index_dir, "PAGE_SIZE": settings.page_size,
                       "BASE_URL": settings.base_url,
                       "OPENSEARCH": settings.opensearch() if settings.backend == "opensearch" else None})
-    analyse_common_words()  # once, before the workers are forked: they share it
+    # the first searches' highlights need the common words analysed: once, before the workers
+    # are forked (they share it)
+    analyse_common_words()
     # it says where it listens, once
     run_server(app, host=host, port=port, debug=debug, workers=workers, access_log=access_log, warm=prepare)
 

@@ -36,14 +36,6 @@ def page_size() -> int:
     return int(current_app.config["PAGE_SIZE"])
 
 
-def analyse_common_words() -> None:
-    """Before a server forks its workers: the analysis of the most common Dutch words, which
-    the first searches' highlights would otherwise work out word by word (the workers share it)."""
-    from indexer.analysis import analyse_common_words as analyse
-
-    analyse()
-
-
 def prepare(app: Flask) -> None:
     """Open the app's index and read what every search needs, before the first request (each
     server process does this for itself). What it read lives as long as the process, so it is

@@ -119,7 +119,7 @@ class IndexState:
         self._order: np.ndarray | None = None  # see letter_order
         self._letters: np.ndarray | None = None  # see letters
         self._letter_paragraphs: LetterParagraphs | None = None  # see letter_paragraphs
-        self._letter_topic_rows: ValueRows | None = None  # each letter's topics (letter_topic_counts)
+        self._letter_topic_rows: ValueRows | None = None  # see letter_topic_rows
         self._letters_in_order = False  # whether the letter numbers never go down (see letters)
         self._written: dict[str, tuple[str, int]] | None = None  # see written
 
@@ -196,7 +196,7 @@ class IndexState:
         the written forms of words, which the first spelling suggestion needs (0.6 s at
         1,000,000 paragraphs on a slow day: one user's search would have waited for it)."""
         self.letter_paragraphs(snapshot)
-        self.letter_topic_counts(snapshot, _NONE)
+        self.letter_topic_rows(snapshot)
         self.written(snapshot)
 
     def letter_topic_counts(self, snapshot: Snapshot, hits: np.ndarray) -> dict[str, int]:
@@ -208,11 +208,16 @@ class IndexState:
             matched = found[np.concatenate(([True], found[1:] != found[:-1]))] if len(found) else found
         else:
             matched = np.unique(found)
+        return self.letter_topic_rows(snapshot).counts(matched)
+
+    def letter_topic_rows(self, snapshot: Snapshot) -> ValueRows:
+        """Each letter's topics as a row of codes, worked out once per index state."""
         if self._letter_topic_rows is None:
+            letter_of = self.letters(snapshot)
             count = int(letter_of.max()) + 1 if len(letter_of) else 0
             self._letter_topic_rows = ValueRows(count, {slug: np.sort(letter_of[docs])
                                                         for slug, docs in self.by_letter_topic.items()})
-        return self._letter_topic_rows.counts(matched)
+        return self._letter_topic_rows
 
     @staticmethod
     def topic_facet(taxonomy: Taxonomy, chosen: tuple[str, ...], counts: dict[str, int]) -> list[FacetValue]:
