@@ -11,9 +11,12 @@ every search needs before it takes its first request.
 With several workers, each answer closes its connection, so that every request is taken by a
 worker that is free at that moment: a kept-alive connection stays with the worker that took it,
 and 20 clients on kept-alive connections left one worker with twice the other's share (the
-last requests then waited on one core while the other idled). A worker busy with a search is
-slow to accept (its accepting thread waits for the GIL), so the free one takes the connection.
-One worker keeps connections alive: there is nothing to balance.
+last requests then waited on one core while the other idled). And each worker takes at most
+CONNECTIONS_PER_WORKER connections at a time: the others wait in the listening socket's queue,
+which the workers share, for the first worker that has room, in the order they came. Without the
+bound, a busy worker still took whatever reached it, and a request could wait behind a dozen in
+one worker while the other had two. One worker keeps connections alive and takes any number of
+them (idle kept-alive connections must not use up its room): there is nothing to balance.
 
 Where gunicorn cannot run (no fork: Windows) waitress serves in one process.
 """
@@ -34,6 +37,11 @@ DEFAULT_PORT = 5000
 # costly requests hold a few threads for at most that long; with more threads than that, an
 # ordinary search does not wait behind them (benchmarks/hostile.py measures it).
 SERVER_THREADS = 8
+# With several workers, the connections each takes at a time, each with a thread of its own (see
+# the module's docstring). At 100,000 paragraphs, 20 clients on two workers: p95 260-330 ms
+# unbounded, 150-255 ms with 2 to 4 (benchmarks/load_compare.py). Four leave room for a slow
+# client beside the searches (gunicorn gives a connection that sends nothing 5 s).
+CONNECTIONS_PER_WORKER = 4
 # A client that sends part of a request (or stops reading an answer) for this long loses its
 # connection: a thread is given to a connection once its first bytes arrive, and a client that
 # then stalls must not hold it (gunicorn leaves that to a proxy in front; the socket does it here).
@@ -128,8 +136,8 @@ def _warm_up(worker, warm: Callable[[Flask], None]) -> None:
 def _run_gunicorn(app: Flask, host: str, port: int, workers: int, access_log: str | None,
                   warm: Callable[[Flask], None] | None) -> None:
     """gunicorn's arbiter over the app already made, until stopped. The workers share one
-    listening socket and, when there are several, close each connection after its answer (see
-    the module's docstring)."""
+    listening socket and, when there are several, close each connection after its answer and
+    take a few connections at a time (see the module's docstring)."""
     from gunicorn.app.base import BaseApplication
 
     def post_fork(arbiter, worker) -> None:
@@ -141,7 +149,8 @@ def _run_gunicorn(app: Flask, host: str, port: int, workers: int, access_log: st
         "post_fork": post_fork,
         "workers": workers,
         "worker_class": "gthread",
-        "threads": SERVER_THREADS,
+        "threads": SERVER_THREADS if workers == 1 else CONNECTIONS_PER_WORKER,
+        "worker_connections": 1000 if workers == 1 else CONNECTIONS_PER_WORKER,
         "keepalive": KEEPALIVE_SECONDS if workers == 1 else 0,  # 0: close after each answer
         "graceful_timeout": 10,
         "preload_app": True,  # the app is made: the workers share its loaded modules
