@@ -17,19 +17,25 @@ which the workers share, for the first worker that has room, in the order they c
 bound, a busy worker still took whatever reached it, and a request could wait behind a dozen in
 one worker while the other had two. One worker keeps connections alive and takes any number of
 them (idle kept-alive connections must not use up its room): there is nothing to balance.
+Several workers share their answers to repeated requests (a reload, paging back), in a file of
+the server's own, since a repeat may reach either of them (indexer/searching/answers.py).
 
 Where gunicorn cannot run (no fork: Windows) waitress serves in one process.
 """
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import struct
+import tempfile
+from pathlib import Path
 from typing import Callable
 
 from flask import Flask
 
 from indexer.errors import BrievenError
+from search_ui.service import share_answers
 
 DEFAULT_HOST = "127.0.0.1"  # loopback: serving to the network is a deliberate choice
 DEFAULT_PORT = 5000
@@ -86,7 +92,17 @@ def serve(app: Flask, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, debug:
     listener.close()  # the port is free: gunicorn binds it for its workers
     processes = "1 proces" if workers == 1 else f"{workers} processen"
     print(f"{line} ({processes}, Ctrl-C stopt)", flush=True)
-    _run_gunicorn(app, host, port, workers, access_log, warm)
+    if workers == 1:
+        _run_gunicorn(app, host, port, workers, access_log, warm)
+        return
+    # the workers' shared answers to repeated requests, in a directory of this server's own
+    shared, owner = Path(tempfile.mkdtemp(prefix="brieven-antwoorden-")), os.getpid()
+    try:
+        share_answers(app, shared / "answers.sqlite")
+        _run_gunicorn(app, host, port, workers, access_log, warm)
+    finally:
+        if os.getpid() == owner:  # a worker leaves through here too (gunicorn's sys.exit)
+            shutil.rmtree(shared, ignore_errors=True)
 
 
 def _listen(host: str, port: int) -> socket.socket:

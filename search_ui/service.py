@@ -10,7 +10,7 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
-from indexer.searching import SearchService
+from indexer.searching import SearchService, SharedAnswers
 
 EXTENSION_KEY = "brieven.search"
 
@@ -30,6 +30,15 @@ def init_service(app: Flask) -> None:
 
 def get_service() -> SearchService:
     return current_app.extensions[EXTENSION_KEY]
+
+
+def share_answers(app: Flask, path: Path) -> None:
+    """Have the app's search service keep its answers in the file `path`, which the server's
+    other workers share (search_ui/serve.py; indexer/searching/answers.py says why). The
+    OpenSearch backend keeps no answers of its own: the cluster has its request cache."""
+    service = app.extensions[EXTENSION_KEY]
+    if isinstance(service, SearchService):
+        service.answers = SharedAnswers(path)
 
 
 def page_size() -> int:

@@ -4,7 +4,7 @@ The query language (`query`) is parsed into plain data, compiled with the Dutch 
 (`compiler`, `expansion`: synonyms, harvested abbreviations, compound parts, topics) and
 evaluated over arrays of postings (`engine`, with `bm25`, `proximity` and `ranking`); filters,
 facets and date order come from the index state (`index_state`), snippets and suggestions from
-their own modules. `matching` evaluates one request once, within the `budget` every search has
+their own modules; `answers` keeps the answers to repeated requests. `matching` evaluates one request once, within the `budget` every search has
 (a deadline, caps on expansions). `service` is the one entry point: the CLI and the web app call
 it and get `results` back. It reads the index through the store's interface, never Whoosh's
 readers.
@@ -14,7 +14,7 @@ compiled query in OpenSearch's DSL).
 
 Exports: SearchService, OpenSearchService, SearchRequest, Sort, Group, BadParameter, Rule, LetterNotFound, SearchResult, Hit,
 HitStream, LetterHits, FacetValue, Paragraph, LetterView, LetterParagraph, EXPORT_FIELDS, csv_lines,
-xlsx_bytes, export_file_name, Completion, CompletionKind, clean_query,
+xlsx_bytes, export_file_name, Completion, CompletionKind, SharedAnswers, clean_query,
 MAX_QUERY_LENGTH, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, FIRST_YEAR, LAST_YEAR, SEARCH_SECONDS, Limits.
 """
 import importlib
@@ -42,6 +42,7 @@ _LATER = {
     "LetterHits": "results", "LetterParagraph": "results", "LetterView": "results", "Paragraph": "results",
     "SearchResult": "results",
     "LetterNotFound": "service", "SearchService": "service", "OpenSearchService": "remote_service",
+    "SharedAnswers": "answers",
     "Completion": "completion", "CompletionKind": "completion",
 }
 
@@ -59,5 +60,5 @@ __all__ = [
     "csv_lines", "xlsx_bytes", "export_file_name", "clean_query", "MAX_QUERY_LENGTH", "DEFAULT_PAGE_SIZE", "FIRST_YEAR", "LAST_YEAR",
     "MAX_PAGE_SIZE", "BadParameter", "Group", "Rule", "SearchRequest", "Sort", "EXPORT_FIELDS", "FacetValue",
     "Hit", "HitStream", "LetterHits", "LetterParagraph", "LetterView", "Paragraph", "SearchResult", "LetterNotFound",
-    "SearchService", "OpenSearchService", "SEARCH_SECONDS", "Limits", "Completion", "CompletionKind",
+    "SearchService", "OpenSearchService", "SEARCH_SECONDS", "Limits", "Completion", "CompletionKind", "SharedAnswers",
 ]

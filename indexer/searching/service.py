@@ -19,9 +19,7 @@ import contextlib
 import dataclasses
 import functools
 import json
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -32,6 +30,7 @@ from indexer.analysis import Taxonomy, load_taxonomy
 from indexer.errors import BrievenError
 from indexer.reading import Kind, Signatory, parse_dossier
 from indexer.searching import query as ql
+from indexer.searching.answers import Answers, ProcessAnswers
 from indexer.searching.bm25 import BM25
 from indexer.searching.budget import SEARCH_SECONDS, Budget, DeadlinePassed, deadline_notice
 from indexer.searching.compiler import Compiler
@@ -58,7 +57,6 @@ from indexer.searching.snippets import Marks, highlight, snippet
 from indexer.searching.suggestions import SUGGEST_BELOW, suggest
 from indexer.store import Snapshot, Store, WhooshStore
 
-RESULT_CACHE_SIZE = 256  # answered requests kept per service (keyed on the index state too)
 NO_FACETS = {"topic": [], "letter_topic": [], "year": [], "ministry": [], "dossier": []}
 
 
@@ -72,14 +70,14 @@ class SearchService:
 
     def __init__(self, index: Path | Store, taxonomy: Taxonomy | None = None,
                  synonyms: list[list[str]] | None = None, bm25: BM25 = BM25(),
-                 deadline: float = SEARCH_SECONDS):
+                 deadline: float = SEARCH_SECONDS, answers: Answers | None = None):
         self.store: Store = WhooshStore(index) if isinstance(index, (str, Path)) else index
         self.taxonomy = taxonomy or load_taxonomy()
         self.synonyms = synonyms if synonyms is not None else synonym_groups()
         self.bm25 = bm25
         self.deadline = deadline  # seconds a search may take before it stops and says so
-        self._lock = threading.Lock()
-        self._results: OrderedDict[tuple, SearchResult] = OrderedDict()  # least recent first
+        # answers to repeated requests; a server with several workers gives them one to share
+        self.answers: Answers = answers if answers is not None else ProcessAnswers()
         self._state: IndexState | None = None
         self._completions = LatestCompletions(self._completion_source)
 
@@ -106,18 +104,12 @@ class SearchService:
         with self.store.snapshot() as snapshot:
             # one snapshot for the key and the answer, so an answer is cached under its own state
             key = (snapshot.key, request)
-            with self._lock:
-                cached = self._results.get(key)
-                if cached is not None:
-                    self._results.move_to_end(key)
+            cached = self.answers.get(key)
             if cached is not None:
                 return dataclasses.replace(cached, took_ms=(time.perf_counter() - started) * 1000)
             result = self._search(snapshot, request, started)
         if not result.incomplete:
-            with self._lock:
-                self._results[key] = result
-                while len(self._results) > RESULT_CACHE_SIZE:
-                    self._results.popitem(last=False)
+            self.answers.put(key, result)
         return result
 
     def _search(self, snapshot: Snapshot, request: SearchRequest, started: float) -> SearchResult:

@@ -62,7 +62,7 @@ def test_a_compound_said_again_adds_nothing_for_its_modifier_when_switched_on(ex
     # name "Klimaatfonds" four times outranks a paragraph that says klimaat twice
     assert ranked(examples, "klimaat")[:2] == ["klimaat_naam#2", "klimaat_woord#2"]
     monkeypatch.setattr("indexer.searching.bm25.MODIFIER_WEIGHT", 0.0)
-    examples._results.clear()
+    examples.answers.clear()
     # switched on, the name's modifier counts once: the paragraph about klimaat comes first
     assert ranked(examples, "klimaat")[:2] == ["klimaat_woord#2", "klimaat_naam#2"]
 

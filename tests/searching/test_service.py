@@ -192,11 +192,11 @@ def test_date_order_is_the_same_when_worked_out_for_the_whole_index(service, mon
 
     for sort in (Sort.DATE_ASC, Sort.DATE_DESC):
         one_by_one = [(h.letter_id, h.number) for h in search(service, "NAVO", sort=sort, page_size=30).hits]
-        service._results.clear()
+        service.answers.clear()
         monkeypatch.setattr(search_module, "LOOKUP_AT_MOST", 0)
         whole = [(h.letter_id, h.number) for h in search(service, "NAVO", sort=sort, page_size=30).hits]
         monkeypatch.undo()
-        service._results.clear()
+        service.answers.clear()
         assert whole == one_by_one
 
 

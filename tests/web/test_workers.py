@@ -6,11 +6,15 @@ request is read from the access log (`--access-log`: the worker's process id on 
 """
 from __future__ import annotations
 
+import dataclasses
 import http.client
 import json
+import os
+import pickle
 import re
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -157,3 +161,31 @@ def test_two_workers_share_the_requests_of_clients_that_keep_their_connection(tm
         connection.request("GET", "/api/search?q=navo")  # on the same connection
         assert connection.getresponse().status == 200
         connection.close()
+
+
+def test_two_workers_share_their_answers_to_repeated_requests(tmp_path):
+    """A repeated request (a reload, paging back) reaches either worker: both read the answers
+    both keep, in a file of the server's own, which is gone when the server stops."""
+    corpus, index, log = three_seeds_indexed(tmp_path)
+    with Server(index, corpus, workers=2, options=("--access-log", str(log))) as server:
+        workers = process_tree(server.proc.pid)[1:]
+        answers = [json.loads(get(server.port, f"/api/search?q=navo+oekraine&pagina=2&aantal=3&repeat={n}")[1])
+                   for n in range(30)]  # `repeat` is not the search's: the same request each time
+        assert answers[0]["total"] > 0 and len(answers[0]["hits"]) == 3
+        assert all({**a, "took_ms": 0} == {**answers[0], "took_ms": 0} for a in answers)
+        time.sleep(0.5)
+        assert set(answering_pids(log, "repeat").values()) == set(workers)
+        files = {os.readlink(f"/proc/{pid}/fd/{fd}") for pid in workers for fd in os.listdir(f"/proc/{pid}/fd")}
+        shared = [Path(f) for f in files if f.endswith("answers.sqlite")]
+        assert len(shared) == 1 and "brieven-antwoorden-" in shared[0].parent.name, files
+        db = sqlite3.connect(shared[0], isolation_level=None)
+        [(key, kept)] = db.execute("SELECT key, result FROM answers").fetchall()  # one request, kept once
+        # the kept answer, altered in the file, is what both workers now answer
+        db.execute("UPDATE answers SET result = ? WHERE key = ?",
+                   (pickle.dumps(dataclasses.replace(pickle.loads(kept), total=4242)), key))
+        db.close()
+        totals = [json.loads(get(server.port, f"/api/search?q=navo+oekraine&pagina=2&aantal=3&again={n}")[1])["total"]
+                  for n in range(30)]
+        time.sleep(0.5)
+        assert set(totals) == {4242} and set(answering_pids(log, "again").values()) == set(workers)
+    assert not shared[0].parent.exists()
