@@ -92,17 +92,26 @@ def serve(app: Flask, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, debug:
     listener.close()  # the port is free: gunicorn binds it for its workers
     processes = "1 proces" if workers == 1 else f"{workers} processen"
     print(f"{line} ({processes}, Ctrl-C stopt)", flush=True)
-    if workers == 1:
-        _run_gunicorn(app, host, port, workers, access_log, warm)
-        return
-    # the workers' shared answers to repeated requests, in a directory of this server's own
-    shared, owner = Path(tempfile.mkdtemp(prefix="brieven-antwoorden-")), os.getpid()
+    shared, owner = _answers_directory(workers), os.getpid()
     try:
-        share_answers(app, shared / "answers.sqlite")
+        if shared is not None:
+            share_answers(app, shared / "answers.sqlite")
         _run_gunicorn(app, host, port, workers, access_log, warm)
     finally:
-        if os.getpid() == owner:  # a worker leaves through here too (gunicorn's sys.exit)
+        if shared is not None and os.getpid() == owner:  # a worker leaves through here too (gunicorn's sys.exit)
             shutil.rmtree(shared, ignore_errors=True)
+
+
+def _answers_directory(workers: int) -> Path | None:
+    """With several workers, a private directory for their shared answers to repeated requests;
+    None with one (its memory does), or where no temporary directory can be made (then each
+    worker keeps its own)."""
+    if workers == 1:
+        return None
+    try:
+        return Path(tempfile.mkdtemp(prefix="brieven-antwoorden-"))
+    except OSError:
+        return None
 
 
 def _listen(host: str, port: int) -> socket.socket:
