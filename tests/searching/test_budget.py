@@ -139,3 +139,31 @@ def test_a_stream_with_more_hits_than_asked_for_has_only_its_total(service):
         assert stream.total > 3 and not stream.incomplete and list(stream) == []
     with service.hits(SearchRequest('"artikel 5"'), at_most=1000) as stream:
         assert len(list(stream)) == stream.total > 0
+
+
+def test_the_deadline_is_kept_while_the_cpu_clock_is_read_only_now_and_then(monkeypatch):
+    """The thread's CPU clock is a system call: a search checks its budget often, and reads
+    that clock at most once per LOOK_EVERY of wall time, yet stops soon after its deadline."""
+    import time
+
+    from indexer.searching import budget as budget_module
+
+    budget = Budget(seconds=0.02)
+    started = time.thread_time()
+    checks = 0
+    with pytest.raises(budget_module.DeadlinePassed):
+        while True:
+            budget.check()
+            checks += 1
+    used = time.thread_time() - started
+    assert 0.02 <= used < 0.02 + 10 * budget_module.LOOK_EVERY
+
+    reads = []
+    real = time.thread_time
+    monkeypatch.setattr(budget_module.time, "thread_time", lambda: reads.append(1) or real())
+    budget = Budget(seconds=60)
+    began = time.perf_counter()
+    for _ in range(checks):
+        budget.check()
+    assert len(reads) <= 2 + (time.perf_counter() - began) / budget_module.LOOK_EVERY
+    assert len(reads) < checks / 10
