@@ -9,7 +9,7 @@ the index or the web. A new letter format goes here, and nowhere else.
 
 Exports: read_letter, parse_letter, Letter, Paragraph, Kind, Signatory, LetterError; the corpus
 (letter_names, list_corpus, CorpusListing, find_letters, is_letter_name, is_letter_file,
-add_to_corpus, AddReport, CorpusMissing, letter_id, letter_id_of_name, id_problem, file_sha256,
+add_to_corpus, AddReport, CorpusMissing, LetterIds (an id's file, found without listing), letter_id, letter_id_of_name, id_problem, file_sha256,
 SIDECAR_SUFFIX); dates (parse_date, parse_iso_date); how filters name a ministry and a dossier
 (ministry_slug, parse_dossier); a title shortened for display (shorten).
 """
@@ -17,6 +17,7 @@ from indexer.reading.corpus import (
     AddReport,
     CorpusListing,
     CorpusMissing,
+    LetterIds,
     add_to_corpus,
     find_letters,
     is_letter_file,
@@ -44,7 +45,7 @@ from indexer.reading.senders import ministry_slug
 from indexer.reading.titles import shorten
 
 __all__ = [
-    "AddReport", "CorpusListing", "CorpusMissing", "list_corpus", "id_problem", "add_to_corpus", "find_letters", "is_letter_file",
+    "AddReport", "CorpusListing", "CorpusMissing", "LetterIds", "list_corpus", "id_problem", "add_to_corpus", "find_letters", "is_letter_file",
     "is_letter_name", "letter_names", "parse_date", "parse_iso_date", "LETTER_SUFFIXES",
     "SIDECAR_SUFFIX", "Kind", "Letter", "LetterError", "Paragraph", "Signatory", "file_sha256",
     "letter_id", "letter_id_of_name", "parse_letter", "read_letter", "parse_dossier", "ministry_slug", "shorten",

@@ -170,9 +170,13 @@ class LetterIds:
 
     def get(self, lid: str) -> str | None:
         if lid not in self._found:
-            names = [name for name in _names_of_id(lid) if _regular(self.corpus_dir / name)]
+            names = self.files(lid)
             self._found[lid] = min(names) if names else None
         return self._found[lid]
+
+    def files(self, lid: str) -> list[str]:
+        """Every regular file with the id (more than one: the corpus refuses all but the first)."""
+        return [name for name in _names_of_id(lid) if _regular(self.corpus_dir / name)]
 
     def __setitem__(self, lid: str, name: str) -> None:
         self._found[lid] = name

@@ -83,6 +83,7 @@ def update_index(
     lock_timeout: float = LOCK_TIMEOUT,
     parallel: bool = False,
     only: Sequence[str] | None = None,
+    gone: Sequence[str] = (),
 ) -> IndexSummary:
     """Bring the index in line with the corpus: add new letters, replace changed ones, delete
     removed ones. With `rebuild`, or when there is no usable index, build a fresh one; so too
@@ -90,7 +91,9 @@ def update_index(
     a process per core (only in a process without other threads). `only`: the names of the
     corpus files known to be new or changed (what `brieven add` copied): just those are
     indexed, the rest of the corpus is not compared, and the letters are not counted (with
-    300,000 letters, listing, stamping and comparing them all took 3 s of every `add`)."""
+    300,000 letters, listing, stamping and comparing them all took 3 s of every `add`); with
+    it, `gone`: the ids of letters whose files are known to be gone (`brieven watch`), which
+    leave the index in the same commit."""
     started = time.perf_counter()
     taxonomy = taxonomy or load_taxonomy()
     refused: list[tuple[str, str]] = []
@@ -98,7 +101,7 @@ def update_index(
         recover(index_dir)
         procs = PARALLEL_PROCS if parallel else 1
         if only is not None and not rebuild and usable(index_dir):
-            summary = _update_files(index_dir, corpus_dir, only, taxonomy, progress)
+            summary = _update_files(index_dir, corpus_dir, only, taxonomy, progress, gone)
         else:
             listing = list_corpus(corpus_dir)
             names, refused = listing.names, listing.refused
@@ -229,17 +232,21 @@ def _update(index_dir: Path, corpus_dir: Path, names: list[str], taxonomy: Taxon
 
 
 def _update_files(index_dir: Path, corpus_dir: Path, names: Sequence[str], taxonomy: Taxonomy,
-                  progress) -> IndexSummary:
-    """Index these corpus files as new or changed letters; nothing else is looked at."""
+                  progress, gone: Sequence[str] = ()) -> IndexSummary:
+    """Index these corpus files as new or changed letters, and remove the letters `gone`;
+    nothing else is looked at."""
     summary = IndexSummary(letters=None)
     ix = whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME)
     with ix.searcher() as searcher:
-        indexed = {lid for lid in map(letter_id_of_name, names)
+        indexed = {lid for lid in [*map(letter_id_of_name, names), *gone]
                    if searcher.document_number(letter_id=lid) is not None}
     writer = _writer(ix, index_dir)
     try:
         for letter, stamp in _read_all([corpus_dir / name for name in names], summary, progress):
             _put_letter(writer, letter, stamp, letter.id in indexed, summary, taxonomy)
+        for lid in sorted(set(gone) & indexed):
+            writer.delete_by_term("letter_id", lid)
+            summary.removed.append(lid)
         writer.commit(mergetype=merging.no_merge)
     except BaseException:
         writer.cancel()
