@@ -47,6 +47,7 @@ def is_letter_name(name: str) -> bool:
 class CorpusListing:
     names: list[str]  # the letter files to read, sorted
     refused: list[tuple[str, str]]  # (file name, why it is not read and what to do)
+    sidecars: frozenset[str] = frozenset()  # the ids with a sidecar (NAME.meta.json) beside them
 
 
 def find_letters(corpus_dir: Path) -> list[Path]:
@@ -68,11 +69,13 @@ def list_corpus(corpus_dir: Path) -> CorpusListing:
             f"Er is geen corpusmap {corpus_dir}: maak die en zet er brieven (.txt, .pdf) in, "
             "of wijs met --corpus / BRIEVEN_CORPUS de juiste map aan."
         )
-    names, refused = [], []
+    names, refused, sidecars = [], [], set()
     # os.scandir knows file types without a stat per file; names sort faster than Paths
     with os.scandir(corpus_dir) as entries:
         for entry in entries:
             if not is_letter_name(entry.name):
+                if entry.name.endswith(SIDECAR_SUFFIX):
+                    sidecars.add(entry.name[: -len(SIDECAR_SUFFIX)])
                 continue
             if entry.is_symlink():
                 refused.append((entry.name, SYMLINK_REFUSED))
@@ -92,7 +95,7 @@ def list_corpus(corpus_dir: Path) -> CorpusListing:
         else:
             taken[lid] = name
             readable.append(name)
-    return CorpusListing(readable, sorted(refused))
+    return CorpusListing(readable, sorted(refused), frozenset(sidecars))
 
 
 @dataclass

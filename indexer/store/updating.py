@@ -27,7 +27,8 @@ from whoosh.index import LockError
 from whoosh.writing import IndexWriter
 
 from indexer.analysis import Taxonomy, load_taxonomy
-from indexer.reading import Letter, LetterError, file_sha256, letter_id_of_name, list_corpus, read_letter
+from indexer.reading import (SIDECAR_SUFFIX, Letter, LetterError, file_sha256, letter_id_of_name, list_corpus,
+                             read_letter)
 from indexer.store import merging, parallel
 from indexer.store.directory import INDEX_NAME, VERSION_FILE, open_index, recover, swap_in, usable
 from indexer.store.documents import letter_documents, term_text
@@ -108,7 +109,7 @@ def update_index(
             if rebuild or not usable(index_dir):
                 summary = _rebuild(index_dir, [corpus_dir / name for name in names], taxonomy, progress, procs)
             else:
-                summary = _update(index_dir, corpus_dir, names, taxonomy, progress, procs)
+                summary = _update(index_dir, corpus_dir, names, taxonomy, progress, procs, listing.sidecars)
     summary.skipped = sorted(refused + summary.skipped)
     ix = open_index(index_dir)
     with ix.searcher() as searcher:
@@ -177,10 +178,11 @@ def _index_files(writer: IndexWriter, files: Sequence[Path], progress: Progress 
 
 
 def _update(index_dir: Path, corpus_dir: Path, names: list[str], taxonomy: Taxonomy,
-            progress, procs: int) -> IndexSummary:
-    """Index what changed. The corpus is compared by file name and stamp (size, mtime) without
-    making a Path of each of its files: with 30k letters that was a fifth of `brieven add`.
-    When most of it changed, rebuild instead (REBUILD_SHARE)."""
+            progress, procs: int, sidecars: frozenset[str] = frozenset()) -> IndexSummary:
+    """Index what changed. The corpus is compared by file name and stamp (size, mtime; a
+    sidecar's too, for the ids in `sidecars`) without making a Path of each of its files: with
+    30k letters that was a fifth of `brieven add`. When most of it changed, rebuild instead
+    (REBUILD_SHARE)."""
     summary = IndexSummary()
     ix = whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME)
     with ix.searcher() as searcher:
@@ -193,8 +195,12 @@ def _update(index_dir: Path, corpus_dir: Path, names: list[str], taxonomy: Taxon
         present.add(lid)
         try:
             stamp = _stamp(os.stat(os.path.join(folder, name)))
-            unchanged = lid in indexed and (
-                indexed[lid][1] == stamp or indexed[lid][0] == file_sha256(corpus_dir / name))
+            if lid in sidecars:  # looked up only where the listing saw one
+                stamp += _sidecar_stamp(folder, lid)
+            # an untouched letter, or one touched but with the same content, and its sidecar untouched
+            unchanged = lid in indexed and (indexed[lid][1] == stamp or (
+                _sidecar_part(indexed[lid][1]) == _sidecar_part(stamp)
+                and indexed[lid][0] == file_sha256(corpus_dir / name)))
         except OSError as error:
             summary.skipped.append((name, f"cannot be read ({error.strerror})"))
             continue
@@ -353,12 +359,26 @@ def indexed_content(index_dir: Path) -> Iterator[Callable[[str], str | None] | N
 
 
 def file_stamp(path: Path) -> str:
-    """Size and modification time: equal stamps mean an untouched file, so no need to hash it."""
-    return _stamp(path.stat())
+    """Size and modification time of a letter's file, and of its sidecar when it has one
+    ("2048:1701...+96:1701..."): equal stamps mean untouched files, so no need to hash the
+    letter. (An index made before sidecars counted has stamps without the part after "+": its
+    letters with a sidecar are read again once.)"""
+    return _stamp(path.stat()) + _sidecar_stamp(str(path.parent), letter_id_of_name(path.name))
 
 
 def _stamp(st: os.stat_result) -> str:
     return f"{st.st_size}:{st.st_mtime_ns}"
+
+
+def _sidecar_stamp(folder: str, lid: str) -> str:
+    try:
+        return "+" + _stamp(os.lstat(os.path.join(folder, lid + SIDECAR_SUFFIX)))
+    except OSError:
+        return ""
+
+
+def _sidecar_part(stamp: str) -> str:
+    return stamp.partition("+")[2]
 
 
 def _add_letter(writer: IndexWriter, letter: Letter, taxonomy: Taxonomy, stamp: str) -> None:

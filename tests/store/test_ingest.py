@@ -371,6 +371,35 @@ def test_a_touched_but_unchanged_letter_is_not_reindexed(tmp_path):
     assert summary.unchanged == 2 and not summary.changed
 
 
+def test_an_update_reads_a_letter_again_when_only_its_sidecar_changed(tmp_path):
+    """The sidecar is part of the letter: a new title in it alone is indexed by the next
+    update; a letter touched without a change, beside an untouched sidecar, is not read again."""
+    import json
+
+    corpus = make_corpus(tmp_path / "corpus", SEEDS[:2])
+    sidecar = corpus / f"{SEEDS[0].stem}.meta.json"
+    sidecar.write_text(json.dumps({"title": "Eerste titel"}), encoding="utf-8")
+    index = tmp_path / "index"
+    update_index(index, corpus)
+
+    def titles() -> set[str]:
+        return {h.title for h in SearchService(index).search(SearchRequest("", page_size=100)).hits
+                if h.letter_id == SEEDS[0].stem}
+
+    assert titles() == {"Eerste titel"}
+    sidecar.write_text(json.dumps({"title": "Tweede titel"}), encoding="utf-8")
+    os.utime(sidecar, ns=(time.time_ns(), time.time_ns() + 10**9))  # a later edit, whatever the clock's grain
+    summary = update_index(index, corpus)
+    assert summary.changed == [SEEDS[0].stem] and summary.unchanged == 1
+    assert titles() == {"Tweede titel"}
+
+    os.utime(corpus / SEEDS[0].name, ns=(time.time_ns(), time.time_ns() + 2 * 10**9))
+    assert update_index(index, corpus).unchanged == 2
+    sidecar.unlink()
+    summary = update_index(index, corpus)
+    assert summary.changed == [SEEDS[0].stem] and titles() != {"Tweede titel"}
+
+
 def _many_letters(corpus: Path, first: int, count: int) -> None:
     """`count` short letters, each with a word of its own (zeekwal<n>)."""
     for n in range(first, first + count):
