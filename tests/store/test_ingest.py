@@ -173,6 +173,19 @@ def test_add_to_an_index_looks_up_duplicates_there_and_indexes_only_its_own_lett
     assert not (corpus / clash.name).exists()
 
 
+def wait_for(condition, seconds: float = 20) -> bool:
+    """Poll `condition` (an error counts as not yet: the index may be mid-swap) until it holds."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if condition():
+                return True
+        except Exception:
+            pass
+        time.sleep(0.1)
+    return False
+
+
 def test_watch_indexes_arrivals_changes_and_removals(tmp_path):
     corpus = make_corpus(tmp_path / "corpus", SEEDS[:1])
     index = tmp_path / "index"
@@ -183,18 +196,6 @@ def test_watch_indexes_arrivals_changes_and_removals(tmp_path):
                               kwargs={"debounce": 0.3}, daemon=True)
     thread.start()
     service = SearchService(index)
-
-    def wait_for(condition, seconds=20):
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            try:
-                if condition():
-                    return True
-            except Exception:
-                pass
-            time.sleep(0.1)
-        return False
-
     try:
         assert wait_for(lambda: service.search(SearchRequest("NAVO")).total > 0)
         (corpus / "005_noordpool.txt").write_text(NEW_LETTER, encoding="utf-8")
@@ -232,17 +233,6 @@ def test_watch_indexes_the_letters_it_is_told_of_without_comparing_the_corpus(tm
 
     def titles(query: str) -> set[str]:
         return {hit.title for hit in service.search(SearchRequest(query)).hits}
-
-    def wait_for(condition, seconds=20) -> bool:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            try:
-                if condition():
-                    return True
-            except Exception:
-                pass
-            time.sleep(0.1)
-        return False
 
     try:
         assert wait_for(lambda: service.search(SearchRequest("NAVO")).total > 0)
