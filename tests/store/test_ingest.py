@@ -1,4 +1,5 @@
 """New letters arriving: incremental updates, `add`, `watch`, two indexers, and kill -9."""
+import contextlib
 import os
 import random
 import shutil
@@ -8,6 +9,7 @@ import sys
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -186,26 +188,34 @@ def wait_for(condition, seconds: float = 20) -> bool:
     return False
 
 
-def test_watch_indexes_arrivals_changes_and_removals(tmp_path):
-    corpus = make_corpus(tmp_path / "corpus", SEEDS[:1])
-    index = tmp_path / "index"
+@contextlib.contextmanager
+def watching(corpus: Path, index: Path) -> Iterator[tuple[list, list]]:
+    """`watch` running in a thread (a short quiet time): its summaries and errors, as they come;
+    stopped on leaving, and checked to have stopped."""
     from indexer.store import watch
 
     summaries, errors, stop = [], [], threading.Event()
     thread = threading.Thread(target=watch, args=(corpus, index, summaries.append, errors.append, stop),
                               kwargs={"debounce": 0.3}, daemon=True)
     thread.start()
-    service = SearchService(index)
     try:
+        yield summaries, errors
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+    assert not thread.is_alive(), "watch stops when asked"
+
+
+def test_watch_indexes_arrivals_changes_and_removals(tmp_path):
+    corpus = make_corpus(tmp_path / "corpus", SEEDS[:1])
+    index = tmp_path / "index"
+    service = SearchService(index)
+    with watching(corpus, index) as (summaries, errors):
         assert wait_for(lambda: service.search(SearchRequest("NAVO")).total > 0)
         (corpus / "005_noordpool.txt").write_text(NEW_LETTER, encoding="utf-8")
         assert wait_for(lambda: service.search(SearchRequest("Spitsbergen")).total == 1)
         (corpus / "005_noordpool.txt").unlink()
         assert wait_for(lambda: service.search(SearchRequest("Spitsbergen")).total == 0)
-    finally:
-        stop.set()
-        thread.join(timeout=10)
-    assert not thread.is_alive(), "watch stops when asked"
     assert errors == []
     assert any(s.added == ["005_noordpool"] for s in summaries)
     assert any(s.removed == ["005_noordpool"] for s in summaries)
@@ -218,23 +228,18 @@ def test_watch_indexes_the_letters_it_is_told_of_without_comparing_the_corpus(tm
     import json
 
     import indexer.store.updating as updating
-    from indexer.store import watch
 
     listings = []
     real_listing = updating.list_corpus
     monkeypatch.setattr(updating, "list_corpus", lambda corpus: listings.append(corpus) or real_listing(corpus))
     corpus = make_corpus(tmp_path / "corpus", SEEDS[:2])
     index = tmp_path / "index"
-    summaries, errors, stop = [], [], threading.Event()
-    thread = threading.Thread(target=watch, args=(corpus, index, summaries.append, errors.append, stop),
-                              kwargs={"debounce": 0.3}, daemon=True)
-    thread.start()
     service = SearchService(index)
 
     def titles(query: str) -> set[str]:
         return {hit.title for hit in service.search(SearchRequest(query)).hits}
 
-    try:
+    with watching(corpus, index) as (summaries, errors):
         assert wait_for(lambda: service.search(SearchRequest("NAVO")).total > 0)
         (corpus / "005_noordpool.meta.json").write_text(json.dumps({"title": "Verslag Noordpool"}), encoding="utf-8")
         (corpus / "005_noordpool.txt").write_text(NEW_LETTER, encoding="utf-8")
@@ -246,9 +251,6 @@ def test_watch_indexes_the_letters_it_is_told_of_without_comparing_the_corpus(tm
         assert wait_for(lambda: {h.letter_id for h in service.search(SearchRequest("Spitsbergen")).hits} == {"006_arctis"})
         (corpus / SEEDS[0].name).unlink()
         assert wait_for(lambda: sorted(service.letter_ids()) == sorted(["006_arctis", SEEDS[1].stem]))
-    finally:
-        stop.set()
-        thread.join(timeout=10)
     assert errors == []
     assert len(listings) == 1, "only the first update, catching up, lists the corpus"
     assert any(s.added == ["005_noordpool"] for s in summaries)
