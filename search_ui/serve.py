@@ -39,9 +39,10 @@ from search_ui.service import share_answers
 
 DEFAULT_HOST = "127.0.0.1"  # loopback: serving to the network is a deliberate choice
 DEFAULT_PORT = 5000
-# Threads answering requests in each worker. Each search stops at its deadline (2 s), so a few
-# costly requests hold a few threads for at most that long; with more threads than that, an
-# ordinary search does not wait behind them (benchmarks/hostile.py measures it).
+# Threads answering requests in a single worker (several workers: CONNECTIONS_PER_WORKER each).
+# Each search stops at its deadline (2 s), so a few costly requests hold a few threads for at
+# most that long; with more threads than that, an ordinary search does not wait behind them
+# (benchmarks/hostile.py measures it).
 SERVER_THREADS = 8
 # With several workers, the connections each takes at a time, each with a thread of its own (see
 # the module's docstring). At 100,000 paragraphs, 20 clients on two workers: p95 260-330 ms
@@ -102,16 +103,38 @@ def serve(app: Flask, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, debug:
             shutil.rmtree(shared, ignore_errors=True)
 
 
+ANSWERS_PREFIX = "brieven-antwoorden-"
+
+
 def _answers_directory(workers: int) -> Path | None:
-    """With several workers, a private directory for their shared answers to repeated requests;
-    None with one (its memory does), or where no temporary directory can be made (then each
-    worker keeps its own)."""
+    """With several workers, a private directory for their shared answers to repeated requests
+    (named with this process's id); None with one (its memory does), or where no temporary
+    directory can be made (then each worker keeps its own). A server that was killed leaves its
+    directory behind: those of servers no longer running are removed here."""
     if workers == 1:
         return None
+    _remove_stale_answers(Path(tempfile.gettempdir()))
     try:
-        return Path(tempfile.mkdtemp(prefix="brieven-antwoorden-"))
+        return Path(tempfile.mkdtemp(prefix=f"{ANSWERS_PREFIX}{os.getpid()}-"))
     except OSError:
         return None
+
+
+def _remove_stale_answers(temp: Path) -> None:
+    try:
+        found = list(temp.glob(f"{ANSWERS_PREFIX}*-*"))
+    except OSError:
+        return
+    for directory in found:
+        pid = directory.name[len(ANSWERS_PREFIX):].split("-", 1)[0]
+        try:
+            if not pid.isdigit() or directory.stat().st_uid != os.getuid():
+                continue
+            os.kill(int(pid), 0)  # still running (or another user's process): leave it
+        except ProcessLookupError:
+            shutil.rmtree(directory, ignore_errors=True)
+        except OSError:
+            continue
 
 
 def _listen(host: str, port: int) -> socket.socket:

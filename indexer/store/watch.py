@@ -23,6 +23,11 @@ from indexer.store.locking import IndexBusy
 from indexer.store.updating import IndexSummary, update_index
 
 DEBOUNCE_SECONDS = 1.0
+# The whole corpus is compared this often, and this long after an update that failed: file
+# events can be lost (inotify's queue overflows silently for a watch like this one), and a
+# letter they named once is not named again.
+COMPARE_ALL_SECONDS = 600.0
+RETRY_SECONDS = 30.0
 # More changed names than this at once: compare the whole corpus instead (it may rebuild, and
 # it is then as fast as looking up each name)
 NAMED_AT_MOST = 1000
@@ -81,7 +86,7 @@ def _named_update(corpus_dir: Path, names: set[str]) -> tuple[list[str], list[st
     corpus = LetterIds(corpus_dir)
     for lid in sorted(ids):
         files = corpus.files(lid)
-        if len(files) > 1:
+        if len(files) > 1 or any(id_problem(name) for name in files):  # a sidecar's letter too
             return None
         if files:
             letters.append(files[0])
@@ -106,19 +111,21 @@ def watch(
     debounce: float = DEBOUNCE_SECONDS,
     update: Callable[[], IndexSummary] | None = None,
 ) -> None:
-    """Update the index now, then after every quiet burst of changes, until `stop` is set (or
-    KeyboardInterrupt). Errors of one update are reported and the watch goes on. `update`: how
-    to update another backend's index (default: the embedded index in `index_dir`, whose
-    updates look only at the letters the changes named)."""
-    if update is None:
-        def update(names: set[str] | None = None) -> IndexSummary:
-            named = _named_update(corpus_dir, names) if names is not None else None
-            if named is None:
-                return update_index(index_dir, corpus_dir)
-            return update_index(index_dir, corpus_dir, only=named[0], gone=named[1])
-    else:
-        whole = update
-        update = lambda names=None: whole()  # noqa: E731  (another backend compares it all)
+    """Update the index now, then after every quiet burst of changes (the embedded index: only
+    the letters the changes named), and compare the whole corpus every COMPARE_ALL_SECONDS,
+    until `stop` is set (or KeyboardInterrupt). Errors of one update are reported, the whole
+    corpus is compared RETRY_SECONDS later, and the watch goes on. `update`: how to update
+    another backend's index (it compares the whole corpus each time)."""
+    def embedded(names: set[str] | None) -> IndexSummary:
+        named = _named_update(corpus_dir, names) if names is not None else None
+        if named is None:
+            return update_index(index_dir, corpus_dir)
+        return update_index(index_dir, corpus_dir, only=named[0], gone=named[1])
+
+    def other(names: set[str] | None) -> IndexSummary:
+        return update()  # another backend's update compares the whole corpus
+
+    run = embedded if update is None else other
     from watchdog.observers import Observer
 
     stop = stop or threading.Event()
@@ -127,22 +134,21 @@ def watch(
     observer.schedule(changes, str(corpus_dir), recursive=False)
     observer.start()
     try:
-        pending = True  # catch up with whatever changed while nobody was watching
-        behind = False  # an update failed: the next one compares the whole corpus
+        compare_all_at = time.monotonic()  # now: catch up with what changed while nobody watched
         while not stop.is_set():
             names = changes.take_if_quiet(debounce)
-            if pending or names is not None:
-                whole = pending or behind
-                pending = behind = False
+            compare_all = time.monotonic() >= compare_all_at
+            if compare_all or names is not None:
+                if compare_all:
+                    compare_all_at = time.monotonic() + COMPARE_ALL_SECONDS
                 try:
-                    report(update(None if whole else names))
-                except IndexBusy as error:
+                    report(run(None if compare_all else names))
+                except IndexBusy as error:  # someone else is indexing: try again shortly
                     on_error(error)
-                    pending = True  # someone else is indexing: try again shortly
-                    stop.wait(debounce)
+                    compare_all_at = time.monotonic() + debounce
                 except Exception as error:  # one bad update must not end the watch
                     on_error(error)
-                    behind = True
+                    compare_all_at = min(compare_all_at, time.monotonic() + RETRY_SECONDS)
             stop.wait(0.2)
     finally:
         observer.stop()

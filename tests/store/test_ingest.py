@@ -189,14 +189,14 @@ def wait_for(condition, seconds: float = 20) -> bool:
 
 
 @contextlib.contextmanager
-def watching(corpus: Path, index: Path) -> Iterator[tuple[list, list]]:
+def watching(corpus: Path, index: Path, **options) -> Iterator[tuple[list, list]]:
     """`watch` running in a thread (a short quiet time): its summaries and errors, as they come;
     stopped on leaving, and checked to have stopped."""
     from indexer.store import watch
 
     summaries, errors, stop = [], [], threading.Event()
     thread = threading.Thread(target=watch, args=(corpus, index, summaries.append, errors.append, stop),
-                              kwargs={"debounce": 0.3}, daemon=True)
+                              kwargs={"debounce": 0.3, **options}, daemon=True)
     thread.start()
     try:
         yield summaries, errors
@@ -257,6 +257,44 @@ def test_watch_indexes_the_letters_it_is_told_of_without_comparing_the_corpus(tm
     assert any(s.changed == ["005_noordpool"] for s in summaries)
     assert any(s.added == ["006_arctis"] and s.removed == ["005_noordpool"] for s in summaries)
     assert any(s.removed == [SEEDS[0].stem] for s in summaries)
+
+
+def test_watch_leaves_out_a_letter_whose_name_cannot_be_an_id_when_its_sidecar_changes(tmp_path):
+    """A file event for the sidecar of a letter the corpus refuses (its name cannot be an id)
+    makes the watch compare the whole corpus, which says why that letter is not read."""
+    import json
+
+    corpus = make_corpus(tmp_path / "corpus", SEEDS[:1])
+    (corpus / "Q&A noordpool.txt").write_text(NEW_LETTER, encoding="utf-8")
+    index = tmp_path / "index"
+    with watching(corpus, index) as (summaries, errors):
+        assert wait_for(lambda: len(summaries) == 1)
+        (corpus / "Q&A noordpool.meta.json").write_text(json.dumps({"title": "Vragen"}), encoding="utf-8")
+        assert wait_for(lambda: len(summaries) == 2)
+    assert errors == []
+    assert all(name == "Q&A noordpool.txt" for s in summaries for name, _ in s.skipped) and summaries[1].skipped
+    assert SearchService(index).search(SearchRequest("Spitsbergen")).total == 0
+
+
+def test_watch_runs_another_backends_update_at_the_start_after_each_change_and_now_and_then(tmp_path, monkeypatch):
+    """With another backend (OpenSearch), each update is that backend's own, which compares the
+    whole corpus; the watch also compares it now and then, for file events that were lost."""
+    import importlib
+
+    from indexer.store import IndexSummary
+
+    watching_module = importlib.import_module("indexer.store.watch")  # (indexer.store.watch is the function)
+
+    corpus = make_corpus(tmp_path / "corpus", SEEDS[:1])
+    calls = []
+    monkeypatch.setattr(watching_module, "COMPARE_ALL_SECONDS", 3.0)
+    with watching(corpus, tmp_path / "index", update=lambda: calls.append(time.monotonic()) or IndexSummary()) as (_, errors):
+        assert wait_for(lambda: len(calls) == 1)
+        (corpus / "005_noordpool.txt").write_text(NEW_LETTER, encoding="utf-8")
+        assert wait_for(lambda: len(calls) == 2, seconds=2.5)  # after the change, before the next comparison
+        assert wait_for(lambda: len(calls) == 3, seconds=10)  # the comparison now and then
+    assert errors == []
+    assert calls[2] - calls[0] >= 3.0
 
 
 HOLD_LOCK = """

@@ -621,11 +621,37 @@ def test_serve_runs_a_worker_per_core_unless_debug(app, monkeypatch):
     calls = []
     monkeypatch.setattr(serving, "_run_gunicorn", lambda app_, host, port, workers, log, warm:
                         calls.append(("gunicorn", app_, workers, host, port)))
+    monkeypatch.setattr(serving, "_answers_directory", lambda workers: None)  # this module's app keeps its cache
     monkeypatch.setattr(type(app), "run", lambda self, **kw: calls.append(("flask", self, kw)))
     serving.serve(app, "127.0.0.1", 0)
     serving.serve(app, "127.0.0.1", 5124, debug=True)
     assert calls[0] == ("gunicorn", app, len(os.sched_getaffinity(0)), "127.0.0.1", 0)
     assert calls[1] == ("flask", app, {"host": "127.0.0.1", "port": 5124, "debug": True})
+
+
+def test_a_server_removes_the_answers_left_by_servers_that_were_killed(tmp_path, monkeypatch):
+    """Several workers share their answers in a directory of the server's own, named with its
+    process id; one killed outright cannot remove it, so the next server does."""
+    import os
+    import subprocess
+    import sys
+    import tempfile
+
+    from search_ui import serve as serving
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    killed = tmp_path / f"brieven-antwoorden-{ended.pid}-x1y2"
+    running = tmp_path / f"brieven-antwoorden-{os.getpid()}-z3"
+    other = tmp_path / "brieven-antwoorden-notes"
+    for directory in (killed, running, other):
+        directory.mkdir()
+        (directory / "answers.sqlite").write_bytes(b"")
+    made = serving._answers_directory(workers=2)
+    assert made is not None and made.parent == tmp_path and made.name.startswith(f"brieven-antwoorden-{os.getpid()}-")
+    assert not killed.exists() and running.exists() and other.exists()
+    assert serving._answers_directory(workers=1) is None
 
 
 def test_serve_defaults_to_loopback():
