@@ -70,6 +70,9 @@ class IndexSummary:
     notes: list[tuple[str, str]] = field(default_factory=list)  # (file name, what was odd)
 
 
+NO_PARAGRAPHS = ("geen alinea's om te doorzoeken (alleen een aanhef, datum of ondertekening): de brief "
+                 "staat niet in de index; vul het bestand aan of verwijder het")
+
 # called after each letter is handled with its file name and its paragraphs (0: unchanged,
 # skipped or without paragraphs)
 Progress = Callable[[str, int], None]
@@ -171,9 +174,10 @@ def _index_files(writer: IndexWriter, files: Sequence[Path], progress: Progress 
     """Read and index `files` with `writer` (in a worker process, or in this one)."""
     summary = IndexSummary()
     for letter, stamp in _read_all(files, summary, progress):
-        _add_letter(writer, letter, taxonomy, stamp)
-        summary.added.append(letter.id)
-        summary.letters += bool(letter.paragraphs)  # a letter without paragraphs has no documents
+        if letter.paragraphs:  # a letter without paragraphs has no documents (_read_all notes it)
+            _add_letter(writer, letter, taxonomy, stamp)
+            summary.added.append(letter.id)
+            summary.letters += 1
     return summary
 
 
@@ -270,12 +274,16 @@ def _writer(ix, index_dir: Path) -> IndexWriter:
 
 def _put_letter(writer: IndexWriter, letter: Letter, stamp: str, replaces: bool, summary: IndexSummary,
                 taxonomy: Taxonomy) -> None:
-    """Add a letter (in place of its indexed version, when `replaces`) and say so in the summary."""
+    """Add a letter (in place of its indexed version, when `replaces`) and say so in the summary.
+    A letter without paragraphs is not added (_read_all notes it): its indexed version, if any,
+    is removed."""
     if replaces:
         writer.delete_by_term("letter_id", letter.id)
-        summary.changed.append(letter.id)
-    else:
-        summary.added.append(letter.id)
+    if not letter.paragraphs:
+        if replaces:
+            summary.removed.append(letter.id)
+        return
+    (summary.changed if replaces else summary.added).append(letter.id)
     _add_letter(writer, letter, taxonomy, stamp)
 
 
@@ -318,6 +326,8 @@ def _read_all(files: Iterable[Path], summary: IndexSummary, progress) -> Iterabl
             letter = read_letter(path)
             paragraphs = len(letter.paragraphs)
             summary.notes.extend((path.name, note) for note in letter.notes)
+            if not paragraphs:  # read again by every update: it has nothing in the index to compare with
+                summary.notes.append((path.name, NO_PARAGRAPHS))
             yield letter, stamp
         except LetterError as error:
             summary.skipped.append((path.name, str(error)))

@@ -430,6 +430,26 @@ def test_an_update_reads_a_letter_again_when_only_its_sidecar_changed(tmp_path):
     assert summary.changed == [SEEDS[0].stem] and titles() != {"Tweede titel"}
 
 
+def test_a_letter_without_paragraphs_is_noted_each_time_never_new_each_time(tmp_path):
+    """A file with only a salutation and a date has nothing to search: every update says so,
+    and none calls it new; a letter that loses its paragraphs leaves the index."""
+    from indexer.store.updating import NO_PARAGRAPHS
+
+    corpus = make_corpus(tmp_path / "corpus", SEEDS[:2])
+    empty = "Aan de Voorzitter van de Tweede Kamer der Staten-Generaal\n\nDen Haag, 15 augustus 2019\n\n1.\n"
+    (corpus / "leeg.txt").write_text(empty, encoding="utf-8")
+    index = tmp_path / "index"
+    for summary in (update_index(index, corpus), update_index(index, corpus)):
+        assert "leeg" not in summary.added and ("leeg.txt", NO_PARAGRAPHS) in summary.notes
+        assert summary.letters == 2
+    assert update_index(index, corpus).unchanged == 2
+
+    (corpus / SEEDS[0].name).write_text(empty, encoding="utf-8")
+    summary = update_index(index, corpus)
+    assert summary.removed == [SEEDS[0].stem] and not summary.changed and summary.letters == 1
+    assert SearchService(index).letter_ids() == [SEEDS[1].stem]
+
+
 def _many_letters(corpus: Path, first: int, count: int) -> None:
     """`count` short letters, each with a word of its own (zeekwal<n>)."""
     for n in range(first, first + count):
