@@ -63,15 +63,15 @@ def test_a_missing_length_column_is_looked_up_once_per_segment(monkeypatch):
     assert all(reader.doc_field_length(n, "text") for n in range(5))
 
 
-def test_a_term_index_on_disk_reads_the_same_with_pread(tmp_path):
-    """A segment's term index, postings and column files are read with os.pread (no seek, no
-    buffer): every term's info, frequency and postings, the words with a prefix, and every
-    paragraph's stored fields are what Whoosh's own reads give, in an index of several
-    segments on disk."""
+def test_a_term_index_on_disk_reads_the_same_mapped_and_with_pread(tmp_path):
+    """A segment's term index is read from a mapping of its file, its postings and column files
+    with os.pread (no seek, no buffer): every term's info, frequency and postings, the words
+    with a prefix, and every paragraph's stored fields are what Whoosh's own reads give, in an
+    index of several segments on disk."""
     from whoosh.filedb.filestore import FileStorage
     from whoosh.filedb.structfile import StructFile
 
-    from indexer.store.whoosh_patches import _PositionalFile
+    from indexer.store.whoosh_patches import _MappedFile, _PositionalFile
 
     rng = random.Random(3)
     schema = fields.Schema(text=fields.TEXT(phrase=False, stored=True), topics=fields.KEYWORD(commas=True))
@@ -97,7 +97,8 @@ def test_a_term_index_on_disk_reads_the_same_with_pread(tmp_path):
         return [leaf._terms._tindex.dbfile, leaf._terms._postfile, leaf._perdoc._colfiles["_stored"][0]]
 
     with ix.reader() as reader:
-        assert all(type(f) is _PositionalFile for leaf, _ in reader.leaf_readers() for f in files(leaf))
+        assert all([type(f) for f in files(leaf)] == [_MappedFile, _PositionalFile, _PositionalFile]
+                   for leaf, _ in reader.leaf_readers())
         patched = read_all(reader)
         for leaf, _ in reader.leaf_readers():  # Whoosh's own reads, on the same files
             for f in files(leaf):
