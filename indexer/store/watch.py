@@ -12,7 +12,6 @@ which compares the whole corpus and does only what is needed.
 from __future__ import annotations
 
 import os
-import stat
 import threading
 import time
 from pathlib import Path
@@ -74,32 +73,29 @@ def _named_update(corpus_dir: Path, names: set[str]) -> tuple[list[str], list[st
     with one id."""
     if len(names) > NAMED_AT_MOST:
         return None
-    ids = set()
+    ids, named = set(), set()
     for name in names:
         if name.endswith(SIDECAR_SUFFIX):
             ids.add(name[: -len(SIDECAR_SUFFIX)])
-            continue
-        if id_problem(name) or (os.path.lexists(corpus_dir / name) and not _regular(corpus_dir / name)):
+        elif id_problem(name):
             return None
-        ids.add(letter_id_of_name(name))
+        else:
+            ids.add(letter_id_of_name(name))
+            named.add(name)
     letters, gone = [], []
     corpus = LetterIds(corpus_dir)
     for lid in sorted(ids):
-        files = corpus.files(lid)
+        files = corpus.files(lid)  # the regular files with the id
         if len(files) > 1 or any(id_problem(name) for name in files):  # a sidecar's letter too
             return None
         if files:
             letters.append(files[0])
         else:
             gone.append(lid)
+    # a name that is there but not among the regular files: a symbolic link (or a directory)
+    if any(os.path.lexists(corpus_dir / name) for name in named - set(letters)):
+        return None
     return letters, gone
-
-
-def _regular(path: Path) -> bool:
-    try:
-        return stat.S_ISREG(os.lstat(path).st_mode)
-    except OSError:
-        return False
 
 
 def watch(
