@@ -369,45 +369,69 @@ class IndexState:
 
 
 class ValueRows:
-    """The values of a field with several per paragraph (topics, ministries) as a row of codes
-    per paragraph, so that counting them over a query's hits reads only the hits' rows. Where
-    the values are rarer than the hits, each value's paragraphs are read instead."""
+    """The values of a field with several per paragraph (topics, ministries), counted over a
+    query's hits. Paragraphs share few combinations of values (at 1,000,000 paragraphs 9,894
+    sets of 158 topics), so each paragraph keeps the number of its combination: a count is one
+    bincount of the hits' combinations, each combination's count then added to its values.
+    (A row of codes per paragraph, gathered for every hit, took 4.7 ms for 65,000 hits.)
+
+    The combinations are the nodes of a trie, built value by value: a paragraph with the value
+    moves from its node to that node's child for the value. Equal sets end in the same node,
+    exactly, whatever the number of values a paragraph has."""
 
     def __init__(self, size: int, postings: dict[str, np.ndarray]):
         self.values = sorted(postings)
-        self.postings = postings
-        docs = [postings[v] for v in self.values]
-        all_docs = np.concatenate(docs) if docs else _NONE
-        # where each paragraph's row begins (built only when some paragraph has a value)
-        self.starts = np.zeros(size + 1 if len(all_docs) else 1, np.int32 if len(all_docs) < 2**31 else np.int64)
-        if len(all_docs):
-            np.cumsum(np.bincount(all_docs, minlength=size), out=self.starts[1:])
-        if all(len(d) < 2 or (d[1:] > d[:-1]).all() for d in docs):
-            # each value's paragraphs into the next free place of their rows, value by value:
-            # the rows come out in value order without sorting every posting (an argsort took
-            # 0.15 s of each new index state at 1,000,000 paragraphs)
-            self.codes = np.empty(len(all_docs), np.int32)
-            free = self.starts[:-1].copy()
-            for code, d in enumerate(docs):
-                self.codes[free[d]] = code
-                free[d] += 1
-        else:  # a value with a paragraph twice: sort
-            codes = np.repeat(np.arange(len(docs), dtype=np.int32), [len(d) for d in docs])
-            self.codes = codes[np.argsort(all_docs, kind="stable")]  # by paragraph, in order
+        self.combination = np.zeros(size, np.int32)  # each paragraph's node; 0: no values
+        parents, codes, nodes = [_NONE], [_NONE], 1
+        for code, value in enumerate(self.values):
+            for docs in _occurrences(postings[value]):
+                before = self.combination[docs]
+                if len(docs) * 16 < nodes:  # a rare value: sort its few paragraphs' nodes
+                    old, child = np.unique(before, return_inverse=True)
+                else:  # number the nodes it leaves from, in one pass over them
+                    leaves = np.zeros(nodes, bool)
+                    leaves[before] = True
+                    old = np.flatnonzero(leaves)
+                    child = (np.cumsum(leaves) - 1)[before]
+                self.combination[docs] = nodes + child
+                parents.append(old)
+                codes.append(np.full(len(old), code))
+                nodes += len(old)
+        self.nodes = nodes
+        self._pairs(np.concatenate(parents), np.concatenate(codes))
+
+    def _pairs(self, parent: np.ndarray, code: np.ndarray) -> None:
+        """(node, value code) for every value on the path of each node some paragraph ends in."""
+        used = np.flatnonzero(np.bincount(self.combination, minlength=self.nodes)[1:]) + 1
+        pair_nodes, pair_codes = [], []
+        node, at = used, used
+        while len(at):
+            pair_nodes.append(node)
+            pair_codes.append(code[at - 1])  # node n > 0 is the (n - 1)th made
+            parent_of = parent[at - 1]
+            deeper = parent_of > 0
+            node, at = node[deeper], parent_of[deeper]
+        self.pair_nodes = np.concatenate(pair_nodes) if pair_nodes else _NONE
+        self.pair_codes = np.concatenate(pair_codes) if pair_codes else _NONE
 
     def counts(self, hits: np.ndarray) -> dict[str, int]:
         """value -> matching paragraphs (`hits`, ascending) with it, the values with any."""
-        if len(self.codes) <= len(hits):
-            found = {v: len(common(self.postings[v], hits)) for v in self.values}
-            return {v: n for v, n in found.items() if n}
-        begin = self.starts[hits]
-        lengths = self.starts[hits + 1] - begin
-        total = int(lengths.sum())
-        if not total:
+        if not len(self.pair_nodes) or not len(hits):
             return {}
-        rows = np.repeat(begin - (np.cumsum(lengths) - lengths), lengths) + np.arange(total)
-        counts = np.bincount(self.codes[rows], minlength=len(self.values))
+        per_node = np.bincount(self.combination[hits], minlength=self.nodes)
+        counts = np.bincount(self.pair_codes, weights=per_node[self.pair_nodes], minlength=len(self.values))
         return {self.values[i]: int(counts[i]) for i in np.flatnonzero(counts)}
+
+
+def _occurrences(docs: np.ndarray) -> list[np.ndarray]:
+    """A value's paragraphs as distinct sets: all of them once, then those it has twice, ...
+    (a damaged or merged index can list a paragraph twice; each posting counts)."""
+    if len(docs) < 2 or (docs[1:] > docs[:-1]).all():
+        return [docs]
+    docs = np.sort(docs)
+    first = np.flatnonzero(np.concatenate(([True], docs[1:] != docs[:-1])))
+    rank = np.arange(len(docs)) - np.repeat(first, np.diff(np.append(first, len(docs))))
+    return [docs[rank == k] for k in range(int(rank.max()) + 1)]
 
 
 def _codes(size: int, values: list[str], postings: dict[str, np.ndarray]) -> np.ndarray:
