@@ -16,6 +16,7 @@ could still reach the page being asked for.
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Callable
 
 import numpy as np
@@ -87,7 +88,7 @@ class Evaluation:
 
     def scores(self, q, proximity: Proximity = Proximity.EXACT,
                restrict: np.ndarray | None = None) -> Hits:
-        """The paragraphs the query matches (deleted ones too) with their scores; with
+        """The live paragraphs the query matches with their scores; with
         `restrict` (paragraph numbers, ascending), only those of them, each part's scores
         summed as they would be for all (the exact pass of `top` then costs what its few
         paragraphs do, not another pass over every paragraph that matches)."""
@@ -129,15 +130,26 @@ class Evaluation:
         return high
 
     def term(self, field: str, text: str) -> Hits:
-        """A term's paragraphs and their BM25F scores (before the query's boost), once per search."""
+        """A term's live paragraphs and their BM25F scores (before the query's boost), once per
+        search. Deleted paragraphs (a letter's old version, until a merge) are left out here,
+        not at the end: the ranked query's paragraphs are then the hits themselves, and
+        looking the hits up among them is a comparison, not a binary search of each (1-8 ms
+        a common word at 1,000,000 paragraphs)."""
         key = (field, _str(text))
         found = self._terms.get(key)
         if found is None:
             self.budget.check()
             modifiers = MODIFIERS.get(field)
-            scores = self.bm25.scores(self.snapshot, field, _str(text), modifiers, key in self._positional)
-            found = self._terms[key] = sparse.hits(*scores)
+            docs, scores = self.bm25.scores(self.snapshot, field, _str(text), modifiers, key in self._positional)
+            if self._deletions:
+                alive = self.snapshot.live[docs]
+                docs, scores = docs[alive], scores[alive]
+            found = self._terms[key] = sparse.hits(docs, scores)
         return found
+
+    @functools.cached_property
+    def _deletions(self) -> bool:
+        return not self.snapshot.live.all()
 
     # -- the query tree ---------------------------------------------------------------------
     def _eval(self, q, proximity: Proximity, restrict: np.ndarray | None = None) -> Hits:

@@ -97,3 +97,19 @@ def test_letters_whose_paragraphs_are_not_numbered_together_are_spread_too():
     assert letters.order is not None
     assert as_dict(spread(letters, hits({2: 2.0, 4: 0.5}))) == {0: 2.0, 1: 0.5, 2: 2.0, 4: 0.5, 5: 2.0}
     assert as_dict(spread(letters, sparse.nothing())) == {}
+
+
+def test_scores_at_paragraphs_whether_fewer_more_or_the_same_as_the_set():
+    rng = np.random.default_rng(5)
+    for _ in range(200):
+        size = int(rng.integers(1, 300))
+        mine = np.unique(rng.integers(0, size, int(rng.integers(0, size))))
+        h = Hits(mine, rng.random(len(mine)))
+        dense = np.zeros(size)
+        dense[mine] = h.scores
+        for asked in (np.unique(rng.integers(0, size, int(rng.integers(0, 2 * size)))), mine.copy(), mine[::2]):
+            assert np.array_equal(h.at(asked), dense[asked])
+    same = hits({2: 1.0, 5: 2.0})
+    scores = same.at(same.docs)
+    scores[0] = 9.0  # a copy: the set's own scores stay
+    assert same.scores.tolist() == [1.0, 2.0]
