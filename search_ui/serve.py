@@ -35,7 +35,7 @@ from typing import Callable
 from flask import Flask
 
 from indexer.errors import BrievenError
-from search_ui.service import share_answers
+from search_ui.service import keep_resident, share_answers
 
 DEFAULT_HOST = "127.0.0.1"  # loopback: serving to the network is a deliberate choice
 DEFAULT_PORT = 5000
@@ -88,19 +88,26 @@ def serve(app: Flask, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, debug:
         import waitress
 
         print(f"{line} (1 proces, Ctrl-C stopt)", flush=True)
-        waitress.serve(app, sockets=[listener], ident="brieven", threads=SERVER_THREADS)
+        stop_resident = keep_resident(app)
+        try:
+            waitress.serve(app, sockets=[listener], ident="brieven", threads=SERVER_THREADS)
+        finally:
+            stop_resident()
         return
     listener.close()  # the port is free: gunicorn binds it for its workers
     processes = "1 proces" if workers == 1 else f"{workers} processen"
     print(f"{line} ({processes}, Ctrl-C stopt)", flush=True)
     shared, owner = _answers_directory(workers), os.getpid()
+    stop_resident = keep_resident(app)  # a thread of this process: the workers share the page cache
     try:
         if shared is not None:
             share_answers(app, shared / "answers.sqlite")
         _run_gunicorn(app, host, port, workers, access_log, warm)
     finally:
-        if shared is not None and os.getpid() == owner:  # a worker leaves through here too (gunicorn's sys.exit)
-            shutil.rmtree(shared, ignore_errors=True)
+        if os.getpid() == owner:  # a worker leaves through here too (gunicorn's sys.exit)
+            stop_resident()
+            if shared is not None:
+                shutil.rmtree(shared, ignore_errors=True)
 
 
 ANSWERS_PREFIX = "brieven-antwoorden-"

@@ -6,6 +6,7 @@ on disk is seen by the next request without a restart.
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable
 from pathlib import Path
 
 from flask import Flask, current_app
@@ -39,6 +40,15 @@ def share_answers(app: Flask, path: Path) -> None:
     service = app.extensions[EXTENSION_KEY]
     if isinstance(service, SearchService):
         service.answers = SharedAnswers(path)
+
+
+def keep_resident(app: Flask) -> Callable[[], None]:
+    """Keep the app's index in memory while it is served (indexer/store/resident.py); returns
+    what stops it. The OpenSearch backend's index lives in its cluster: nothing to do."""
+    service = app.extensions[EXTENSION_KEY]
+    if isinstance(service, SearchService):
+        return service.keep_resident()
+    return lambda: None
 
 
 def page_size() -> int:

@@ -20,7 +20,7 @@ import dataclasses
 import functools
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -94,6 +94,10 @@ class SearchService:
                 snapshot.open_lengths()
         except BrievenError:
             pass  # no index yet: the first request says so
+
+    def keep_resident(self) -> Callable[[], None]:
+        """Keep the index in memory while serving (Store.keep_resident); returns what stops it."""
+        return self.store.keep_resident()
 
     # -- search ----------------------------------------------------------------------------
     def search(self, request: SearchRequest) -> SearchResult:

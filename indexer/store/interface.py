@@ -12,7 +12,7 @@ term statistics, as Lucene's and Whoosh's do) and are masked out by `live`.
 """
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
@@ -123,5 +123,9 @@ class Store(Protocol):
 
     def last_change(self) -> datetime | None:
         """When the index last changed (UTC), or None without an index."""
+
+    def keep_resident(self) -> Callable[[], None]:
+        """Keep the index's files in memory while a server runs (indexer/store/resident.py);
+        returns what stops it. A server calls it once, in one process."""
 
     def close(self) -> None: ...

@@ -17,7 +17,7 @@ import os
 import threading
 import time
 import weakref
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -29,6 +29,7 @@ from indexer.store.documents import term_text
 from indexer.store.interface import Postings, TermPositions
 from indexer.store.directory import open_index
 from indexer.store.positions import decode_many
+from indexer.store.resident import Resident
 from indexer.store.postings import POSTINGS_CACHE_BYTES, PostingsCache, leaf_lengths, numeric_column
 
 SWAP_WAIT = 1.0  # seconds a reader waits for the index directory a rebuild is swapping in
@@ -93,6 +94,9 @@ class WhooshStore:
 
     def size_bytes(self) -> int:
         return sum(p.stat().st_size for p in self.index_dir.iterdir() if p.is_file())
+
+    def keep_resident(self) -> Callable[[], None]:
+        return Resident(self.index_dir).start().stop
 
     def last_change(self) -> datetime | None:
         """The time of the newest file in the index directory: every commit writes one (its

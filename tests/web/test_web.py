@@ -629,6 +629,23 @@ def test_serve_runs_a_worker_per_core_unless_debug(app, monkeypatch):
     assert calls[1] == ("flask", app, {"host": "127.0.0.1", "port": 5124, "debug": True})
 
 
+def test_the_server_keeps_its_index_in_memory_while_it_runs(app, monkeypatch):
+    """One thread of the main process reads the index through while the workers serve
+    (indexer/store/resident.py); it ends with the server."""
+    import threading
+
+    from search_ui import serve as serving
+
+    keeper = "brieven-index-in-memory"
+    seen = []
+    monkeypatch.setattr(serving, "_run_gunicorn", lambda *args: seen.append(
+        any(t.name == keeper for t in threading.enumerate())))
+    monkeypatch.setattr(serving, "_answers_directory", lambda workers: None)
+    serving.serve(app, "127.0.0.1", 0, workers=2)
+    assert seen == [True]
+    assert not any(t.name == keeper for t in threading.enumerate())
+
+
 def test_a_server_removes_the_answers_left_by_servers_that_were_killed(tmp_path, monkeypatch):
     """Several workers share their answers in a directory of the server's own, named with its
     process id; one killed outright cannot remove it, so the next server does."""

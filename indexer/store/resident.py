@@ -1,0 +1,118 @@
+"""Keeping a served index in the operating system's memory (its page cache).
+
+A first-time search reads a few thousand scattered pieces of the index's term, postings and
+stored-field files. From memory that costs little; from disk, page faults and waits made the
+1,000,000-paragraph mix's median 42 ms instead of 31 (in-process, the same process and code,
+caches dropped before one run and the files read before the other). On a machine with memory
+to spare the files stay cached once read, but the shared virtual machines these figures come
+from hand the cache back to their host within minutes (1.57 GB cached fell to 1.09 GB in two
+and a half minutes with 23 GB free): the first search after a quiet spell read from disk again.
+
+So a server reads its index's files through once at start, in a thread that waits on the disk
+without holding the GIL, and again every RESIDENT_EVERY seconds: files still cached cost a copy
+(0.3 s of system CPU for 1.4 GB), evicted ones are read back before a search needs them.
+Elasticsearch's `index.store.preload` does the first half. The index is read only while it takes
+at most RESIDENT_SHARE of the memory available: one larger than that would push itself out, and
+then the kernel's own choice of what to keep is the better one. The process's own memory does
+not grow: the files pass through one buffer.
+"""
+from __future__ import annotations
+
+import os
+import stat
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+RESIDENT_EVERY = 60.0  # seconds between readings
+RESIDENT_SHARE = 0.5  # of the memory available (MemAvailable), at most
+_CHUNK = 1 << 20
+
+
+@dataclass
+class Reading:
+    """What one reading through did: bytes and files read, or why it read nothing."""
+
+    bytes: int = 0
+    files: int = 0
+    skipped: str | None = None
+
+
+def memory_available() -> int | None:
+    """Bytes the kernel says new work could use without swapping (Linux's MemAvailable, which
+    counts the page cache as available); None where it does not say."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def read_through(index_dir: Path, stop: threading.Event | None = None,
+                 available: int | None = None) -> Reading:
+    """Read every regular file of the index directory once, discarding the bytes (a symbolic
+    link is not followed); stop early when `stop` is set. Reads nothing when the files take
+    more than RESIDENT_SHARE of the memory available (`available`, else asked of the kernel)."""
+    try:
+        files = [e for e in os.scandir(index_dir) if e.is_file(follow_symlinks=False)]
+        total = sum(e.stat(follow_symlinks=False).st_size for e in files)
+    except OSError as error:
+        return Reading(skipped=f"de index kan niet worden gelezen: {error.strerror or error}")
+    available = memory_available() if available is None else available
+    if available is None:
+        return Reading(skipped="het beschikbare geheugen is onbekend")
+    if total > RESIDENT_SHARE * available:
+        return Reading(skipped=f"de index ({total / 2**20:.0f} MB) is groter dan "
+                               f"{RESIDENT_SHARE:.0%} van het beschikbare geheugen ({available / 2**20:.0f} MB)")
+    buffer = bytearray(_CHUNK)
+    reading = Reading()
+    for entry in files:
+        if stop is not None and stop.is_set():
+            break
+        try:
+            fd = os.open(entry.path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        except OSError:
+            continue  # removed meanwhile (a merge, a rebuild): nothing to keep
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                continue
+            with open(fd, "rb", buffering=0, closefd=False) as handle:
+                while (n := handle.readinto(buffer)) and not (stop is not None and stop.is_set()):
+                    reading.bytes += n
+            reading.files += 1
+        except OSError:
+            continue
+        finally:
+            os.close(fd)
+    return reading
+
+
+class Resident:
+    """A daemon thread that reads the index through now and every `every` seconds, until
+    stopped. Start it in one process of a server (the workers share the page cache)."""
+
+    def __init__(self, index_dir: Path, every: float = RESIDENT_EVERY):
+        self.index_dir = Path(index_dir)
+        self.every = every
+        self.readings = 0  # completed readings through, for tests and benchmarks
+        self.last = Reading()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True, name="brieven-index-in-memory")
+
+    def start(self) -> Resident:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.last = read_through(self.index_dir, self._stop)
+            self.readings += 1
+            self._stop.wait(self.every)
