@@ -28,6 +28,7 @@ import os
 import shutil
 import socket
 import struct
+import sys
 import tempfile
 from pathlib import Path
 from typing import Callable
@@ -88,7 +89,7 @@ def serve(app: Flask, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, debug:
         import waitress
 
         print(f"{line} (1 proces, Ctrl-C stopt)", flush=True)
-        stop_resident = keep_resident(app)
+        stop_resident = keep_resident(app, _say)
         try:
             waitress.serve(app, sockets=[listener], ident="brieven", threads=SERVER_THREADS)
         finally:
@@ -98,7 +99,7 @@ def serve(app: Flask, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, debug:
     processes = "1 proces" if workers == 1 else f"{workers} processen"
     print(f"{line} ({processes}, Ctrl-C stopt)", flush=True)
     shared, owner = _answers_directory(workers), os.getpid()
-    stop_resident = keep_resident(app)  # a thread of this process: the workers share the page cache
+    stop_resident = keep_resident(app, _say)  # a thread of this process: the workers share the page cache
     try:
         if shared is not None:
             share_answers(app, shared / "answers.sqlite")
@@ -167,6 +168,10 @@ def _time_out_stalled(listener: socket.socket) -> None:
     stalled = struct.pack("ll", STALLED_SECONDS, 0)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, stalled)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, stalled)
+
+
+def _say(message: str) -> None:
+    print(f"brieven: {message}", file=sys.stderr, flush=True)
 
 
 def _display(host: str) -> str:

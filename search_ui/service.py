@@ -42,12 +42,13 @@ def share_answers(app: Flask, path: Path) -> None:
         service.answers = SharedAnswers(path)
 
 
-def keep_resident(app: Flask) -> Callable[[], None]:
+def keep_resident(app: Flask, notice: Callable[[str], None] | None = None) -> Callable[[], None]:
     """Keep the app's index in memory while it is served (indexer/store/resident.py); returns
-    what stops it. The OpenSearch backend's index lives in its cluster: nothing to do."""
+    what stops it; `notice` is told when it cannot. The OpenSearch backend's index lives in
+    its cluster: nothing to do."""
     service = app.extensions[EXTENSION_KEY]
     if isinstance(service, SearchService):
-        return service.keep_resident()
+        return service.keep_resident(notice)
     return lambda: None
 
 

@@ -88,7 +88,8 @@ class Evaluation:
 
     def scores(self, q, proximity: Proximity = Proximity.EXACT,
                restrict: np.ndarray | None = None) -> Hits:
-        """The live paragraphs the query matches with their scores; with
+        """The paragraphs the query matches with their scores (live ones, but for a letter's
+        deleted paragraphs that a letter-wide part spreads to); with
         `restrict` (paragraph numbers, ascending), only those of them, each part's scores
         summed as they would be for all (the exact pass of `top` then costs what its few
         paragraphs do, not another pass over every paragraph that matches)."""

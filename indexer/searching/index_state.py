@@ -27,6 +27,7 @@ from indexer.searching.query import Filters
 from indexer.searching.letter_evidence import LetterParagraphs
 from indexer.searching.results import FacetValue
 from indexer.searching.sparse import common
+from indexer.searching.value_rows import ValueRows
 from indexer.store import Snapshot, decode_abbreviation
 
 LOOKUP_AT_MOST = 2000  # paragraphs tied on the date whose letter and number are looked up one by one
@@ -101,7 +102,7 @@ class IndexState:
             "dossier": {d: _live_docs(snapshot, "dossier", d) for d in snapshot.terms("dossier")},
         }
         # each paragraph's dossier and year as a number (0: none), so that their facets are one
-        # bincount over the hits; its topics and ministries as rows of codes (ValueRows)
+        # bincount over the hits; its topics and ministries as combinations of values (value_rows.py)
         self.dossier_list = sorted(self.by_term["dossier"])
         self.dossier_codes = _codes(self.size, self.dossier_list, self.by_term["dossier"])
         self.year_list = sorted(self.by_year)
@@ -366,72 +367,6 @@ class IndexState:
             self._order = np.empty(len(order), np.int64)
             self._order[order] = np.arange(len(order))
         return self._order
-
-
-class ValueRows:
-    """The values of a field with several per paragraph (topics, ministries), counted over a
-    query's hits. Paragraphs share few combinations of values (at 1,000,000 paragraphs 9,894
-    sets of 158 topics), so each paragraph keeps the number of its combination: a count is one
-    bincount of the hits' combinations, each combination's count then added to its values.
-    (A row of codes per paragraph, gathered for every hit, took 4.7 ms for 65,000 hits.)
-
-    The combinations are the nodes of a trie, built value by value: a paragraph with the value
-    moves from its node to that node's child for the value. Equal sets end in the same node,
-    exactly, whatever the number of values a paragraph has."""
-
-    def __init__(self, size: int, postings: dict[str, np.ndarray]):
-        self.values = sorted(postings)
-        self.combination = np.zeros(size, np.int32)  # each paragraph's node; 0: no values
-        parents, codes, nodes = [_NONE], [_NONE], 1
-        for code, value in enumerate(self.values):
-            for docs in _occurrences(postings[value]):
-                before = self.combination[docs]
-                if len(docs) * 16 < nodes:  # a rare value: sort its few paragraphs' nodes
-                    old, child = np.unique(before, return_inverse=True)
-                else:  # number the nodes it leaves from, in one pass over them
-                    leaves = np.zeros(nodes, bool)
-                    leaves[before] = True
-                    old = np.flatnonzero(leaves)
-                    child = (np.cumsum(leaves) - 1)[before]
-                self.combination[docs] = nodes + child
-                parents.append(old)
-                codes.append(np.full(len(old), code))
-                nodes += len(old)
-        self.nodes = nodes
-        self._pairs(np.concatenate(parents), np.concatenate(codes))
-
-    def _pairs(self, parent: np.ndarray, code: np.ndarray) -> None:
-        """(node, value code) for every value on the path of each node some paragraph ends in."""
-        used = np.flatnonzero(np.bincount(self.combination, minlength=self.nodes)[1:]) + 1
-        pair_nodes, pair_codes = [], []
-        node, at = used, used
-        while len(at):
-            pair_nodes.append(node)
-            pair_codes.append(code[at - 1])  # node n > 0 is the (n - 1)th made
-            parent_of = parent[at - 1]
-            deeper = parent_of > 0
-            node, at = node[deeper], parent_of[deeper]
-        self.pair_nodes = np.concatenate(pair_nodes) if pair_nodes else _NONE
-        self.pair_codes = np.concatenate(pair_codes) if pair_codes else _NONE
-
-    def counts(self, hits: np.ndarray) -> dict[str, int]:
-        """value -> matching paragraphs (`hits`, ascending) with it, the values with any."""
-        if not len(self.pair_nodes) or not len(hits):
-            return {}
-        per_node = np.bincount(self.combination[hits], minlength=self.nodes)
-        counts = np.bincount(self.pair_codes, weights=per_node[self.pair_nodes], minlength=len(self.values))
-        return {self.values[i]: int(counts[i]) for i in np.flatnonzero(counts)}
-
-
-def _occurrences(docs: np.ndarray) -> list[np.ndarray]:
-    """A value's paragraphs as distinct sets: all of them once, then those it has twice, ...
-    (a damaged or merged index can list a paragraph twice; each posting counts)."""
-    if len(docs) < 2 or (docs[1:] > docs[:-1]).all():
-        return [docs]
-    docs = np.sort(docs)
-    first = np.flatnonzero(np.concatenate(([True], docs[1:] != docs[:-1])))
-    rank = np.arange(len(docs)) - np.repeat(first, np.diff(np.append(first, len(docs))))
-    return [docs[rank == k] for k in range(int(rank.max()) + 1)]
 
 
 def _codes(size: int, values: list[str], postings: dict[str, np.ndarray]) -> np.ndarray:

@@ -95,9 +95,9 @@ class SearchService:
         except BrievenError:
             pass  # no index yet: the first request says so
 
-    def keep_resident(self) -> Callable[[], None]:
+    def keep_resident(self, notice: Callable[[str], None] | None = None) -> Callable[[], None]:
         """Keep the index in memory while serving (Store.keep_resident); returns what stops it."""
-        return self.store.keep_resident()
+        return self.store.keep_resident(notice)
 
     # -- search ----------------------------------------------------------------------------
     def search(self, request: SearchRequest) -> SearchResult:

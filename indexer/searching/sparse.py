@@ -31,13 +31,13 @@ class Hits:
         return self if boost == 1.0 else Hits(self.docs, self.scores * boost)
 
     def at(self, docs: np.ndarray) -> np.ndarray:
-        """The scores of these paragraphs (ascending, distinct numbers), 0 where they are not in
-        the set. Each of the shorter is looked up in the longer; the set's own paragraphs (a
-        query's scores at its hits) are only compared."""
+        """The scores of these paragraphs (ascending numbers), 0 where they are not in the set.
+        Each of the shorter is looked up in the longer (when the paragraphs asked for are
+        distinct); the set's own paragraphs (a query's scores at its hits) are only compared."""
         if len(docs) == len(self.docs) and np.array_equal(docs, self.docs):
             return self.scores.copy()
         out = np.zeros(len(docs), np.float64)
-        if len(self.docs) < len(docs):
+        if len(self.docs) < len(docs) and (docs[1:] > docs[:-1]).all():
             where, found = locate(docs, self.docs)
             out[where[found]] = self.scores[found]
         else:

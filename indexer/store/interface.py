@@ -124,8 +124,9 @@ class Store(Protocol):
     def last_change(self) -> datetime | None:
         """When the index last changed (UTC), or None without an index."""
 
-    def keep_resident(self) -> Callable[[], None]:
+    def keep_resident(self, notice: Callable[[str], None] | None = None) -> Callable[[], None]:
         """Keep the index's files in memory while a server runs (indexer/store/resident.py);
-        returns what stops it. A server calls it once, in one process."""
+        returns what stops it; `notice` is told when it cannot. A server calls it once, in one
+        process."""
 
     def close(self) -> None: ...

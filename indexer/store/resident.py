@@ -21,12 +21,34 @@ from __future__ import annotations
 import os
 import stat
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 RESIDENT_EVERY = 60.0  # seconds between readings
 RESIDENT_SHARE = 0.5  # of the memory available (MemAvailable), at most
 _CHUNK = 1 << 20
+
+# The thread runs in gunicorn's main process, which forks workers (and new ones later): a file
+# it has open at that moment would stay open in the worker, holding a segment a merge removed.
+# Opening and closing wait for a fork in progress, and a child closes what it inherited.
+_open_lock = threading.Lock()
+_open: set[int] = set()
+
+
+def _close_inherited() -> None:
+    for fd in _open:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _open.clear()
+    _open_lock.release()  # held by the thread that forked, copied held
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(before=_open_lock.acquire, after_in_parent=_open_lock.release,
+                        after_in_child=_close_inherited)
 
 
 @dataclass
@@ -58,9 +80,9 @@ def read_through(index_dir: Path, stop: threading.Event | None = None,
     more than RESIDENT_SHARE of the memory available (`available`, else asked of the kernel)."""
     try:
         files = [e for e in os.scandir(index_dir) if e.is_file(follow_symlinks=False)]
-        total = sum(e.stat(follow_symlinks=False).st_size for e in files)
     except OSError as error:
         return Reading(skipped=f"de index kan niet worden gelezen: {error.strerror or error}")
+    total = sum(_size(e) for e in files)
     available = memory_available() if available is None else available
     if available is None:
         return Reading(skipped="het beschikbare geheugen is onbekend")
@@ -72,10 +94,12 @@ def read_through(index_dir: Path, stop: threading.Event | None = None,
     for entry in files:
         if stop is not None and stop.is_set():
             break
-        try:
-            fd = os.open(entry.path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-        except OSError:
-            continue  # removed meanwhile (a merge, a rebuild): nothing to keep
+        with _open_lock:
+            try:
+                fd = os.open(entry.path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+            except OSError:
+                continue  # removed meanwhile (a merge, a rebuild): nothing to keep
+            _open.add(fd)
         try:
             if not stat.S_ISREG(os.fstat(fd).st_mode):
                 continue
@@ -86,17 +110,28 @@ def read_through(index_dir: Path, stop: threading.Event | None = None,
         except OSError:
             continue
         finally:
-            os.close(fd)
+            with _open_lock:
+                _open.discard(fd)
+                os.close(fd)
     return reading
+
+
+def _size(entry: os.DirEntry) -> int:
+    try:
+        return entry.stat(follow_symlinks=False).st_size
+    except OSError:  # removed since the listing (a merge): it will not be read either
+        return 0
 
 
 class Resident:
     """A daemon thread that reads the index through now and every `every` seconds, until
     stopped. Start it in one process of a server (the workers share the page cache)."""
 
-    def __init__(self, index_dir: Path, every: float = RESIDENT_EVERY):
+    def __init__(self, index_dir: Path, every: float = RESIDENT_EVERY,
+                 notice: Callable[[str], None] | None = None):
         self.index_dir = Path(index_dir)
         self.every = every
+        self.notice = notice  # told why a reading read nothing, when the one before it did read
         self.readings = 0  # completed readings through, for tests and benchmarks
         self.last = Reading()
         self._stop = threading.Event()
@@ -113,6 +148,9 @@ class Resident:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            self.last = read_through(self.index_dir, self._stop)
+            reading = read_through(self.index_dir, self._stop)
+            if reading.skipped and not self.last.skipped and self.notice is not None:
+                self.notice(f"de index wordt niet in het geheugen gehouden: {reading.skipped}")
+            self.last = reading
             self.readings += 1
             self._stop.wait(self.every)

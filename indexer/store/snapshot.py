@@ -95,8 +95,8 @@ class WhooshStore:
     def size_bytes(self) -> int:
         return sum(p.stat().st_size for p in self.index_dir.iterdir() if p.is_file())
 
-    def keep_resident(self) -> Callable[[], None]:
-        return Resident(self.index_dir).start().stop
+    def keep_resident(self, notice: Callable[[str], None] | None = None) -> Callable[[], None]:
+        return Resident(self.index_dir, notice=notice).start().stop
 
     def last_change(self) -> datetime | None:
         """The time of the newest file in the index directory: every commit writes one (its

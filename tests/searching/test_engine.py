@@ -119,12 +119,19 @@ def test_deleted_paragraphs_never_match(tmp_path, corpus_dir):
     shutil.copytree(corpus_dir, corpus)
     update_index(tmp_path / "index", corpus)
     gone = sorted(corpus.glob("*.txt"))[0]
+    words = set(analyze(gone.read_text(encoding="utf-8")))
     gone.unlink()
     update_index(tmp_path / "index", corpus)  # deletes the letter's paragraphs, no merge
     with snapshots(tmp_path / "index") as snapshot, open_index(tmp_path / "index").searcher() as s:
-        hits = Evaluation(snapshot).matches(wq.Every())
+        evaluation = Evaluation(snapshot)
+        hits = evaluation.matches(wq.Every())
         assert len(hits) == s.doc_count() == snapshot.doc_count
         assert all(not s.reader().is_deleted(int(d)) for d in hits)
+        # the deleted letter's words still have its paragraphs in their postings; a term's hits
+        # (and so every part of a query) leave them out
+        deleted = [w for w in words if not snapshot.live[snapshot.postings("text", w).docs].all()]
+        assert deleted
+        assert all(snapshot.live[evaluation.term("text", w).docs].all() for w in deleted)
 
 
 def test_a_small_cache_still_gives_the_same_answers(service, index_dir):

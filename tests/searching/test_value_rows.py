@@ -1,7 +1,7 @@
 """Each paragraph's values (topics, ministries) as its combination of them, counted over a query's hits."""
 import numpy as np
 
-from indexer.searching.index_state import ValueRows
+from indexer.searching.value_rows import ValueRows
 
 
 def test_counts_over_any_hits_equal_the_paragraphs_of_each_value_among_them():
@@ -18,13 +18,14 @@ def test_counts_over_any_hits_equal_the_paragraphs_of_each_value_among_them():
 
 
 def test_paragraphs_with_the_same_values_share_one_combination():
-    rows = ValueRows(6, {"asiel": np.array([0, 2, 4, 5]), "defensie": np.array([2, 3, 4]),
+    rows = ValueRows(7, {"asiel": np.array([0, 2, 4, 5, 6]), "defensie": np.array([2, 3, 4, 6]),
                          "klimaat": np.array([4])})
-    assert rows.combination[2] == rows.combination[3 - 1]
-    assert len({int(rows.combination[d]) for d in (0, 5)}) == 1  # asiel only
-    assert len({int(rows.combination[d]) for d in range(6)}) == 5  # {}, a, ad, d, adk
+    assert rows.combination[2] == rows.combination[6] != rows.combination[4]  # asiel and defensie
+    assert rows.combination[0] == rows.combination[5] != rows.combination[2]  # asiel only
+    assert len({int(c) for c in rows.combination}) == 5  # {}, a, ad, d, adk
     assert rows.combination[1] == 0  # no values
-    assert rows.counts(np.array([0, 1, 2, 3, 4, 5])) == {"asiel": 4, "defensie": 3, "klimaat": 1}
+    assert rows.nodes == 5  # the trie's inner nodes are not counted over
+    assert rows.counts(np.arange(7)) == {"asiel": 5, "defensie": 4, "klimaat": 1}
     assert rows.counts(np.array([1])) == {}
 
 
@@ -34,7 +35,7 @@ def test_many_values_on_one_paragraph_and_rare_values_among_many_combinations():
     # 40 values, each paragraph with a random set: thousands of combinations, some values rare
     postings = {f"v{i:02d}": np.flatnonzero(rng.random(size) < (0.5 if i < 30 else 0.002)) for i in range(40)}
     rows = ValueRows(size, postings)
-    assert rows.nodes > 1000
+    assert rows.nodes > 1000 and rows.nodes - 1 == len(np.unique(rows.combination[rows.combination > 0]))
     hits = np.arange(0, size, 7)
     expected = {v: int(np.isin(d, hits).sum()) for v, d in postings.items()}
     assert rows.counts(hits) == {v: n for v, n in expected.items() if n}

@@ -59,3 +59,48 @@ def test_the_search_service_keeps_its_index_in_memory_until_told_to_stop(index_d
     assert any(t.name == "brieven-index-in-memory" for t in threading.enumerate())
     stop()
     assert not any(t.name == "brieven-index-in-memory" for t in threading.enumerate())
+
+
+def test_a_worker_forked_while_a_file_is_being_read_does_not_keep_it_open(tmp_path):
+    """gunicorn forks its workers (and new ones later) while the main process's thread may
+    have an index file open: the worker closes it, or a segment a merge removed stays on disk."""
+    import os
+
+    from indexer.store import resident
+
+    held = tmp_path / "MAIN_a.pst"
+    held.write_bytes(b"x" * 100)
+    fd = os.open(held, os.O_RDONLY)
+    with resident._open_lock:
+        resident._open.add(fd)
+    try:
+        pid = os.fork()
+        if pid == 0:  # the worker
+            try:
+                os.fstat(fd)
+                os._exit(1)
+            except OSError:
+                os._exit(0)
+        _, status = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 0
+        os.fstat(fd)  # still open here, where it is being read
+    finally:
+        with resident._open_lock:
+            resident._open.discard(fd)
+        os.close(fd)
+
+
+def test_the_server_is_told_once_why_its_index_is_not_kept_in_memory(index_dir, monkeypatch):
+    from indexer.store import resident
+
+    monkeypatch.setattr(resident, "RESIDENT_SHARE", 0.0)
+    told: list[str] = []
+    keeper = Resident(index_dir, every=0.02, notice=told.append).start()
+    try:
+        deadline = time.monotonic() + 30
+        while keeper.readings < 3 and time.monotonic() < deadline:
+            time.sleep(0.02)
+    finally:
+        keeper.stop()
+    assert keeper.readings >= 3 and keeper.last.bytes == 0
+    assert len(told) == 1 and told[0].startswith("de index wordt niet in het geheugen gehouden: de index (")
