@@ -13,9 +13,13 @@ SEEDS = sorted((ROOT / "corpus").glob("*.txt"))
 class Segment:
     name: str
     paragraphs: int
+    deleted: int = 0
 
     def doc_count_all(self) -> int:
         return self.paragraphs
+
+    def doc_count(self) -> int:
+        return self.paragraphs - self.deleted
 
     def segment_id(self) -> str:
         return self.name
@@ -33,6 +37,17 @@ def test_a_tier_is_merged_when_it_holds_ten_segments_with_the_smaller_ones():
     chosen = merging.segments_to_merge(build + tiny + hundreds)
     assert names(chosen) == names(tiny + hundreds)  # the full tier, and the tier below it
     assert merging.segments_to_merge(build + tiny + [Segment("add9", 5)]) != []
+
+
+def test_a_segment_whose_paragraphs_are_all_deleted_is_dropped_not_merged():
+    build = [Segment(f"build{i}", 60_000) for i in range(4)]
+    tiny = [Segment(f"add{i}", 3) for i in range(9)]
+    dead = Segment("replaced", 4, deleted=4)
+    assert merging.segments_to_merge(build + tiny + [dead]) == []  # still nine: no merge
+    assert names(merging.no_merge(None, build + tiny + [dead])) == names(build + tiny)
+    assert names(merging.tiered(None, build + tiny + [dead])) == names(build + tiny)
+    partly = Segment("changed", 4, deleted=3)
+    assert partly in merging.no_merge(None, [partly, dead])
 
 
 def test_the_builds_large_segments_are_never_merged_by_an_update():
@@ -68,3 +83,26 @@ def test_adding_letters_one_by_one_keeps_the_segments_few_and_every_letter_found
     service = SearchService(index)
     found = service.search(SearchRequest(query="noordpoolregio", page_size=50))
     assert {h.letter_id for h in found.hits} >= {f"nieuw-{i:02d}" for i in range(merging.MERGE_FACTOR + 2)}
+
+
+def test_a_letter_added_and_then_removed_leaves_no_segment_behind(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for seed in SEEDS:
+        (corpus / seed.name).write_bytes(seed.read_bytes())
+    index = tmp_path / "index"
+    update_index(index, corpus, rebuild=True)
+    build = {s.segment_id() for s in open_index(index)._segments()}
+    letter = corpus / "nieuw.txt"
+    letter.write_text("Aan de Voorzitter van de Tweede Kamer der Staten-Generaal\n\nDen Haag, 3 maart 2023\n\n"
+                      "De Noordpoolregio vraagt om aandacht, schrijft de minister.\n", encoding="utf-8")
+    update_index(index, corpus)
+    added = {s.segment_id() for s in open_index(index)._segments()} - build
+    assert len(added) == 1 and list(index.glob(f"*{next(iter(added))}*"))
+    letter.unlink()
+    update_index(index, corpus)
+    assert {s.segment_id() for s in open_index(index)._segments()} == build
+    assert not list(index.glob(f"*{next(iter(added))}*"))  # its files are gone too
+    service = SearchService(index)
+    assert service.search(SearchRequest(query="noordpoolregio")).total == 0
+    assert service.search(SearchRequest(query="navo")).total > 0
