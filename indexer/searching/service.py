@@ -92,6 +92,7 @@ class SearchService:
                 self._index_state(snapshot).prepare(snapshot)
                 snapshot.open_stored()
                 snapshot.open_lengths()
+                snapshot.open_columns()
         except BrievenError:
             pass  # no index yet: the first request says so
 

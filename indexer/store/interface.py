@@ -102,6 +102,10 @@ class Snapshot(Protocol):
         """Read every scorable field's lengths now (as open_stored: before a server's first
         request; the first search in a field would read them)."""
 
+    def open_columns(self) -> None:
+        """Open the columns a search sorted by date reads (as open_stored: before a server's
+        first request)."""
+
     def documents(self, field: str, value: str) -> list[int]:
         """The live documents whose identifier field has this value, in order."""
 

@@ -303,10 +303,12 @@ def test_completions_follow_a_new_letter_while_the_old_ones_answer(tmp_path):
 
 def test_a_prepared_service_has_its_stored_fields_open_before_the_first_search(corpus_dir, tmp_path, monkeypatch):
     """What a server reads before its first request (SearchService.prepare): each segment's
-    stored fields, every scored field's lengths and the written forms of words, which the
-    first searches, one with a spelling suggestion among them, then do not read again."""
+    stored fields, every scored field's lengths, the columns a search sorted by date reads and
+    the written forms of words, which the first searches (one with a spelling suggestion, one
+    sorted by date) then do not read again."""
     import shutil
 
+    from whoosh import reading as whoosh_reading
     from whoosh.codec import whoosh3
 
     from indexer.searching import SearchService
@@ -335,15 +337,22 @@ def test_a_prepared_service_has_its_stored_fields_open_before_the_first_search(c
     monkeypatch.setattr(snapshots, "leaf_lengths", lambda leaf, field: lengths_read.append(field) or leaf_lengths(leaf, field))
     monkeypatch.setattr(snapshots.WhooshSnapshot, "frequencies_starting",
                         lambda self, field, prefix: listed.append(field) or frequencies_starting(self, field, prefix))
+    columns = []  # each column reader made: opening letter_id's reads every paragraph's offset
+    column_reader = whoosh_reading.MultiReader.column_reader
+    monkeypatch.setattr(whoosh_reading.MultiReader, "column_reader",
+                        lambda self, field, *a, **kw: columns.append(field) or column_reader(self, field, *a, **kw))
     prepared = SearchService(tmp_path / "index")
     try:
         prepared.prepare()
         assert opened and {"text", "section", "subject"} <= set(lengths_read) and "written" in listed
-        opened.clear(), lengths_read.clear(), listed.clear()
+        assert "letter_id" in columns
+        opened.clear(), lengths_read.clear(), listed.clear(), columns.clear()
         result = search(prepared, "Rusland", page_size=100)
         assert len({h.letter_id for h in result.hits}) == len(letters)
         assert search(prepared, "Oekrajne").suggestion  # "Bedoelde u Oekraïne?"
-        assert not opened and not lengths_read and "written" not in listed
+        newest = prepared.search(SearchRequest(query="Rusland", sort=Sort.DATE_DESC, page_size=100))
+        assert [h.letter_id for h in newest.hits] != [h.letter_id for h in result.hits]
+        assert not opened and not lengths_read and "written" not in listed and not columns
     finally:
         prepared.close()
 

@@ -191,3 +191,12 @@ def test_two_workers_share_their_answers_to_repeated_requests(tmp_path):
         time.sleep(0.5)
         assert set(totals) == {4242} and set(answering_pids(log, "again").values()) == set(workers)
     assert not shared[0].parent.exists()
+
+
+def test_the_app_loads_before_the_fork_what_numpy_would_import_during_a_first_search():
+    """np.unique reads np.ma, which numpy imports on first use (20-100 ms): made before the
+    workers are forked, the app has it loaded, so no worker's first search pays for it."""
+    code = ("import sys; from search_ui import create_app; create_app({'INDEX_DIR': 'geen-index'}); "
+            "print('numpy.ma' in sys.modules)")
+    finished = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert finished.stdout.split() == ["True"], finished.stderr
