@@ -24,6 +24,7 @@ from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
 from indexer.store.blocks import PackedValues, block_arrays
+from indexer.store.dense import DenseTerms, open_dense
 
 POSTINGS_CACHE_BYTES = 96 * 2**20  # term postings kept across searches, all segments together
 LEXICONS_KEPT = 1024  # segment-fields whose list of terms is kept (fields asked for whole: facets, names)
@@ -118,7 +119,12 @@ class PostingsCache:
 
 def _read_postings(leaf, field: str, btext: bytes, values: bool) -> SegmentPostings:
     # Positions come in the same block as the ids: keeping them costs memory, so only where a
-    # phrase will read them (`values`).
+    # phrase will read them (`values`). A common word without them: from its plain arrays.
+    if not values:
+        arrays = _dense_terms(leaf)
+        found = arrays.postings(field, btext) if arrays is not None else None
+        if found is not None:
+            return SegmentPostings(*found)
     terms = getattr(leaf, "_terms", None)
     try:  # one lookup, not a membership test and then another
         if not (hasattr(terms, "term_info") and hasattr(terms, "_postfile")):
@@ -135,6 +141,28 @@ def _read_postings(leaf, field: str, btext: bytes, values: bool) -> SegmentPosti
     if isinstance(length, tuple):  # Whoosh 2.7.5 unpacks it as a 1-tuple
         length = length[0]
     return _read_blocks(terms._postfile.get(offset, length), values)
+
+
+_DENSE_UNREAD = object()
+_dense_lock = threading.Lock()
+
+
+def _dense_terms(leaf) -> DenseTerms | None:
+    """The segment's dense postings (indexer/store/dense.py), opened once per segment reader
+    and closed when that reader is dropped; None without them. A damaged file is passed over:
+    the blocks hold the same postings."""
+    found = getattr(leaf, "_brieven_dense", _DENSE_UNREAD)
+    if found is _DENSE_UNREAD:
+        with _dense_lock:
+            found = getattr(leaf, "_brieven_dense", _DENSE_UNREAD)
+            if found is _DENSE_UNREAD:
+                segment = leaf.segment() if hasattr(leaf, "segment") else None
+                try:
+                    found = open_dense(getattr(leaf, "_storage", None), segment)
+                except (OSError, ValueError):
+                    found = None
+                leaf._brieven_dense = found
+    return found
 
 
 def _read_blocks(raw: bytes, values: bool) -> SegmentPostings:

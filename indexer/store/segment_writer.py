@@ -9,7 +9,7 @@ term as they arrive, the field lengths are kept in memory, and each term's posti
 written at once in Whoosh's W3 format, so Whoosh (and indexer/store/postings.py) read the segment as
 any other.
 
-Two choices differ from Whoosh's writer, both within the format its readers accept (the term
+Some choices differ from Whoosh's writer, all within the format its readers accept (the term
 info and each block say which was taken):
 - a term with a single posting (about half of all terms) keeps it in its term info ("inlined"),
   rather than in a block of its own in the postings file;
@@ -25,11 +25,13 @@ info and each block say which was taken):
   unpickled in 2.3 instead of 7.8 µs per paragraph. Any unpickler reads the same tuples.
   So are a paragraph's stored fields (under 2 its date is a call of _codecs.encode too): 4.3
   instead of 5.2 µs to pickle, 25 instead of 28 to compress, 562 instead of 630 bytes.
-With `inline_limit=1, compress_from=0, compression=3, arrays_from=None, protocol=2` the files hold what Whoosh's
-writer writes: byte for byte on the seed letters; on larger inputs a block's pickle can differ where
-one position value object (indexer/store/fields.py shares them) occurs twice in a block and
-pickle writes it once, which unpickles to the same block. tests/store/test_segment_writer.py checks
-both settings.
+- a scored field's common words (DENSE_FROM postings or more) are also written as plain arrays,
+  in a file of the segment's own that Whoosh does not know (indexer/store/dense.py).
+With `inline_limit=1, compress_from=0, compression=3, arrays_from=None, protocol=2,
+plain_arrays=False` the files hold what Whoosh's writer writes: byte for byte on the seed letters;
+on larger inputs a block's pickle can differ where one position value object (indexer/store/
+fields.py shares them) occurs twice in a block and pickle writes it once, which unpickles to the
+same block. tests/store/test_segment_writer.py checks both settings.
 
 A field may offer `add_postings(value, docnum, pool) -> (length, postings) | None`: it appends
 its postings (docnum, weight, value) to `pool[term bytes]` itself, which saves building them as
@@ -40,8 +42,10 @@ per-document writer.
 """
 from __future__ import annotations
 
+import functools
 import zlib
 from collections import defaultdict
+from collections.abc import Callable
 from array import array
 from operator import sub
 from pickle import dumps
@@ -54,6 +58,7 @@ from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
+from indexer.store import dense
 from indexer.store.blocks import block_data
 
 _TERM_INFO = W3TermInfo._struct  # flags, weight, doc freq, min/max length byte, max weight, first/last id
@@ -72,7 +77,8 @@ class BulkSegmentWriter(SegmentWriter):
     start a new segment when it is large (see indexer/store/parallel.py)."""
 
     def __init__(self, ix, inline_limit: int = 2, compress_from: int = 256, compression: int = 1,
-                 blocklimit: int = 1024, arrays_from: int | None = 64, protocol: int = 4) -> None:
+                 blocklimit: int = 1024, arrays_from: int | None = 64, protocol: int = 4,
+                 plain_arrays: bool = True) -> None:
         for name, field in ix.schema.items():
             if field.separate_spelling():
                 raise ValueError(f"field {name!r} keeps separate spelling words, "
@@ -94,6 +100,9 @@ class BulkSegmentWriter(SegmentWriter):
         # Whoosh's tuples of Python objects (None: never). A pickled array costs about 30 bytes
         # more than a tuple, and a tuple of a few items unpickles fast enough.
         self.arrays_from = arrays_from
+        # A scored field's terms of at least DENSE_FROM postings are also written as plain
+        # arrays (indexer/store/dense.py), unless `plain_arrays` is off (as Whoosh's writer)
+        self.dense_from = dense.DENSE_FROM if plain_arrays else None
         self.pending_bytes = 0
         # field name -> term bytes -> [(docnum, weight, value bytes), ...] in docnum order
         self._postings: dict[str, dict[bytes, list]] = defaultdict(lambda: defaultdict(list))
@@ -187,6 +196,9 @@ class BulkSegmentWriter(SegmentWriter):
         fieldmap = fieldwriter._fieldmap
         postfile = fieldwriter._postfile
         out = _Postings(postfile.file, postfile.tell(), self)
+        arrays = None
+        if self.dense_from is not None:
+            arrays = dense.DenseWriter(self.newsegment.create_file(self.storage, dense.EXTENSION))
         for name in sorted(self._postings):
             terms = self._postings[name]
             if not terms:
@@ -196,8 +208,16 @@ class BulkSegmentWriter(SegmentWriter):
             lengths = self._lengths.get(name, bytearray())
             lengths.extend(bytes(self.docnum - len(lengths)))
             write = out.write_term
-            _add_terms(fieldwriter._tindex, [(prefix + btext, write(terms[btext], fixed, lengths))
+            if arrays is None or not self.schema[name].scorable:
+                _add_terms(fieldwriter._tindex, [(prefix + btext, write(terms[btext], fixed, lengths))
+                                                 for btext in sorted(terms)])
+                continue
+            keep = functools.partial(arrays.add, name)
+            _add_terms(fieldwriter._tindex, [(prefix + btext, write(terms[btext], fixed, lengths,
+                                                                    functools.partial(keep, btext)))
                                              for btext in sorted(terms)])
+        if arrays is not None:
+            arrays.close()
         self._postings.clear()
         self._lengths.clear()
         fieldwriter.close()
@@ -248,11 +268,14 @@ class _Postings:
         self.blocklimit = settings.blocklimit
         self.arrays_from = settings.arrays_from
         self.protocol = settings.protocol
+        self.dense_from = settings.dense_from
         self.inline_protocol = min(settings.protocol, 3)  # no frame header (11 bytes) on a small pickle
 
-    def write_term(self, postings: list, fixed: int | None, lengths: bytearray) -> bytes:
+    def write_term(self, postings: list, fixed: int | None, lengths: bytearray,
+                   dense_arrays: Callable[[tuple, list], None] | None = None) -> bytes:
         """Write a term's postings (or keep them in its term info); return the term info. The
-        statistics are gathered block by block, as Whoosh's W3TermInfo.add_block does."""
+        statistics are gathered block by block, as Whoosh's W3TermInfo.add_block does. A term
+        of at least `dense_from` postings is also given to `dense_arrays(ids, weights)`."""
         count = len(postings)
         if count == 1 and self.inline_limit > 1:  # half of all terms: the same, in fewer steps
             [(docnum, weight, value)] = postings
@@ -262,6 +285,8 @@ class _Postings:
                 ((docnum,), (float_weight,), (None,) if fixed == 0 else (value or b"",)), self.inline_protocol)
         ids, weights, values = zip(*postings)
         float_weights = array("f", weights).tolist()  # Whoosh keeps weights as 32-bit floats
+        if dense_arrays is not None and count >= self.dense_from:
+            dense_arrays(ids, float_weights)
         term_lengths = bytes(map(lengths.__getitem__, ids)) if lengths else b""
         if count < self.inline_limit:
             # Whoosh reads these through a ListMatcher, whose value() must give what its own

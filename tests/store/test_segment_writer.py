@@ -75,7 +75,7 @@ def test_with_whooshs_settings_the_files_are_whooshs_byte_for_byte(seed_document
     _, theirs = _one_segment(tmp_path / "whoosh", seed_documents, _whoosh_writer)
     _, ours = _one_segment(tmp_path / "bulk", seed_documents,
                            lambda ix: _bulk_writer(ix, inline_limit=1, compress_from=0, compression=3,
-                                                        arrays_from=None, protocol=2))
+                                                        arrays_from=None, protocol=2, plain_arrays=False))
     assert sorted(ours) == sorted(theirs)
     assert {"pst", "trm", "_stored.col", "_text_len.col"} <= set(ours)  # (no field keeps vectors since schema 11)
     for name in theirs:
@@ -89,7 +89,7 @@ def test_whooshs_special_keys_are_honoured(seed_documents, tmp_path):
     _, theirs = _one_segment(tmp_path / "whoosh", special, _whoosh_writer)
     _, ours = _one_segment(tmp_path / "bulk", special,
                            lambda ix: _bulk_writer(ix, inline_limit=1, compress_from=0, compression=3,
-                                                        arrays_from=None, protocol=2))
+                                                        arrays_from=None, protocol=2, plain_arrays=False))
     assert ours == theirs
 
 
