@@ -6,14 +6,16 @@ format that is a block of up to 1,024 postings at a time, each unpickled, its we
 and its numbers summed from differences (62 µs a word and segment of fewer than 1,024 postings,
 on this 2-core machine, more for longer ones). From plain arrays it is one read and two
 `np.frombuffer`: 12.5 µs. Over the 50 queries of the benchmark mix at 1,000,000 paragraphs,
-reading postings took 4.2-4.5 instead of 6.0-7.7 ms of CPU a query (in-process, alternating).
+reading postings took 4.1-5.0 instead of 6.8-8.1 ms of CPU a query, the whole search 22-27
+instead of 29-32 (in-process, the same index with and without these files, alternating); over
+HTTP, a fresh server's first-time p50 was 20.8-23.5 against 22.8-26.4 ms (four pairs).
 
 So a bulk-built segment (indexer/store/segment_writer.py) also writes `<segment>.dns`: for each
 term of a scored field with at least DENSE_FROM postings (the terms whose blocks hold arrays),
 its paragraph numbers (int32) and weights (float32, as Whoosh keeps them), little-endian, one
 after the other; then a pickled table (field, term bytes) -> (offset, postings); then the
-table's offset. At 1,000,000 paragraphs that is 65,000 terms and 274 MB (the index is 1.4 GB);
-opening the eight segments' tables takes some 45 ms, once per index state.
+table's offset. At 1,000,000 paragraphs that is 65,000 terms and 274 MB beside 1.4 GB; the eight
+segments' tables take 49 ms to open, once per index state, and 14 MB of each server process.
 
 The blocks stay as they are: Whoosh reads, merges and searches the segment as before, and
 phrases read positions from them. A segment Whoosh wrote (a `brieven add`) has no such file and
