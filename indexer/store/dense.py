@@ -15,7 +15,8 @@ term of a scored field with at least DENSE_FROM postings (the terms whose blocks
 its paragraph numbers (int32) and weights (float32, as Whoosh keeps them), little-endian, one
 after the other; then a pickled table (field, term bytes) -> (offset, postings); then the
 table's offset. At 1,000,000 paragraphs that is 65,000 terms and 274 MB beside 1.4 GB; the eight
-segments' tables take 49 ms to open, once per index state, and 14 MB of each server process.
+segments' tables take 49 ms to open and 14 MB of each server process, once: every reader of a
+segment in a process shares them (indexer/store/postings.py).
 
 The blocks stay as they are: Whoosh reads, merges and searches the segment as before, and
 phrases read positions from them. A segment Whoosh wrote (a `brieven add`) has no such file and
@@ -64,12 +65,18 @@ class DenseWriter:
 
 class DenseTerms:
     """A segment's dense postings: the table in memory, the arrays read from the open file
-    (one os.pread a term; `close` closes it, as does the garbage collector)."""
+    (one os.pread a term, safe from several threads). The garbage collector closes the file."""
 
     def __init__(self, fd: int, table: dict[tuple[str, bytes], tuple[int, int]]) -> None:
         self.fd = fd
         self.table = table
         self._closer = weakref.finalize(self, os.close, fd)
+
+    def pass_over(self) -> None:
+        """Serve no term any more (the file could not be read): callers read the blocks. The
+        file stays open until the object is dropped, so a read under way in another thread
+        never meets a closed (or reused) descriptor."""
+        self.table = {}
 
     def postings(self, field: str, btext: bytes) -> tuple[np.ndarray, np.ndarray] | None:
         """(paragraph numbers int32, weights float32) of the term, None if it is not here."""
@@ -83,12 +90,15 @@ class DenseTerms:
         return np.frombuffer(raw, "<i4", count), np.frombuffer(raw, "<f4", count, 4 * count)
 
     def close(self) -> None:
+        """Close the file now (for an owner no other thread shares it with)."""
+        self.table = {}
         self._closer()
 
 
 def open_dense(storage, segment) -> DenseTerms | None:
     """The segment's dense postings, None when it has none (written by Whoosh, or not in a
-    directory). A damaged file raises ValueError."""
+    directory). A damaged file (its table unreadable, or naming bytes it does not hold) raises
+    ValueError."""
     folder = getattr(storage, "folder", None)
     if folder is None or segment is None:
         return None
@@ -105,12 +115,24 @@ def open_dense(storage, segment) -> DenseTerms | None:
             table = pickle.loads(os.pread(fd, length - _TABLE_AT.size - table_at, table_at))
         except Exception as error:  # cut short or overwritten: whatever unpickling made of it
             raise ValueError(f"{segment.make_filename(EXTENSION)} is damaged: {error}") from None
-        if not isinstance(table, dict):
-            raise ValueError(f"{segment.make_filename(EXTENSION)} is damaged: no table of terms")
+        if not isinstance(table, dict) or not _within(table, table_at):
+            raise ValueError(f"{segment.make_filename(EXTENSION)} is damaged: its table does not fit it")
     except BaseException:
         os.close(fd)
         raise
     return DenseTerms(fd, table)
+
+
+def _within(table: dict, end: int) -> bool:
+    """Does every entry name postings between the header and the table?"""
+    for entry in table.values():
+        if not (isinstance(entry, tuple) and len(entry) == 2):
+            return False
+        offset, count = entry
+        if not (isinstance(offset, int) and isinstance(count, int)
+                and len(_MAGIC) <= offset and 0 < count and offset + 8 * count <= end):
+            return False
+    return True
 
 
 _LITTLE = np.little_endian

@@ -13,6 +13,7 @@ import io
 import pickle
 import struct
 import threading
+import weakref
 import zlib
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -122,7 +123,11 @@ def _read_postings(leaf, field: str, btext: bytes, values: bool) -> SegmentPosti
     # phrase will read them (`values`). A common word without them: from its plain arrays.
     if not values:
         arrays = _dense_terms(leaf)
-        found = arrays.postings(field, btext) if arrays is not None else None
+        try:
+            found = arrays.postings(field, btext) if arrays is not None else None
+        except (OSError, ValueError):  # cut short, or a read error: the blocks hold the same
+            arrays.pass_over()
+            found = None
         if found is not None:
             return SegmentPostings(*found)
     terms = getattr(leaf, "_terms", None)
@@ -145,23 +150,39 @@ def _read_postings(leaf, field: str, btext: bytes, values: bool) -> SegmentPosti
 
 _DENSE_UNREAD = object()
 _dense_lock = threading.Lock()
+# Each segment's dense postings, opened once per process: every reader of the segment (the
+# searchers a store keeps, one per request under way) shares them, and they close when the
+# last reader holding them is dropped.
+_dense_open: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
 
 
 def _dense_terms(leaf) -> DenseTerms | None:
-    """The segment's dense postings (indexer/store/dense.py), opened once per segment reader
-    and closed when that reader is dropped; None without them. A damaged file is passed over:
-    the blocks hold the same postings."""
+    """The segment's dense postings (indexer/store/dense.py), None without them. A file that
+    cannot be opened or read is passed over: the blocks hold the same postings."""
     found = getattr(leaf, "_brieven_dense", _DENSE_UNREAD)
     if found is _DENSE_UNREAD:
         with _dense_lock:
             found = getattr(leaf, "_brieven_dense", _DENSE_UNREAD)
             if found is _DENSE_UNREAD:
-                segment = leaf.segment() if hasattr(leaf, "segment") else None
-                try:
-                    found = open_dense(getattr(leaf, "_storage", None), segment)
-                except (OSError, ValueError):
-                    found = None
+                found = _open_dense_of(leaf)
                 leaf._brieven_dense = found
+    return found
+
+
+def _open_dense_of(leaf) -> DenseTerms | None:
+    storage = getattr(leaf, "_storage", None)
+    segment = leaf.segment() if hasattr(leaf, "segment") else None
+    if segment is None or getattr(storage, "folder", None) is None:
+        return None
+    key = (str(storage.folder), segment.segment_id())
+    found = _dense_open.get(key)
+    if found is None:
+        try:
+            found = open_dense(storage, segment)
+        except (OSError, ValueError):
+            found = None
+        if found is not None:
+            _dense_open[key] = found
     return found
 
 

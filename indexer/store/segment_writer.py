@@ -199,23 +199,28 @@ class BulkSegmentWriter(SegmentWriter):
         arrays = None
         if self.dense_from is not None:
             arrays = dense.DenseWriter(self.newsegment.create_file(self.storage, dense.EXTENSION))
-        for name in sorted(self._postings):
-            terms = self._postings[name]
-            if not terms:
-                continue
-            prefix = pack_ushort(fieldmap.setdefault(name, len(fieldmap)))
-            fixed = self.schema[name].format.fixed_value_size()
-            lengths = self._lengths.get(name, bytearray())
-            lengths.extend(bytes(self.docnum - len(lengths)))
-            write = out.write_term
-            if arrays is None or not self.schema[name].scorable:
-                _add_terms(fieldwriter._tindex, [(prefix + btext, write(terms[btext], fixed, lengths))
+        try:
+            for name in sorted(self._postings):
+                terms = self._postings[name]
+                if not terms:
+                    continue
+                prefix = pack_ushort(fieldmap.setdefault(name, len(fieldmap)))
+                fixed = self.schema[name].format.fixed_value_size()
+                lengths = self._lengths.get(name, bytearray())
+                lengths.extend(bytes(self.docnum - len(lengths)))
+                write = out.write_term
+                if arrays is None or not self.schema[name].scorable:
+                    _add_terms(fieldwriter._tindex, [(prefix + btext, write(terms[btext], fixed, lengths))
+                                                     for btext in sorted(terms)])
+                    continue
+                keep = functools.partial(arrays.add, name)
+                _add_terms(fieldwriter._tindex, [(prefix + btext, write(terms[btext], fixed, lengths,
+                                                                        functools.partial(keep, btext)))
                                                  for btext in sorted(terms)])
-                continue
-            keep = functools.partial(arrays.add, name)
-            _add_terms(fieldwriter._tindex, [(prefix + btext, write(terms[btext], fixed, lengths,
-                                                                    functools.partial(keep, btext)))
-                                             for btext in sorted(terms)])
+        except BaseException:
+            if arrays is not None:
+                arrays.file.close()  # the build fails; its directory is discarded
+            raise
         if arrays is not None:
             arrays.close()
         self._postings.clear()

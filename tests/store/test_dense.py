@@ -9,6 +9,7 @@ import pytest
 
 from indexer.searching import SearchRequest, SearchService, Sort
 from indexer.store import dense, open_index, update_index
+from indexer.store import postings as postings_module
 from indexer.store.postings import _read_postings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,15 +35,28 @@ def built(tmp_path, monkeypatch) -> Path:
 def answers(index: Path) -> list:
     service = SearchService(index)
     try:
-        out = []
-        for q in QUERIES:
-            for sort in (Sort.RELEVANCE, Sort.DATE_DESC):
-                result = service.search(SearchRequest(query=q, sort=sort, page_size=50))
-                out.append((q, sort.value, result.total, [(h.letter_id, h.number, h.score) for h in result.hits],
-                            json.dumps(result.to_dict()["facets"], sort_keys=True)))
-        return out
+        return answers_of(service)
     finally:
         service.close()
+
+
+def answers_of(service: SearchService) -> list:
+    out = []
+    for q in QUERIES:
+        for sort in (Sort.RELEVANCE, Sort.DATE_DESC):
+            result = service.search(SearchRequest(query=q, sort=sort, page_size=50))
+            out.append((q, sort.value, result.total, [(h.letter_id, h.number, h.score) for h in result.hits],
+                        json.dumps(result.to_dict()["facets"], sort_keys=True)))
+    return out
+
+
+def without_arrays(index: Path, tmp_path: Path) -> Path:
+    """A copy of the index without its array files: what searching the blocks gives."""
+    copy = tmp_path / "blocks-only"
+    shutil.copytree(index, copy)
+    for path in copy.glob(f"*{dense.EXTENSION}"):
+        path.unlink()
+    return copy
 
 
 def test_a_rebuild_writes_the_common_words_of_scored_fields_as_arrays_equal_to_their_blocks(built):
@@ -106,5 +120,46 @@ def test_a_letter_added_later_is_read_from_its_blocks_and_found(built, tmp_path)
         assert service.search(SearchRequest(query="zeekwalstermolen")).total == 1
         navo = service.search(SearchRequest(query="navo zeekwalstermolen", page_size=100))
         assert "nieuw" in {h.letter_id for h in navo.hits}
+    finally:
+        service.close()
+
+
+def test_a_file_cut_short_while_served_is_passed_over_for_the_blocks(built):
+    expected = answers(built)
+    service = SearchService(built)
+    try:
+        service.search(SearchRequest(query="kabinet"))  # the arrays' tables are read
+        for path in built.glob(f"*{dense.EXTENSION}"):
+            with open(path, "r+b") as f:  # the same file, cut short under the open reader
+                f.truncate(len(dense._MAGIC) + 8)
+        assert answers_of(service) == expected
+    finally:
+        service.close()
+
+
+def test_a_letter_changed_after_the_rebuild_leaves_arrays_and_blocks_agreeing(built, tmp_path):
+    letter = tmp_path / "corpus" / SEEDS[0].name
+    letter.write_text(letter.read_text(encoding="utf-8").replace("NAVO", "het bondgenootschap", 3)
+                      + "\nDe minister schrijft nog over de navo en Rusland.\n", encoding="utf-8")
+    update_index(built, tmp_path / "corpus")  # the old version's paragraphs deleted in the built segment
+    reader = open_index(built).reader()
+    assert reader.has_deletions()
+    reader.close()
+    assert answers(built) == answers(without_arrays(built, tmp_path))
+
+
+def test_every_reader_of_a_segment_shares_one_open_file(built, monkeypatch):
+    opened = []
+    open_dense = postings_module.open_dense
+    monkeypatch.setattr(postings_module, "open_dense",
+                        lambda storage, segment: opened.append(segment.segment_id()) or open_dense(storage, segment))
+    service = SearchService(built)
+    try:
+        with service.store.snapshot() as first, service.store.snapshot() as second:  # two requests at once
+            assert first.searcher is not second.searcher
+            # two words: a word read once is the postings cache's for both
+            a, b = first.postings("text", "navo"), second.postings("text", "rusland")
+        assert len(a.docs) >= FEW and len(b.docs) >= FEW
+        assert len(opened) == len(set(opened)) == len(open_index(built)._segments())
     finally:
         service.close()
