@@ -29,6 +29,17 @@ def names(segments) -> list[str]:
     return sorted(s.name for s in segments)
 
 
+def built_from_the_seeds(tmp_path: Path) -> tuple[Path, Path, set[str]]:
+    """A corpus of the seed letters, its rebuilt index, and the ids of the build's segments."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for seed in SEEDS:
+        (corpus / seed.name).write_bytes(seed.read_bytes())
+    index = tmp_path / "index"
+    update_index(index, corpus, rebuild=True)
+    return corpus, index, {s.segment_id() for s in open_index(index)._segments()}
+
+
 def test_a_tier_is_merged_when_it_holds_ten_segments_with_the_smaller_ones():
     build = [Segment(f"build{i}", 60_000) for i in range(40)]
     tiny = [Segment(f"add{i}", 3) for i in range(9)]
@@ -57,13 +68,7 @@ def test_the_builds_large_segments_are_never_merged_by_an_update():
 
 
 def test_adding_letters_one_by_one_keeps_the_segments_few_and_every_letter_found(tmp_path, monkeypatch):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for seed in SEEDS:
-        (corpus / seed.name).write_bytes(seed.read_bytes())
-    index = tmp_path / "index"
-    update_index(index, corpus, rebuild=True)
-    build = {s.segment_id() for s in open_index(index)._segments()}
+    corpus, index, build = built_from_the_seeds(tmp_path)
     # the seed letters' segment counts as large here, as a 60,000-paragraph one does in an archive
     monkeypatch.setattr(merging, "SMALL_ENOUGH", min(s.doc_count_all() for s in open_index(index)._segments()))
     counts = []
@@ -86,13 +91,7 @@ def test_adding_letters_one_by_one_keeps_the_segments_few_and_every_letter_found
 
 
 def test_a_letter_added_and_then_removed_leaves_no_segment_behind(tmp_path):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for seed in SEEDS:
-        (corpus / seed.name).write_bytes(seed.read_bytes())
-    index = tmp_path / "index"
-    update_index(index, corpus, rebuild=True)
-    build = {s.segment_id() for s in open_index(index)._segments()}
+    corpus, index, build = built_from_the_seeds(tmp_path)
     letter = corpus / "nieuw.txt"
     letter.write_text("Aan de Voorzitter van de Tweede Kamer der Staten-Generaal\n\nDen Haag, 3 maart 2023\n\n"
                       "De Noordpoolregio vraagt om aandacht, schrijft de minister.\n", encoding="utf-8")
