@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-# numpy 2's np.unique looks at np.ma, a module numpy imports on first use: 20-100 ms, which the
+# numpy 2's np.unique looks at np.ma, a module numpy imports on first use: 13-26 ms, which the
 # first search using np.unique in each server worker paid. Imported with the search modules, it
 # is loaded once, before the workers are forked.
 import numpy.ma  # noqa: F401,E402

@@ -209,14 +209,11 @@ class BulkSegmentWriter(SegmentWriter):
                 lengths = self._lengths.get(name, bytearray())
                 lengths.extend(bytes(self.docnum - len(lengths)))
                 write = out.write_term
-                if arrays is None or not self.schema[name].scorable:
-                    _add_terms(fieldwriter._tindex, [(prefix + btext, write(terms[btext], fixed, lengths))
-                                                     for btext in sorted(terms)])
-                    continue
-                keep = functools.partial(arrays.add, name)
-                _add_terms(fieldwriter._tindex, [(prefix + btext, write(terms[btext], fixed, lengths,
-                                                                        functools.partial(keep, btext)))
-                                                 for btext in sorted(terms)])
+                keep = arrays.add if arrays is not None and self.schema[name].scorable else None
+                _add_terms(fieldwriter._tindex, [
+                    (prefix + btext, write(terms[btext], fixed, lengths,
+                                           keep and functools.partial(keep, name, btext)))
+                    for btext in sorted(terms)])
         except BaseException:
             if arrays is not None:
                 arrays.file.close()  # the build fails; its directory is discarded
