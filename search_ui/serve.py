@@ -36,6 +36,7 @@ from typing import Callable
 from flask import Flask
 
 from indexer.errors import BrievenError
+from indexer.machine import usable_cores
 from search_ui.service import keep_resident, share_answers
 
 DEFAULT_HOST = "127.0.0.1"  # loopback: serving to the network is a deliberate choice
@@ -61,14 +62,6 @@ class PortInUse(BrievenError):
     exit_code = 1
 
 
-def default_workers() -> int:
-    """One worker per core this process may run on."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
-
-
 def serve(app: Flask, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, debug: bool = False,
           workers: int | None = None, access_log: str | None = None,
           warm: Callable[[Flask], None] | None = None) -> None:
@@ -80,7 +73,7 @@ def serve(app: Flask, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, debug:
     if debug:
         app.run(host=host, port=port, debug=True)
         return
-    workers = workers or default_workers()
+    workers = workers or usable_cores()  # one per core this process may run on
     listener = _listen(host, port)
     line = f"brieven: zoeken in {app.config['INDEX_DIR']} op http://{_display(host)}:{port}/"
     try:

@@ -27,6 +27,7 @@ from whoosh.index import LockError
 from whoosh.writing import IndexWriter
 
 from indexer.analysis import Taxonomy, load_taxonomy
+from indexer.machine import available_mb, usable_cores
 from indexer.reading import (SIDECAR_SUFFIX, Letter, LetterError, file_sha256, letter_id_of_name, list_corpus,
                              read_letter)
 from indexer.store import merging, parallel
@@ -37,7 +38,9 @@ from indexer.store.schema import SCHEMA_VERSION, build_schema
 
 # A parallel rebuild forks worker processes: safe only in a process without other threads
 # (a fork copies locks that another thread may hold), so only `brieven index` asks for it.
-PARALLEL_PROCS = max(1, min(2, os.cpu_count() or 1))
+# Each worker holds at most about this much: its pooled postings become a segment at SEGMENT_MB
+# by Whoosh's estimate (at 1M paragraphs the largest process peaked at 1,298 MB).
+WORKER_PEAK_MB = 1400
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 # A rebuild's writing process starts a new segment when Whoosh's posting pool holds about this
 # much by Whoosh's estimate (indexer/store/parallel.py), about twice what it holds: 400 made 33
@@ -103,7 +106,7 @@ def update_index(
     refused: list[tuple[str, str]] = []
     with index_lock(index_dir, lock_timeout):
         recover(index_dir)
-        procs = PARALLEL_PROCS if parallel else 1
+        procs = rebuild_procs() if parallel else 1
         if only is not None and not rebuild and usable(index_dir):
             summary = _update_files(index_dir, corpus_dir, only, taxonomy, progress, gone)
         else:
@@ -119,6 +122,16 @@ def update_index(
         summary.paragraphs = searcher.doc_count()
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def rebuild_procs() -> int:
+    """The worker processes a parallel rebuild forks: one per core this process may run on, as
+    many as the memory available holds at WORKER_PEAK_MB each, and at least one."""
+    procs = usable_cores()
+    memory = available_mb()
+    if memory is not None:
+        procs = min(procs, memory // WORKER_PEAK_MB)
+    return max(1, procs)
 
 
 def _die_with_parent() -> None:

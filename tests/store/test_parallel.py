@@ -54,7 +54,7 @@ def corpus(tmp_path) -> Path:
 @pytest.mark.parametrize("procs, segment_mb", [(3, 400), (2, 0)])
 def test_parallel_rebuild_equals_serial_rebuild(corpus, tmp_path, monkeypatch, procs, segment_mb):
     serial = update_index(tmp_path / "serial", corpus, rebuild=True)
-    monkeypatch.setattr(indexer.store.updating, "PARALLEL_PROCS", procs)  # 3: more workers than cores
+    monkeypatch.setattr(indexer.store.updating, "rebuild_procs", lambda: procs)  # 3: more workers than cores
     monkeypatch.setattr(indexer.store.updating, "SEGMENT_MB", segment_mb)  # 0: a segment per paragraph
     both = update_index(tmp_path / "parallel", corpus, rebuild=True, parallel=True)
     assert both.added == serial.added and len(both.added) == 5
@@ -72,7 +72,7 @@ def test_parallel_rebuild_with_more_workers_than_letters(corpus, tmp_path, monke
         extra.unlink()
     for letter in sorted(corpus.glob("*.txt"))[1:]:
         letter.unlink()
-    monkeypatch.setattr(indexer.store.updating, "PARALLEL_PROCS", 3)
+    monkeypatch.setattr(indexer.store.updating, "rebuild_procs", lambda: 3)
     summary = update_index(tmp_path / "index", corpus, rebuild=True, parallel=True)
     assert summary.letters == 1 and summary.paragraphs > 0
     # and an update afterwards sees it whole
@@ -87,7 +87,7 @@ def test_parallel_progress_reports_every_file_once(corpus, tmp_path, monkeypatch
     serial: list[tuple[str, int]] = []
     update_index(tmp_path / "serial", corpus, rebuild=True, progress=lambda *a: serial.append(a))
     monkeypatch.setattr(indexer.store.parallel, "REPORT_EVERY", report_every)
-    monkeypatch.setattr(indexer.store.updating, "PARALLEL_PROCS", 2)
+    monkeypatch.setattr(indexer.store.updating, "rebuild_procs", lambda: 2)
     heard: list[tuple[str, int]] = []
     update_index(tmp_path / "parallel", corpus, rebuild=True, parallel=True, progress=lambda *a: heard.append(a))
     assert sorted(heard) == sorted(serial) and len(serial) == 7 and sum(p for _, p in serial) > 0
@@ -113,7 +113,7 @@ def test_a_failing_worker_fails_the_build_and_keeps_the_old_index(corpus, tmp_pa
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr(indexer.store.updating, "_add_letter", broken)  # inherited by the forked workers
-    monkeypatch.setattr(indexer.store.updating, "PARALLEL_PROCS", 2)
+    monkeypatch.setattr(indexer.store.updating, "rebuild_procs", lambda: 2)
     with pytest.raises(WorkerFailed, match="disk on fire"):
         update_index(index, corpus, rebuild=True, parallel=True)
     assert not index.with_name("index.new").exists()
@@ -138,3 +138,17 @@ def test_a_finished_segment_leaves_no_garbage_frozen_for_the_rest_of_the_build(s
             segments = roller.finish()
     assert len(segments) > 10
     assert frozen_garbage == 0
+
+
+@pytest.mark.parametrize("cores, available, procs", [
+    (8, None, 8),  # the kernel does not say: one per core
+    (8, 64_000, 8),
+    (8, 3_000, 2),  # what the memory holds at WORKER_PEAK_MB each
+    (2, 1_000, 1),  # never none
+    (1, 64_000, 1),
+])
+def test_a_rebuild_forks_a_worker_per_core_as_far_as_the_memory_goes(monkeypatch, cores, available, procs):
+    monkeypatch.setattr(indexer.store.updating, "usable_cores", lambda: cores)
+    monkeypatch.setattr(indexer.store.updating, "available_mb", lambda: available)
+    assert indexer.store.updating.WORKER_PEAK_MB == 1400
+    assert indexer.store.updating.rebuild_procs() == procs
