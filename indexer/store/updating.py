@@ -164,6 +164,7 @@ def _rebuild(index_dir: Path, files: list[Path], taxonomy: Taxonomy, progress,
     fresh.mkdir(parents=True)
     ix = whoosh_index.create_in(str(fresh), build_schema(), indexname=INDEX_NAME)
     index_files = functools.partial(_index_files, taxonomy=taxonomy)
+    procs = min(procs, len(files)) or 1  # no worker without a letter to read
     try:
         if procs > 1:
             _install_fork_hook()

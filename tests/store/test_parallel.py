@@ -70,14 +70,19 @@ def test_parallel_rebuild_equals_serial_rebuild(corpus, tmp_path, monkeypatch, p
 def test_parallel_rebuild_with_more_workers_than_letters(corpus, tmp_path, monkeypatch):
     for extra in corpus.glob("zz_*"):
         extra.unlink()
-    for letter in sorted(corpus.glob("*.txt"))[1:]:
+    for letter in sorted(corpus.glob("*.txt"))[2:]:
         letter.unlink()
     monkeypatch.setattr(indexer.store.updating, "rebuild_procs", lambda: 3)
+    build_segments = indexer.store.parallel.build_segments
+    shares = []
+    monkeypatch.setattr(indexer.store.parallel, "build_segments",
+                        lambda ix, parts, *rest, **kw: shares.append(parts) or build_segments(ix, parts, *rest, **kw))
     summary = update_index(tmp_path / "index", corpus, rebuild=True, parallel=True)
-    assert summary.letters == 1 and summary.paragraphs > 0
+    assert summary.letters == 2 and summary.paragraphs > 0
+    assert [len(share) for share in shares[0]] == [1, 1]  # a worker per letter, none idle
     # and an update afterwards sees it whole
     again = update_index(tmp_path / "index", corpus)
-    assert again.unchanged == 1 and again.added == [] and again.paragraphs == summary.paragraphs
+    assert again.unchanged == 2 and again.added == [] and again.paragraphs == summary.paragraphs
 
 
 @pytest.mark.parametrize("report_every", [0.0, 3600.0])
