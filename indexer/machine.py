@@ -21,11 +21,18 @@ def usable_cores() -> int:
 
 
 def available_mb(meminfo: str = MEMINFO, cgroups: str = OWN_CGROUPS, root: str = CGROUP_ROOT) -> int | None:
-    """The memory new processes can have, in MB: the kernel's MemAvailable, or less where this
-    process's control groups (a container's memory limit) leave less room below their limits.
-    None where neither says (not Linux, or a kernel before 3.14 without limits)."""
+    """`available_bytes` in MB."""
+    room = available_bytes(meminfo, cgroups, root)
+    return None if room is None else room // 2**20
+
+
+def available_bytes(meminfo: str = MEMINFO, cgroups: str = OWN_CGROUPS, root: str = CGROUP_ROOT) -> int | None:
+    """The memory new work can have without swapping: the kernel's MemAvailable (which counts
+    the page cache as available), or less where this process's control groups (a container's
+    memory limit) leave less room below their limits. None where neither says (not Linux, or a
+    kernel before 3.14 without limits)."""
     figures = [room for room in (_mem_available(meminfo), _cgroup_room(cgroups, Path(root))) if room is not None]
-    return min(figures) // 2**20 if figures else None
+    return min(figures) if figures else None
 
 
 def _mem_available(meminfo: str) -> int | None:

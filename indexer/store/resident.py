@@ -25,8 +25,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from indexer.machine import available_bytes
+
 RESIDENT_EVERY = 60.0  # seconds between readings
-RESIDENT_SHARE = 0.5  # of the memory available (MemAvailable), at most
+RESIDENT_SHARE = 0.5  # of the memory available (MemAvailable, or a container's room), at most
 _CHUNK = 1 << 20
 
 # The thread runs in gunicorn's main process, which forks workers (and new ones later): a file
@@ -60,19 +62,6 @@ class Reading:
     skipped: str | None = None
 
 
-def memory_available() -> int | None:
-    """Bytes the kernel says new work could use without swapping (Linux's MemAvailable, which
-    counts the page cache as available); None where it does not say."""
-    try:
-        with open("/proc/meminfo", encoding="ascii") as meminfo:
-            for line in meminfo:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    return None
-
-
 def read_through(index_dir: Path, stop: threading.Event | None = None,
                  available: int | None = None) -> Reading:
     """Read every regular file of the index directory once, discarding the bytes (a symbolic
@@ -83,7 +72,7 @@ def read_through(index_dir: Path, stop: threading.Event | None = None,
     except OSError as error:
         return Reading(skipped=f"de index kan niet worden gelezen: {error.strerror or error}")
     total = sum(_size(e) for e in files)
-    available = memory_available() if available is None else available
+    available = available_bytes() if available is None else available
     if available is None:
         return Reading(skipped="het beschikbare geheugen is onbekend")
     if total > RESIDENT_SHARE * available:
