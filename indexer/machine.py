@@ -20,12 +20,6 @@ def usable_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def available_mb(meminfo: str = MEMINFO, cgroups: str = OWN_CGROUPS, root: str = CGROUP_ROOT) -> int | None:
-    """`available_bytes` in MB."""
-    room = available_bytes(meminfo, cgroups, root)
-    return None if room is None else room // 2**20
-
-
 def available_bytes(meminfo: str = MEMINFO, cgroups: str = OWN_CGROUPS, root: str = CGROUP_ROOT) -> int | None:
     """The memory new work can have without swapping: the kernel's MemAvailable (which counts
     the page cache as available), or less where this process's control groups (a container's

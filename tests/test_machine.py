@@ -2,7 +2,14 @@
 the kernel's figure or, in a container, what its memory limit leaves."""
 import os
 
-from indexer.machine import available_mb, usable_cores
+from indexer.machine import available_bytes, usable_cores
+
+
+def available_mb(*args, **kwargs) -> int | None:
+    """available_bytes in MB, the figures below being easier to read so."""
+    room = available_bytes(*args, **kwargs)
+    return None if room is None else room // 2**20
+
 
 MEMINFO = ("MemTotal:       24683520 kB\nMemFree:        22792060 kB\n"
            "MemAvailable:   24240000 kB\nBuffers:           41220 kB\n")

@@ -27,7 +27,7 @@ from whoosh.index import LockError
 from whoosh.writing import IndexWriter
 
 from indexer.analysis import Taxonomy, load_taxonomy
-from indexer.machine import available_mb, usable_cores
+from indexer.machine import available_bytes, usable_cores
 from indexer.reading import (SIDECAR_SUFFIX, Letter, LetterError, file_sha256, letter_id_of_name, list_corpus,
                              read_letter)
 from indexer.store import merging, parallel
@@ -128,9 +128,9 @@ def rebuild_procs() -> int:
     """The worker processes a parallel rebuild forks: one per core this process may run on, as
     many as the memory available holds at WORKER_PEAK_MB each, and at least one."""
     procs = usable_cores()
-    memory = available_mb()
+    memory = available_bytes()
     if memory is not None:
-        procs = min(procs, memory // WORKER_PEAK_MB)
+        procs = min(procs, memory // (WORKER_PEAK_MB * 2**20))
     return max(1, procs)
 
 

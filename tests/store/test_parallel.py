@@ -154,6 +154,6 @@ def test_a_finished_segment_leaves_no_garbage_frozen_for_the_rest_of_the_build(s
 ])
 def test_a_rebuild_forks_a_worker_per_core_as_far_as_the_memory_goes(monkeypatch, cores, available, procs):
     monkeypatch.setattr(indexer.store.updating, "usable_cores", lambda: cores)
-    monkeypatch.setattr(indexer.store.updating, "available_mb", lambda: available)
+    monkeypatch.setattr(indexer.store.updating, "available_bytes", lambda: available and available * 2**20)
     assert indexer.store.updating.WORKER_PEAK_MB == 1400
     assert indexer.store.updating.rebuild_procs() == procs
